@@ -1,0 +1,51 @@
+// Field lists in cut(1) syntax: "1,3-5,7-,-2", 1-based.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+namespace relu {
+
+class Fields {
+public:
+  static constexpr std::uint64_t unbounded =
+      std::numeric_limits<std::uint64_t>::max();
+
+  // Every field.
+  Fields() = default;
+
+  // Parse a cut-style list; throw std::invalid_argument with a message in
+  // cut's words ("fields are numbered from 1", ...) when it is malformed.
+  static Fields parse(std::string_view list);
+
+  // Whether field n (1-based) is selected. Queries for the fields of one
+  // record come in increasing order, so the cursor makes each O(1);
+  // rewind() starts a new record.
+  bool selected(std::uint64_t n) noexcept {
+    while (n > ranges_[cursor_].last)
+      ++cursor_;
+    return n >= ranges_[cursor_].first;
+  }
+
+  void rewind() noexcept { cursor_ = 0; }
+
+  // The highest selected field, or unbounded.
+  std::uint64_t last() const noexcept {
+    return ranges_[ranges_.size() - 2].last;
+  }
+
+private:
+  struct Range {
+    std::uint64_t first;
+    std::uint64_t last;
+  };
+
+  // Sorted, disjoint, and closed by a sentinel [unbounded, unbounded] so
+  // that selected() needs no bounds check; no field number reaches it.
+  std::vector<Range> ranges_{{1, unbounded}, {unbounded, unbounded}};
+  std::size_t cursor_ = 0;
+};
+
+} // namespace relu

@@ -1,0 +1,33 @@
+// Number syntax: recognise the tokens relu accepts as numbers, tell their
+// sign without converting them, and convert them exactly when needed.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace relu {
+
+// What a token is, as far as the activation functions care.
+enum class Kind : std::uint8_t { invalid, negative, zero, positive, nan };
+
+struct Scan {
+  const char* ptr; // first byte after the number (or where scanning stopped)
+  Kind kind;       // Kind::invalid when no complete number starts at first
+};
+
+// Scan the number at the start of [first, last). Accepted syntax, locale-free:
+//   [+-] ( digits [. [digits]] | . digits ) [ (e|E) [+-] digits ]
+//   [+-] 0 (x|X) ( hex [. [hex]] | . hex ) [ (p|P) [+-] digits ]
+//   [+-] ( inf | infinity | nan )              in any case
+// The kind is that of the value strtod would give: 1e-400 is zero, 1e400 is
+// positive. A token is a number only if ptr reaches its end.
+Scan scan_number(const char* first, const char* last) noexcept;
+
+// Classify a whole token: Kind::invalid unless all of it is one number.
+Kind classify(std::string_view token) noexcept;
+
+// Convert a token that classify() accepts, rounding to nearest as strtod
+// does (overflow gives ±inf, underflow ±0).
+double parse_number(std::string_view token) noexcept;
+
+} // namespace relu

@@ -1,0 +1,29 @@
+// Everything the command line decides, as one value built by cli.cpp.
+#pragma once
+
+#include "activation.hpp"
+#include "fields.hpp"
+#include "format.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relu {
+
+// What to do with a field that is not a number, as GNU numfmt --invalid.
+enum class InvalidMode { abort, fail, warn, ignore };
+
+struct Options {
+  Activation activation;
+  Fields fields;
+  std::optional<char> delimiter; // none: fields are runs of non-blanks
+  char terminator = '\n';
+  std::uint64_t header = 0; // records passed through unchanged
+  InvalidMode invalid = InvalidMode::abort;
+  Format format;
+  std::vector<std::string> numbers; // operands; none: read standard input
+};
+
+} // namespace relu

@@ -1,0 +1,120 @@
+// The stream processor: splits bytes into records and fields, converts the
+// selected numeric fields through the activation core, and hands every other
+// byte to the output unchanged. It never prints by itself.
+#pragma once
+
+#include "number.hpp"
+#include "options.hpp"
+#include "output.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace relu {
+
+// A field longer than this is invalid: no double needs more than 800
+// significant digits, and the bound keeps memory flat on any input.
+inline constexpr std::size_t max_field = std::size_t{1} << 20;
+
+// Receives one diagnostic, without the program name.
+using Reporter = std::function<void(std::string_view)>;
+
+class Stream {
+public:
+  // noun names records in diagnostics: "line" for standard input,
+  // "argument" for operands.
+  Stream(const Options& options, Output& out, Reporter report,
+         std::string_view noun = "line");
+
+  // Process data, which starts where the previous call stopped consuming;
+  // at_end says no more data follows. Return how many bytes were consumed:
+  // the rest is an incomplete field, to be offered again with more data.
+  std::size_t process(std::string_view data, bool at_end);
+
+  // Whether --invalid=abort stopped the stream at a bad field.
+  bool aborted() const noexcept { return aborted_; }
+
+  // Whether any field was not a number.
+  bool saw_invalid() const noexcept { return saw_invalid_; }
+
+private:
+  enum Class : std::uint8_t { blank = 1, terminator = 2, delimiter = 4 };
+
+  enum class Mode : std::uint8_t {
+    field_start, // between fields, or at the start of one
+    skip_field,  // inside a field that passes through unchanged
+    skip_record, // inside a record that passes through unchanged
+  };
+
+  enum class Action : std::uint8_t { copy, constant, compute };
+
+  struct Rule {
+    Action action = Action::copy;
+    std::string text; // for Action::constant
+  };
+
+  std::uint8_t cls(char c) const noexcept {
+    return classes_[static_cast<unsigned char>(c)];
+  }
+
+  int ends_at(const char* q, const char* end, bool at_end) const noexcept;
+  const char* find_separator(const char* p, const char* end) const noexcept;
+  const char* blank_field(const char* p, const char* end, bool at_end);
+  const char* delimited_field(const char* p, const char* end, bool at_end);
+  const char* after_separator(const char* r, const char* end);
+  const char* too_long(const char* first, const char* end);
+  void end_record() noexcept;
+  void end_field() noexcept;
+  void convert(const char* first, const char* last, Kind kind);
+  void invalid(const char* first, const char* last, std::string_view what);
+  void emit_until(const char* p) {
+    out_.append({emitted_, static_cast<std::size_t>(p - emitted_)});
+    emitted_ = p;
+  }
+
+  Activation activation_;
+  Fields fields_;
+  std::uint64_t last_field_;
+  bool delimited_;
+  char terminator_;
+  std::uint64_t header_;
+  InvalidMode invalid_mode_;
+  Format format_;
+  Output& out_;
+  Reporter report_;
+  std::string noun_;
+  std::array<std::uint8_t, 256> classes_{};
+  std::uint8_t separators_;
+  std::array<Rule, 5> rules_; // indexed by Kind
+
+  Mode mode_;
+  std::uint64_t record_ = 1; // 1-based number of the current record
+  std::uint64_t field_ = 0;  // fields of the current record seen so far
+  const char* emitted_ = nullptr; // input before this is in out_ already
+  std::size_t stalled_ = 0; // bytes offered again after an incomplete field
+  bool aborted_ = false;
+  bool saw_invalid_ = false;
+};
+
+// Reads up to n bytes into buf; returns 0 at the end of input, throws
+// IoError on failure.
+using Reader = std::function<std::size_t(char* buf, std::size_t n)>;
+
+// Return a reader of fd that retries interrupted reads.
+Reader fd_reader(int fd);
+
+// Feed everything read through stream in chunks of the given size, flushing
+// out after each chunk so results appear as input arrives.
+void run(Stream& stream, Output& out, const Reader& read,
+         std::size_t chunk = 128 * 1024);
+
+// Process the operands, or standard input, to standard output with
+// diagnostics on standard error; return the exit status (0, or 2 for
+// invalid numbers). Throw IoError on a failed read or write.
+int execute(const Options& options);
+
+} // namespace relu

@@ -1,0 +1,95 @@
+#include "fields.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+// The selected fields among 1..10 as a string of '1' and '.'.
+std::string pattern(relu::Fields fields) {
+  std::string s;
+  for (std::uint64_t n = 1; n <= 10; ++n)
+    s += fields.selected(n) ? '1' : '.';
+  return s;
+}
+
+std::string error(const char* list) {
+  try {
+    relu::Fields::parse(list);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_SUITE("fields") {
+  TEST_CASE("Fields::parse") {
+    struct Row {
+      const char* list;
+      const char* selected;
+      std::uint64_t last;
+    };
+    constexpr auto all = relu::Fields::unbounded;
+    for (auto [list, selected, last] : {
+             Row{"1", "1.........", 1},
+             Row{"2,4", ".1.1......", 4},
+             Row{"3-5", "..111.....", 5},
+             Row{"7-", "......1111", all},
+             Row{"-2", "11........", 2},
+             Row{"1,3-5,7-", "1.111.1111", all},
+             Row{"5,1,3", "1.1.1.....", 5},
+             Row{"2-4,3-6", ".11111....", 6},
+             Row{"2-3,4-5", ".1111.....", 5},
+             Row{"1-", "1111111111", all},
+             Row{"1,1,1", "1.........", 1},
+             Row{"18446744073709551614", "..........",
+                 18446744073709551614u},
+         }) {
+      CAPTURE(list);
+      auto fields = relu::Fields::parse(list);
+      CHECK(pattern(fields) == selected);
+      CHECK(fields.last() == last);
+    }
+    CHECK(pattern(relu::Fields{}) == "1111111111");
+    CHECK(relu::Fields{}.last() == all);
+  }
+
+  TEST_CASE("Fields::selected after rewind") {
+    auto fields = relu::Fields::parse("2,5");
+    CHECK(fields.selected(5));
+    CHECK(!fields.selected(6));
+    fields.rewind();
+    CHECK(fields.selected(2));
+  }
+
+  TEST_CASE("Fields::parse errors") {
+    struct Row {
+      const char* list;
+      const char* message;
+    };
+    for (auto [list, message] : {
+             Row{"", "the list of fields is empty"},
+             Row{"0", "fields are numbered from 1"},
+             Row{"0-3", "fields are numbered from 1"},
+             Row{"-", "invalid range with no endpoint: -"},
+             Row{"5-2", "invalid decreasing range '5-2'"},
+             Row{"a", "invalid field value 'a' in 'a'"},
+             Row{"1,,2", "empty field in '1,,2'"},
+             Row{"1,", "empty field in '1,'"},
+             Row{"1-2-3", "invalid field value '2-3' in '1-2-3'"},
+             Row{"18446744073709551615",
+                 "field number '18446744073709551615' is too large"},
+             Row{"99999999999999999999999",
+                 "field number '99999999999999999999999' is too large"},
+         }) {
+      CAPTURE(list);
+      CHECK(error(list) == message);
+    }
+  }
+}

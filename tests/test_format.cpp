@@ -1,0 +1,103 @@
+#include "format.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+std::string error(const char* text) {
+  try {
+    relu::Format::parse(text);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_SUITE("format") {
+  TEST_CASE("shortest round-trip text") {
+    relu::Format shortest;
+    struct Row {
+      double x;
+      const char* text;
+    };
+    for (auto [x, text] :
+         {Row{-0.03, "-0.03"}, Row{-3 * 0.01, "-0.03"}, Row{0.1 + 0.2,
+          "0.30000000000000004"}, Row{0.0, "0"}, Row{-0.0, "-0"},
+          Row{1e-5, "1e-05"}, Row{1e16, "1e+16"}, Row{123456.0, "123456"},
+          Row{5e-324, "5e-324"}, Row{INFINITY, "inf"}, Row{-INFINITY, "-inf"},
+          Row{std::nan(""), "nan"}, Row{-std::nan(""), "-nan"}}) {
+      CAPTURE(text);
+      CHECK(shortest.to_string(x) == text);
+    }
+  }
+
+  TEST_CASE("Format::parse formats as printf") {
+    struct Row {
+      const char* format;
+      double x;
+      const char* text;
+    };
+    for (auto [format, x, text] : {
+             Row{"%.3f", -0.03, "-0.030"},
+             Row{"%10.4e", 1234.5, "1.2345e+03"},
+             Row{"x=%g", 0.5, "x=0.5"},
+             Row{"%f", 1, "1.000000"},
+             Row{"%e", 1, "1.000000e+00"},
+             Row{"%G", 1e-10, "1E-10"},
+             Row{"%a", 1, "0x1p+0"},
+             Row{"%A", 1, "0X1P+0"},
+             Row{"%+.1f", 2, "+2.0"},
+             Row{"% .1f", 2, " 2.0"},
+             Row{"%+ .1f", 2, "+2.0"},
+             Row{"%-6.1f|", 2, "2.0   |"},
+             Row{"%06.1f", -2, "-002.0"},
+             Row{"%-06.1f|", 2, "2.0   |"},
+             Row{"%#.0f", 2, "2."},
+             Row{"%#g", 1, "1.00000"},
+             Row{"%.f", 2.5, "2"},
+             Row{"%5.1f%%", 50, " 50.0%"},
+             Row{"%%%g%%", 1, "%1%"},
+             Row{"%08f", INFINITY, "     inf"},
+             Row{"%F", NAN, "NAN"},
+         }) {
+      CAPTURE(format);
+      CHECK(relu::Format::parse(format).to_string(x) == text);
+    }
+    CHECK(relu::Format::fixed(2).to_string(1.005) == "1.00");
+    CHECK(relu::Format::fixed(0).to_string(-0.4) == "-0");
+  }
+
+  TEST_CASE("Format::parse refuses all but one floating conversion") {
+    struct Row {
+      const char* format;
+      const char* message;
+    };
+    for (auto [format, message] : {
+             Row{"", "no conversion"},
+             Row{"abc", "no conversion"},
+             Row{"%%", "no conversion"},
+             Row{"%s", "'%s' is not a floating-point conversion"},
+             Row{"%d", "'%d' is not a floating-point conversion"},
+             Row{"%n", "'%n' is not a floating-point conversion"},
+             Row{"%lf", "'%l' is not a floating-point conversion"},
+             Row{"%*f", "'%*' is not a floating-point conversion"},
+             Row{"%f %f", "more than one conversion"},
+             Row{"%f%", "more than one conversion"},
+             Row{"%", "incomplete conversion"},
+             Row{"%5.", "incomplete conversion"},
+             Row{"%10000f", "width is too large"},
+             Row{"%.10000f", "precision is too large"},
+         }) {
+      CAPTURE(format);
+      CHECK(error(format) == message);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+#include "stream.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Result {
+  std::string out;
+  std::string err;
+  bool aborted = false;
+  bool invalid = false;
+
+  bool operator==(const Result&) const = default;
+};
+
+// Run input through a Stream, delivered in pieces that end at the given
+// offsets, as a pipe might deliver it.
+Result process(std::string_view input, const relu::Options& options,
+               std::vector<std::size_t> cuts) {
+  Result r;
+  relu::Output out([&r](std::string_view s) { r.out += s; });
+  relu::Stream stream(options, out,
+                      [&r](std::string_view m) { r.err += std::string(m) + "\n"; });
+  cuts.push_back(input.size());
+  std::size_t at = 0;
+  std::size_t next_cut = 0;
+  relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
+    while (next_cut < cuts.size() && cuts[next_cut] <= at)
+      ++next_cut;
+    std::size_t stop = next_cut < cuts.size() ? cuts[next_cut] : at;
+    std::size_t k = std::min(n, stop - at);
+    std::copy_n(input.data() + at, k, buf);
+    at += k;
+    return k;
+  };
+  relu::run(stream, out, read, 8);
+  r.aborted = stream.aborted();
+  r.invalid = stream.saw_invalid();
+  return r;
+}
+
+// The result, checked to be the same however the input is split: in two at
+// every offset, and byte by byte.
+Result run_all_splits(std::string_view input, const relu::Options& options) {
+  Result whole = process(input, options, {});
+  for (std::size_t i = 1; i < input.size(); ++i) {
+    CAPTURE(i);
+    CHECK(process(input, options, {i}) == whole);
+  }
+  std::vector<std::size_t> bytes(input.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = i + 1;
+  CHECK(process(input, options, bytes) == whole);
+  return whole;
+}
+
+relu::Options opts() { return {}; }
+
+} // namespace
+
+TEST_SUITE("stream") {
+  TEST_CASE("values, fields and separators") {
+    auto leaky = opts();
+    leaky.activation.leaky = true;
+    auto grad = opts();
+    grad.activation.derivative = true;
+    auto leaky_grad = leaky;
+    leaky_grad.activation.derivative = true;
+    auto csv = opts();
+    csv.delimiter = ',';
+    auto csv_f2 = csv;
+    csv_f2.fields = relu::Fields::parse("2-");
+    csv_f2.header = 1;
+    auto f2 = opts();
+    f2.fields = relu::Fields::parse("2");
+    auto nul = opts();
+    nul.terminator = '\0';
+    auto fixed = opts();
+    fixed.format = relu::Format::fixed(2);
+
+    struct Row {
+      std::string name;
+      relu::Options options;
+      std::string in;
+      std::string out;
+    };
+    for (const auto& [name, options, in, out] : std::vector<Row>{
+             {"relu", opts(), "2.50\n-3\n1e3\n", "2.50\n0\n1e3\n"},
+             {"zeros", opts(), "0\n-0\n0.000\n", "0\n0\n0\n"},
+             {"nan and inf", opts(), "NaN\n-inf\ninf\n", "NaN\n0\ninf\n"},
+             {"no final newline", opts(), "-1\n-2", "0\n0"},
+             {"blank runs", opts(), "  -1 \t 2\t-3  \n", "  0 \t 2\t0  \n"},
+             {"blank lines", opts(), "\n\n-1\n\n", "\n\n0\n\n"},
+             {"crlf", opts(), "-1\r\n2 -3\r\n", "0\r\n2 0\r\n"},
+             {"cr at end", opts(), "-1\r", "0\r"},
+             {"cr after blank", opts(), "-1 \r\n", "0 \r\n"},
+             {"leaky", leaky, "-3\n2.50\n-0\n0\n-inf\n",
+              "-0.03\n2.50\n-0\n0\n-inf\n"},
+             {"grad", grad, "-3\n2.5\n0\nnan\n-nan\n", "0\n1\n0\nnan\n-nan\n"},
+             {"leaky grad", leaky_grad, "-3 0 7", "0.01 0.01 1"},
+             {"csv", csv, "-1,,2, -3 ,\n", "0,,2, 0 ,\n"},
+             {"csv crlf", csv, "-1,-2\r\n-3,\r\n", "0,0\r\n0,\r\n"},
+             {"csv blank field", csv, "-1,  ,-2\n", "0,  ,0\n"},
+             {"csv header fields", csv_f2, "a,b\n-1,-2,-3\n",
+              "a,b\n-1,0,0\n"},
+             {"fields", f2, "-1 -2 -3\n-4\n", "-1 0 -3\n-4\n"},
+             {"nul records", nul, std::string("-1\n2\0-3\0", 8),
+              std::string("0\n2\0000\0", 6)},
+             {"format", fixed, "-1 2.5 nan\n", "0.00 2.50 nan\n"},
+         }) {
+      CAPTURE(name);
+      Result r = run_all_splits(in, options);
+      CHECK(r.out == out);
+      CHECK(r.err == "");
+      CHECK(!r.invalid);
+    }
+  }
+
+  TEST_CASE("invalid modes") {
+    const std::string in = "1 -2\n3 x\xff -4\n-5\n";
+    const std::string message =
+        "line 2, field 2: invalid number: 'x\\xff'\n";
+    struct Row {
+      relu::InvalidMode mode;
+      const char* out;
+      std::string err;
+      bool aborted;
+    };
+    for (const auto& [mode, out, err, aborted] : std::vector<Row>{
+             {relu::InvalidMode::abort, "1 0\n3 ", message, true},
+             {relu::InvalidMode::fail, "1 0\n3 x\xff 0\n0\n", message, false},
+             {relu::InvalidMode::warn, "1 0\n3 x\xff 0\n0\n", message, false},
+             {relu::InvalidMode::ignore, "1 0\n3 x\xff 0\n0\n", "", false},
+         }) {
+      auto options = opts();
+      options.invalid = mode;
+      Result r = run_all_splits(in, options);
+      CHECK(r.out == out);
+      CHECK(r.err == err);
+      CHECK(r.aborted == aborted);
+      CHECK(r.invalid);
+    }
+  }
+
+  TEST_CASE("invalid tokens in delimited fields keep their blanks") {
+    auto options = opts();
+    options.delimiter = ';';
+    options.invalid = relu::InvalidMode::warn;
+    Result r = run_all_splits("1; 2 3 ;-1\r\n", options);
+    CHECK(r.out == "1; 2 3 ;0\r\n");
+    CHECK(r.err == "line 1, field 2: invalid number: '2 3'\n");
+  }
+
+  TEST_CASE("a field longer than max_field is invalid and streams through") {
+    std::string big(relu::max_field + 10, '7');
+    std::string in = "-1 " + big + " -2\n-3\n";
+    auto options = opts();
+    options.invalid = relu::InvalidMode::warn;
+    Result r = process(in, options, {});
+    CHECK(r.out == "0 " + big + " 0\n0\n");
+    CHECK(r.err.starts_with("line 1, field 2: field longer than 1 MiB: '777"));
+    options.invalid = relu::InvalidMode::abort;
+    r = process(in, options, {});
+    CHECK(r.out == "0 ");
+    CHECK(r.aborted);
+  }
+
+  TEST_CASE("diagnostics quote the token and cut it short") {
+    auto options = opts();
+    options.invalid = relu::InvalidMode::warn;
+    std::string token = "'\\" + std::string(100, 'a');
+    Result r = process(token + "\n", options, {});
+    CHECK(r.err == "line 1, field 1: invalid number: '\\'\\\\" +
+                       std::string(62, 'a') + "'...\n");
+  }
+}
