@@ -9,9 +9,7 @@ namespace relu {
 inline constexpr double default_alpha = 0.01;
 
 // Return x for x > 0, else +0; NaN stays NaN.
-constexpr double relu(double x) noexcept {
-  return x > 0 || x != x ? x : 0.0;
-}
+constexpr double relu(double x) noexcept { return x > 0 || x != x ? x : 0.0; }
 
 // Return x for x > 0, else alpha * x in IEEE arithmetic (so alpha = 0 maps
 // -inf to NaN, as PyTorch does); NaN stays NaN.

@@ -24,7 +24,8 @@ constexpr const char* description =
     "numbers in the fields of standard input, and print the results.\n"
     "Everything that is not a converted number is copied unchanged.\n";
 
-constexpr const char* footer = R"(Exit status: 0 success, 1 usage or I/O error, 2 invalid number.
+constexpr const char* footer =
+    R"(Exit status: 0 success, 1 usage or I/O error, 2 invalid number.
 
 Examples:
   $ relu 2.0 -3.0
@@ -103,8 +104,7 @@ std::vector<std::string> arrange(const CLI::App& app, int argc,
         continue;
       }
       if (i + 1 == argc)
-        throw UsageError(
-            fmt::format("option '{}' requires an argument", name));
+        throw UsageError(fmt::format("option '{}' requires an argument", name));
       options.push_back(name + "=" + argv[++i]);
       continue;
     }
@@ -117,8 +117,8 @@ std::vector<std::string> arrange(const CLI::App& app, int argc,
         continue;
       }
       if (j + 1 == arg.size() && i + 1 == argc)
-        throw UsageError(fmt::format("option requires an argument -- '{}'",
-                                     arg[j]));
+        throw UsageError(
+            fmt::format("option requires an argument -- '{}'", arg[j]));
       std::string attached =
           j + 1 < arg.size() ? arg.substr(j + 1) : std::string(argv[++i]);
       options.push_back("--" + option.get_lnames().front() + "=" + attached);
@@ -161,6 +161,8 @@ std::variant<Options, Exit> parse_command_line(int argc,
   auto formatter = std::make_shared<HelpFormatter>();
   formatter->column_width(28);
   app.formatter(formatter);
+  // As in GNU tools, a repeated option's last value wins.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 
   bool leaky = false;
   bool derivative = false;
@@ -189,8 +191,8 @@ std::variant<Options, Exit> parse_command_line(int argc,
   app.add_option("--invalid", invalid,
                  "on a bad number: abort (default)|fail|warn|ignore")
       ->type_name("MODE")
-      ->check(CLI::IsMember({"abort", "fail", "warn", "ignore"})
-                  .description(""));
+      ->check(
+          CLI::IsMember({"abort", "fail", "warn", "ignore"}).description(""));
   app.add_flag("-z,--zero-terminated", zero_terminated,
                "records end with NUL instead of newline");
   auto* format_option =
@@ -242,9 +244,8 @@ std::variant<Options, Exit> parse_command_line(int argc,
       options.delimiter = delimiter[0];
     }
     if (header_option->count() > 0)
-      options.header = header.empty()
-                           ? 1
-                           : whole_number(header, UINT64_MAX, "header value");
+      options.header =
+          header.empty() ? 1 : whole_number(header, UINT64_MAX, "header value");
     if (header_option->count() > 0 && options.header == 0)
       throw UsageError("invalid header value '0'");
     if (invalid == "fail")
@@ -257,8 +258,8 @@ std::variant<Options, Exit> parse_command_line(int argc,
       if (app.count("--format") > 0)
         options.format = Format::parse(format);
       if (app.count("--precision") > 0)
-        options.format = Format::fixed(static_cast<int>(
-            whole_number(precision, 10000, "--precision")));
+        options.format = Format::fixed(
+            static_cast<int>(whole_number(precision, 10000, "--precision")));
     } catch (const std::invalid_argument& e) {
       throw UsageError(
           fmt::format("invalid --format '{}': {}", format, e.what()));

@@ -18,8 +18,7 @@ constexpr std::size_t max_shortest = 32;
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Read up to max_digits digits at text[i]; return -1 if there are none.
-int read_number(std::string_view text, std::size_t& i,
-                std::string_view what) {
+int read_number(std::string_view text, std::size_t& i, std::string_view what) {
   std::size_t start = i;
   int value = 0;
   while (i < text.size() && is_digit(text[i])) {
@@ -77,8 +76,9 @@ Format Format::parse(std::string_view text) {
     throw std::invalid_argument("incomplete conversion");
   char type = text[i];
   if (std::string_view("fFeEgGaA").find(type) == std::string_view::npos)
-    throw std::invalid_argument(fmt::format(
-        "'%{}' is not a floating-point conversion", fmt::string_view(&type, 1)));
+    throw std::invalid_argument(
+        fmt::format("'%{}' is not a floating-point conversion",
+                    fmt::string_view(&type, 1)));
   unescape(text.substr(i + 1), f.suffix_);
   // printf's rules: '-' overrides '0', '+' overrides ' '.
   f.spec_ = "{:";

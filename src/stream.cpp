@@ -214,7 +214,8 @@ const char* Stream::delimited_field(const char* p, const char* end,
     return end - p > static_cast<std::ptrdiff_t>(max_field) ? too_long(p, end)
                                                             : nullptr;
   const char* last = r;
-  if (last != p && last[-1] == '\r' && (last == end || (cls(*last) & terminator)))
+  if (last != p && last[-1] == '\r' &&
+      (last == end || (cls(*last) & terminator)))
     --last;
   while (last != first && (cls(last[-1]) & blank))
     --last;
@@ -335,10 +336,15 @@ int execute(const Options& options) {
   const auto& numbers = options.numbers;
   bool from_stdin =
       numbers.empty() || (numbers.size() == 1 && numbers[0] == "-");
-  Stream stream(options, out, report, from_stdin ? "line" : "argument");
+  Options stream_options = options;
+  if (!from_stdin)
+    stream_options.header = 0;
+  Stream stream(stream_options, out, report, from_stdin ? "line" : "argument");
   if (from_stdin) {
     run(stream, out, fd_reader(STDIN_FILENO));
   } else {
+    if (options.header > 0)
+      report("--header ignored with command-line input");
     std::string records;
     for (const auto& number : numbers) {
       records += number;

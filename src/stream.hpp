@@ -71,6 +71,7 @@ private:
   void end_field() noexcept;
   void convert(const char* first, const char* last, Kind kind);
   void invalid(const char* first, const char* last, std::string_view what);
+
   void emit_until(const char* p) {
     out_.append({emitted_, static_cast<std::size_t>(p - emitted_)});
     emitted_ = p;
@@ -92,8 +93,8 @@ private:
   std::array<Rule, 5> rules_; // indexed by Kind
 
   Mode mode_;
-  std::uint64_t record_ = 1; // 1-based number of the current record
-  std::uint64_t field_ = 0;  // fields of the current record seen so far
+  std::uint64_t record_ = 1;      // 1-based number of the current record
+  std::uint64_t field_ = 0;       // fields of the current record seen so far
   const char* emitted_ = nullptr; // input before this is in out_ already
   std::size_t stalled_ = 0; // bytes offered again after an incomplete field
   bool aborted_ = false;

@@ -27,6 +27,7 @@ TEST_SUITE("activation") {
     struct Row {
       double x, y;
     };
+
     for (auto [x, y] : {Row{2.5, 2.5}, Row{-3, 0}, Row{0.0, 0.0},
                         Row{-0.0, 0.0}, Row{inf, inf}, Row{-inf, 0.0},
                         Row{5e-324, 5e-324}, Row{-5e-324, 0.0}}) {
@@ -41,12 +42,12 @@ TEST_SUITE("activation") {
     struct Row {
       double x, alpha, y;
     };
+
     for (auto [x, alpha, y] :
          {Row{2.5, 0.01, 2.5}, Row{-3, 0.01, -0.03}, Row{-3, 0.001, -0.003},
           Row{0.0, 0.01, 0.0}, Row{-0.0, 0.01, -0.0}, Row{inf, 0.01, inf},
           Row{-inf, 0.01, -inf}, Row{-2, 0.0, -0.0}, Row{-2, 1.0, -2},
-          Row{-2, -0.5, 1.0}, Row{-inf, -0.5, inf},
-          Row{-1e300, 1e10, -inf}}) {
+          Row{-2, -0.5, 1.0}, Row{-inf, -0.5, inf}, Row{-1e300, 1e10, -inf}}) {
       CAPTURE(x);
       CAPTURE(alpha);
       CHECK(same(relu::leaky_relu(x, alpha), y));
@@ -60,6 +61,7 @@ TEST_SUITE("activation") {
     struct Row {
       double x, y;
     };
+
     for (auto [x, y] : {Row{2.5, 1}, Row{-3, 0}, Row{0.0, 0}, Row{-0.0, 0},
                         Row{5e-324, 1}, Row{inf, 1}, Row{-inf, 0}}) {
       CAPTURE(x);
@@ -72,6 +74,7 @@ TEST_SUITE("activation") {
     struct Row {
       double x, alpha, y;
     };
+
     for (auto [x, alpha, y] :
          {Row{2.5, 0.01, 1}, Row{-3, 0.01, 0.01}, Row{0.0, 0.01, 0.01},
           Row{-0.0, 0.2, 0.2}, Row{inf, 0.01, 1}, Row{-inf, 0.01, 0.01},

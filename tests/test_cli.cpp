@@ -7,8 +7,7 @@
 
 namespace {
 
-std::variant<relu::Options, relu::Exit>
-parse(std::vector<const char*> args) {
+std::variant<relu::Options, relu::Exit> parse(std::vector<const char*> args) {
   args.insert(args.begin(), "relu");
   return relu::parse_command_line(static_cast<int>(args.size()), args.data());
 }
@@ -76,10 +75,12 @@ TEST_SUITE("cli") {
 
   TEST_CASE("usage errors") {
     const std::string hint = "Try 'relu --help' for more information.\n";
+
     struct Row {
       std::vector<const char*> args;
       std::string message;
     };
+
     for (const auto& [args, message] : std::vector<Row>{
              {{"--bogus"}, "unrecognized option '--bogus'"},
              {{"--bogus=1"}, "unrecognized option '--bogus'"},
@@ -87,8 +88,10 @@ TEST_SUITE("cli") {
              {{"-lx"}, "invalid option -- 'x'"},
              {{"--alpha"}, "option '--alpha' requires an argument"},
              {{"-la"}, "option requires an argument -- 'a'"},
-             {{"-a", "nan"}, "invalid --alpha 'nan': it must be a finite number"},
-             {{"-a", "inf"}, "invalid --alpha 'inf': it must be a finite number"},
+             {{"-a", "nan"},
+              "invalid --alpha 'nan': it must be a finite number"},
+             {{"-a", "inf"},
+              "invalid --alpha 'inf': it must be a finite number"},
              {{"--alpha", "-inf"},
               "invalid --alpha '-inf': it must be a finite number"},
              {{"-a", "1e400"},
@@ -106,8 +109,9 @@ TEST_SUITE("cli") {
              {{"-p", "10000"}, "invalid --precision '10000'"},
              {{"--format", "%d"},
               "invalid --format '%d': '%d' is not a floating-point conversion"},
-             {{"--format", "%f%f"}, "invalid --format '%f%f': more than one "
-                                    "conversion"},
+             {{"--format", "%f%f"},
+              "invalid --format '%f%f': more than one "
+              "conversion"},
              {{"--format", "%f", "-p", "2"}, "--format excludes --precision"},
              {{"--invalid", "loud"},
               "--invalid: loud not in {abort,fail,warn,ignore}"},

@@ -35,6 +35,7 @@ TEST_SUITE("fields") {
       const char* selected;
       std::uint64_t last;
     };
+
     constexpr auto all = relu::Fields::unbounded;
     for (auto [list, selected, last] : {
              Row{"1", "1.........", 1},
@@ -48,8 +49,7 @@ TEST_SUITE("fields") {
              Row{"2-3,4-5", ".1111.....", 5},
              Row{"1-", "1111111111", all},
              Row{"1,1,1", "1.........", 1},
-             Row{"18446744073709551614", "..........",
-                 18446744073709551614u},
+             Row{"18446744073709551614", "..........", 18446744073709551614u},
          }) {
       CAPTURE(list);
       auto fields = relu::Fields::parse(list);
@@ -73,6 +73,7 @@ TEST_SUITE("fields") {
       const char* list;
       const char* message;
     };
+
     for (auto [list, message] : {
              Row{"", "the list of fields is empty"},
              Row{"0", "fields are numbered from 1"},

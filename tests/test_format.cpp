@@ -2,9 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
-#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -24,13 +24,15 @@ std::string error(const char* text) {
 TEST_SUITE("format") {
   TEST_CASE("shortest round-trip text") {
     relu::Format shortest;
+
     struct Row {
       double x;
       const char* text;
     };
+
     for (auto [x, text] :
-         {Row{-0.03, "-0.03"}, Row{-3 * 0.01, "-0.03"}, Row{0.1 + 0.2,
-          "0.30000000000000004"}, Row{0.0, "0"}, Row{-0.0, "-0"},
+         {Row{-0.03, "-0.03"}, Row{-3 * 0.01, "-0.03"},
+          Row{0.1 + 0.2, "0.30000000000000004"}, Row{0.0, "0"}, Row{-0.0, "-0"},
           Row{1e-5, "1e-05"}, Row{1e16, "1e+16"}, Row{123456.0, "123456"},
           Row{5e-324, "5e-324"}, Row{INFINITY, "inf"}, Row{-INFINITY, "-inf"},
           Row{std::nan(""), "nan"}, Row{-std::nan(""), "-nan"}}) {
@@ -45,27 +47,18 @@ TEST_SUITE("format") {
       double x;
       const char* text;
     };
+
     for (auto [format, x, text] : {
-             Row{"%.3f", -0.03, "-0.030"},
-             Row{"%10.4e", 1234.5, "1.2345e+03"},
-             Row{"x=%g", 0.5, "x=0.5"},
-             Row{"%f", 1, "1.000000"},
-             Row{"%e", 1, "1.000000e+00"},
-             Row{"%G", 1e-10, "1E-10"},
-             Row{"%a", 1, "0x1p+0"},
-             Row{"%A", 1, "0X1P+0"},
-             Row{"%+.1f", 2, "+2.0"},
-             Row{"% .1f", 2, " 2.0"},
-             Row{"%+ .1f", 2, "+2.0"},
-             Row{"%-6.1f|", 2, "2.0   |"},
-             Row{"%06.1f", -2, "-002.0"},
-             Row{"%-06.1f|", 2, "2.0   |"},
-             Row{"%#.0f", 2, "2."},
-             Row{"%#g", 1, "1.00000"},
-             Row{"%.f", 2.5, "2"},
-             Row{"%5.1f%%", 50, " 50.0%"},
-             Row{"%%%g%%", 1, "%1%"},
-             Row{"%08f", INFINITY, "     inf"},
+             Row{"%.3f", -0.03, "-0.030"}, Row{"%10.4e", 1234.5, "1.2345e+03"},
+             Row{"x=%g", 0.5, "x=0.5"},    Row{"%f", 1, "1.000000"},
+             Row{"%e", 1, "1.000000e+00"}, Row{"%G", 1e-10, "1E-10"},
+             Row{"%a", 1, "0x1p+0"},       Row{"%A", 1, "0X1P+0"},
+             Row{"%+.1f", 2, "+2.0"},      Row{"% .1f", 2, " 2.0"},
+             Row{"%+ .1f", 2, "+2.0"},     Row{"%-6.1f|", 2, "2.0   |"},
+             Row{"%06.1f", -2, "-002.0"},  Row{"%-06.1f|", 2, "2.0   |"},
+             Row{"%#.0f", 2, "2."},        Row{"%#g", 1, "1.00000"},
+             Row{"%.f", 2.5, "2"},         Row{"%5.1f%%", 50, " 50.0%"},
+             Row{"%%%g%%", 1, "%1%"},      Row{"%08f", INFINITY, "     inf"},
              Row{"%F", NAN, "NAN"},
          }) {
       CAPTURE(format);
@@ -80,6 +73,7 @@ TEST_SUITE("format") {
       const char* format;
       const char* message;
     };
+
     for (auto [format, message] : {
              Row{"", "no conversion"},
              Row{"abc", "no conversion"},

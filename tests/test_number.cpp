@@ -2,11 +2,11 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdint>
-#include <initializer_list>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 
 using relu::Kind;
@@ -17,26 +17,46 @@ TEST_SUITE("number") {
       const char* token;
       Kind kind;
     };
+
     for (auto [token, kind] : {
-             Row{"1", Kind::positive},          Row{"-2.5", Kind::negative},
-             Row{"+2.5", Kind::positive},       Row{".5", Kind::positive},
-             Row{"5.", Kind::positive},         Row{"-.5", Kind::negative},
-             Row{"1E+3", Kind::positive},       Row{"1e-3", Kind::positive},
-             Row{"2.50", Kind::positive},       Row{"0", Kind::zero},
-             Row{"-0", Kind::zero},             Row{"0.000", Kind::zero},
-             Row{"-0e5", Kind::zero},           Row{"00012", Kind::positive},
-             Row{"inf", Kind::positive},        Row{"-INF", Kind::negative},
-             Row{"Infinity", Kind::positive},   Row{"-infinity", Kind::negative},
-             Row{"nan", Kind::nan},             Row{"-NaN", Kind::nan},
-             Row{"+nan", Kind::nan},            Row{"0x1.8p3", Kind::positive},
-             Row{"-0x1p3", Kind::negative},     Row{"0X.8P-1", Kind::positive},
-             Row{"0x10", Kind::positive},       Row{"0x0p9", Kind::zero},
-             Row{"0x1p-1080", Kind::zero},      Row{"-0x1p-1074", Kind::negative},
-             Row{"1e400", Kind::positive},      Row{"-1e400", Kind::negative},
-             Row{"1e-400", Kind::zero},         Row{"-1e-400", Kind::zero},
-             Row{"5e-324", Kind::positive},     Row{"3e-324", Kind::positive},
-             Row{"2e-324", Kind::zero},         Row{"-2e-324", Kind::zero},
-             Row{"0.00001e-319", Kind::zero},   Row{"0.0003e-320", Kind::positive},
+             Row{"1", Kind::positive},
+             Row{"-2.5", Kind::negative},
+             Row{"+2.5", Kind::positive},
+             Row{".5", Kind::positive},
+             Row{"5.", Kind::positive},
+             Row{"-.5", Kind::negative},
+             Row{"1E+3", Kind::positive},
+             Row{"1e-3", Kind::positive},
+             Row{"2.50", Kind::positive},
+             Row{"0", Kind::zero},
+             Row{"-0", Kind::zero},
+             Row{"0.000", Kind::zero},
+             Row{"-0e5", Kind::zero},
+             Row{"00012", Kind::positive},
+             Row{"inf", Kind::positive},
+             Row{"-INF", Kind::negative},
+             Row{"Infinity", Kind::positive},
+             Row{"-infinity", Kind::negative},
+             Row{"nan", Kind::nan},
+             Row{"-NaN", Kind::nan},
+             Row{"+nan", Kind::nan},
+             Row{"0x1.8p3", Kind::positive},
+             Row{"-0x1p3", Kind::negative},
+             Row{"0X.8P-1", Kind::positive},
+             Row{"0x10", Kind::positive},
+             Row{"0x0p9", Kind::zero},
+             Row{"0x1p-1080", Kind::zero},
+             Row{"-0x1p-1074", Kind::negative},
+             Row{"1e400", Kind::positive},
+             Row{"-1e400", Kind::negative},
+             Row{"1e-400", Kind::zero},
+             Row{"-1e-400", Kind::zero},
+             Row{"5e-324", Kind::positive},
+             Row{"3e-324", Kind::positive},
+             Row{"2e-324", Kind::zero},
+             Row{"-2e-324", Kind::zero},
+             Row{"0.00001e-319", Kind::zero},
+             Row{"0.0003e-320", Kind::positive},
              Row{"2.4703282292062328e-324", Kind::positive},
              Row{"2.4703282292062327e-324", Kind::zero},
              Row{"1e99999999999999999999", Kind::positive},
@@ -49,10 +69,11 @@ TEST_SUITE("number") {
 
   TEST_CASE("classify refuses everything else") {
     for (const char* token :
-         {"", "-", "+", ".", "-.", "e5", "1e", "1e+", "1_000", "1,5", "0x",
-          "0x.", "0xp3", "0x1p", "abc", "1.5x", "in", "infinit", "infx",
-          "nan(1)", "nanx", "--1", "+-1", " 1", "1 ", "1.2.3", "0x1.8q3",
-          "\xff", "1\r", "١"}) {
+         {"",     "-",      "+",       ".",    "-.",  "e5",
+          "1e",   "1e+",    "1_000",   "1,5",  "0x",  "0x.",
+          "0xp3", "0x1p",   "abc",     "1.5x", "in",  "infinit",
+          "infx", "nan(1)", "nanx",    "--1",  "+-1", " 1",
+          "1 ",   "1.2.3",  "0x1.8q3", "\xff", "1\r", "١"}) {
       CAPTURE(token);
       CHECK(relu::classify(token) == Kind::invalid);
     }
@@ -64,6 +85,7 @@ TEST_SUITE("number") {
       std::size_t used;
       Kind kind;
     };
+
     for (auto [text, used, kind] :
          {Row{"12 3", 2, Kind::positive}, Row{"-1,2", 2, Kind::negative},
           Row{"1.5x", 3, Kind::positive}, Row{"infinite", 3, Kind::positive},
@@ -77,10 +99,24 @@ TEST_SUITE("number") {
 
   TEST_CASE("parse_number rounds as strtod does") {
     for (const char* token :
-         {"1", "-2.5", ".5", "5.", "1E+3", "0.1", "-0.03",
-          "2.4703282292062328e-324", "1e-400", "-1e400", "1e308", "1.8e308",
-          "4.9406564584124654e-324", "2.2250738585072011e-308",
-          "0x1.8p3", "-0x1p-1074", "0x1p-1080", "0x1p2000",
+         {"1",
+          "-2.5",
+          ".5",
+          "5.",
+          "1E+3",
+          "0.1",
+          "-0.03",
+          "2.4703282292062328e-324",
+          "1e-400",
+          "-1e400",
+          "1e308",
+          "1.8e308",
+          "4.9406564584124654e-324",
+          "2.2250738585072011e-308",
+          "0x1.8p3",
+          "-0x1p-1074",
+          "0x1p-1080",
+          "0x1p2000",
           "123456789012345678901234567890e-10",
           "9007199254740993", // halfway: rounds to even
           "0.1000000000000000055511151231257827021181583404541015625"}) {

@@ -23,8 +23,9 @@ Result process(std::string_view input, const relu::Options& options,
                std::vector<std::size_t> cuts) {
   Result r;
   relu::Output out([&r](std::string_view s) { r.out += s; });
-  relu::Stream stream(options, out,
-                      [&r](std::string_view m) { r.err += std::string(m) + "\n"; });
+  relu::Stream stream(options, out, [&r](std::string_view m) {
+    r.err += std::string(m) + "\n";
+  });
   cuts.push_back(input.size());
   std::size_t at = 0;
   std::size_t next_cut = 0;
@@ -88,6 +89,7 @@ TEST_SUITE("stream") {
       std::string in;
       std::string out;
     };
+
     for (const auto& [name, options, in, out] : std::vector<Row>{
              {"relu", opts(), "2.50\n-3\n1e3\n", "2.50\n0\n1e3\n"},
              {"zeros", opts(), "0\n-0\n0.000\n", "0\n0\n0\n"},
@@ -105,8 +107,7 @@ TEST_SUITE("stream") {
              {"csv", csv, "-1,,2, -3 ,\n", "0,,2, 0 ,\n"},
              {"csv crlf", csv, "-1,-2\r\n-3,\r\n", "0,0\r\n0,\r\n"},
              {"csv blank field", csv, "-1,  ,-2\n", "0,  ,0\n"},
-             {"csv header fields", csv_f2, "a,b\n-1,-2,-3\n",
-              "a,b\n-1,0,0\n"},
+             {"csv header fields", csv_f2, "a,b\n-1,-2,-3\n", "a,b\n-1,0,0\n"},
              {"fields", f2, "-1 -2 -3\n-4\n", "-1 0 -3\n-4\n"},
              {"nul records", nul, std::string("-1\n2\0-3\0", 8),
               std::string("0\n2\0000\0", 6)},
@@ -122,14 +123,15 @@ TEST_SUITE("stream") {
 
   TEST_CASE("invalid modes") {
     const std::string in = "1 -2\n3 x\xff -4\n-5\n";
-    const std::string message =
-        "line 2, field 2: invalid number: 'x\\xff'\n";
+    const std::string message = "line 2, field 2: invalid number: 'x\\xff'\n";
+
     struct Row {
       relu::InvalidMode mode;
       const char* out;
       std::string err;
       bool aborted;
     };
+
     for (const auto& [mode, out, err, aborted] : std::vector<Row>{
              {relu::InvalidMode::abort, "1 0\n3 ", message, true},
              {relu::InvalidMode::fail, "1 0\n3 x\xff 0\n0\n", message, false},
