@@ -93,6 +93,7 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
     return 0;
   }
   emitted_ = p;
+  bool stalled = false;
   while (p != end && !aborted_) {
     const char* next = nullptr;
     switch (mode_) {
@@ -116,13 +117,19 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
       }
       break;
     case Mode::field_start:
-      next = delimited_ ? delimited_field(p, end, at_end)
-                        : blank_field(p, end, at_end);
+      if (delimited_) {
+        next = delimited_field(p, end, at_end);
+        stalled = next == nullptr;
+        if (stalled)
+          next = p;
+      } else {
+        next = blank_fields(p, end, at_end, stalled);
+      }
       break;
     }
-    if (next == nullptr)
-      break; // an incomplete field: wait for more data
     p = next;
+    if (stalled)
+      break; // an incomplete field: wait for more data
   }
   if (!aborted_)
     emit_until(p);
@@ -152,43 +159,61 @@ const char* Stream::find_separator(const char* p,
   return p;
 }
 
-const char* Stream::blank_field(const char* p, const char* end, bool at_end) {
-  while (p != end && (cls(*p) & blank))
-    ++p;
-  if (p == end)
-    return p;
-  if (cls(*p) & terminator) {
-    end_record();
-    return p + 1;
-  }
-  if (*p == '\r') {
-    int e = ends_at(p, end, at_end); // is this CR right before the end?
-    if (e < 0)
-      return nullptr;
-    if (e > 0)
-      return p + 1;
-  }
-  if (!fields_.selected(field_ + 1)) {
-    mode_ = Mode::skip_field;
+// The hot loop: fields and the blanks and record ends between them, for as
+// long as no field needs to be skipped.
+const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
+                                 bool& stalled) {
+  while (mode_ == Mode::field_start && !aborted_) {
+    std::uint8_t c = 0;
+    while (p != end && (c = cls(*p)) != 0) {
+      ++p;
+      if (c & terminator) {
+        end_record();
+        if (mode_ != Mode::field_start)
+          return p;
+      }
+    }
+    if (p == end)
+      return p;
+    if (*p == '\r') {
+      int e = ends_at(p, end, at_end); // is this CR right before the end?
+      if (e < 0) {
+        stalled = true;
+        return p;
+      }
+      if (e > 0) {
+        ++p;
+        continue;
+      }
+    }
+    if (!fields_.selected(field_ + 1)) {
+      mode_ = Mode::skip_field;
+      end_field();
+      return p;
+    }
+    Scan s = scan_number(p, end);
+    int e = ends_at(s.ptr, end, at_end);
+    if (e > 0 && s.kind != Kind::invalid) {
+      if (rules_[static_cast<std::size_t>(s.kind)].action != Action::copy)
+        convert(p, s.ptr, s.kind);
+      end_field();
+      p = s.ptr;
+      continue;
+    }
+    const char* r = e > 0 ? s.ptr : find_separator(s.ptr, end);
+    if (r == end && !at_end) {
+      if (end - p > static_cast<std::ptrdiff_t>(max_field))
+        return too_long(p, end);
+      stalled = true;
+      return p;
+    }
+    if (r[-1] == '\r' && r - 1 != p && (r == end || (cls(*r) & terminator)))
+      --r;
+    invalid(p, r, "invalid number");
     end_field();
-    return p;
+    p = r;
   }
-  Scan s = scan_number(p, end);
-  int e = ends_at(s.ptr, end, at_end);
-  if (e > 0 && s.kind != Kind::invalid) {
-    convert(p, s.ptr, s.kind);
-    end_field();
-    return s.ptr;
-  }
-  const char* r = e > 0 ? s.ptr : find_separator(s.ptr, end);
-  if (r == end && !at_end)
-    return end - p > static_cast<std::ptrdiff_t>(max_field) ? too_long(p, end)
-                                                            : nullptr;
-  if (r[-1] == '\r' && r - 1 != p && (r == end || (cls(*r) & terminator)))
-    --r;
-  invalid(p, r, "invalid number");
-  end_field();
-  return r;
+  return p;
 }
 
 const char* Stream::delimited_field(const char* p, const char* end,

@@ -63,7 +63,8 @@ private:
 
   int ends_at(const char* q, const char* end, bool at_end) const noexcept;
   const char* find_separator(const char* p, const char* end) const noexcept;
-  const char* blank_field(const char* p, const char* end, bool at_end);
+  const char* blank_fields(const char* p, const char* end, bool at_end,
+                           bool& stalled);
   const char* delimited_field(const char* p, const char* end, bool at_end);
   const char* after_separator(const char* r, const char* end);
   const char* too_long(const char* first, const char* end);
