@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""I/O faults: full disks, closed descriptors, unreadable input, readers
+that go away, and pipes that deliver and take bytes in tiny pieces.
+
+usage: io_faults.py RELU"""
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+RELU = os.path.abspath(sys.argv[1])
+ENV = dict(os.environ, LC_ALL="C")
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}")
+
+
+def sh(command, stdin=b""):
+    """Run a shell command with relu on PATH; return (status, out, err)."""
+    env = dict(ENV, PATH=os.path.dirname(RELU) + os.pathsep + ENV["PATH"])
+    r = subprocess.run(["sh", "-c", command], input=stdin, env=env,
+                       capture_output=True, timeout=60)
+    return r.returncode, r.stdout, r.stderr
+
+
+def expect(name, got, status, out, err):
+    check(name, got == (status, out, err), f"got {got!r}")
+
+
+big = b"-1.5 2.25\n" * 2_000_000  # 20 MB
+
+expect("dev-full-argument", sh("relu 1 > /dev/full"), 1, b"",
+       b"relu: write error: No space left on device\n")
+expect("dev-full-stdin", sh("relu > /dev/full", big), 1, b"",
+       b"relu: write error: No space left on device\n")
+expect("dev-full-help", sh("relu --help > /dev/full"), 1, b"",
+       b"relu: write error: No space left on device\n")
+expect("closed-stdout", sh("relu 1 >&-"), 1, b"",
+       b"relu: write error: Bad file descriptor\n")
+expect("closed-stdout-no-output", sh("relu >&-", b""), 0, b"", b"")
+expect("stdin-is-a-directory", sh("relu < /"), 1, b"",
+       b"relu: read error: Is a directory\n")
+expect("closed-stdin", sh("relu <&-"), 1, b"",
+       b"relu: read error: Bad file descriptor\n")
+
+# Everything before the bad field is written, even far into the stream.
+status, out, err = sh("relu", big + b"x\n" + big)
+check("abort-writes-everything-before", status == 2 and
+      out == b"0 2.25\n" * 2_000_000 and
+      err == b"relu: line 2000001, field 1: invalid number: 'x'\n",
+      f"status {status}, {len(out)} bytes, {err!r}")
+
+
+def reader_goes_away(name, ignore_sigpipe):
+    """relu on a big input, its reader closing after one line."""
+    with tempfile.TemporaryFile() as f:
+        f.write(big * 5)
+        f.seek(0)
+        preexec = (lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN)) \
+            if ignore_sigpipe else None
+        start = time.monotonic()
+        p = subprocess.Popen([RELU], stdin=f, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=ENV,
+                             preexec_fn=preexec)
+        first = p.stdout.readline()
+        p.stdout.close()
+        try:
+            err = p.stderr.read()
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            check(name, False, "relu hung after its reader went away")
+            return
+        elapsed = time.monotonic() - start
+        if ignore_sigpipe:
+            ok = p.returncode == 1 and err == b"relu: write error: Broken pipe\n"
+        else:
+            ok = p.returncode == -signal.SIGPIPE and err == b""
+        check(name, ok and first == b"0 2.25\n" and elapsed < 10,
+              f"status {p.returncode}, stderr {err!r}, {elapsed:.1f} s")
+
+
+reader_goes_away("reader-goes-away-sigpipe", False)
+reader_goes_away("reader-goes-away-epipe", True)
+
+
+def trickle(name, args, data, want, piece=3):
+    """Feed data in tiny pieces and read the output in tiny pieces: reads
+    return a few bytes at a time, and output trickles out as input does."""
+    p = subprocess.Popen([RELU, *args], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=ENV, bufsize=0)
+    got = b""
+    for i in range(0, len(data), piece):
+        p.stdin.write(data[i:i + piece])
+        if i % 64 == 0:
+            time.sleep(0.001)
+        while select.select([p.stdout], [], [], 0)[0]:
+            chunk = os.read(p.stdout.fileno(), 5)
+            if not chunk:
+                break
+            got += chunk
+    p.stdin.close()
+    while chunk := os.read(p.stdout.fileno(), 7):
+        got += chunk
+    p.wait(timeout=30)
+    check(name, got == want and p.returncode == 0,
+          f"status {p.returncode}, got {got[:80]!r}...")
+
+
+lines = b"".join(b"%d.25 -%d.5e-1\r\n" % (i, i) for i in range(3000))
+want = b"".join(b"%d.25 0\r\n" % i for i in range(3000))
+trickle("tiny-pieces", [], lines, want)
+trickle("tiny-pieces-delimited", ["-d", " ", "-l"],
+        b"-1 -2\n" * 2000, b"-0.01 -0.02\n" * 2000, piece=1)
+
+
+def prompt(name):
+    """A result shows as soon as its line arrives, before more input."""
+    p = subprocess.Popen([RELU], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         env=ENV, bufsize=0)
+    p.stdin.write(b"1\n")
+    ready = select.select([p.stdout], [], [], 5)[0]
+    first = os.read(p.stdout.fileno(), 100) if ready else b""
+    p.stdin.write(b"-2\n")
+    p.stdin.close()
+    rest = p.stdout.read()
+    p.wait(timeout=10)
+    check(name, first == b"1\n" and rest == b"0\n",
+          f"first {first!r}, rest {rest!r}")
+
+
+prompt("output-as-input-arrives")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
