@@ -1,0 +1,302 @@
+// libFuzzer target: arbitrary bytes and options through the stream
+// processor, checked against a slow reference written from README's rules:
+// the output must not depend on how the input is split into chunks, bytes
+// that are not converted numbers must come out unchanged, and every
+// converted field must be the activation core's value of strtod's number.
+#include "stream.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Case {
+  relu::Options options;
+  bool (*selected)(std::size_t field);
+  std::string input;
+  std::vector<std::size_t> cuts;
+};
+
+bool all_fields(std::size_t) { return true; }
+
+bool first_field(std::size_t n) { return n == 1; }
+
+bool from_second(std::size_t n) { return n >= 2; }
+
+bool odd_up_to_five(std::size_t n) { return n % 2 == 1 && n <= 5; }
+
+// Decode options from the first bytes; the rest is the input.
+Case decode(const std::uint8_t* data, std::size_t size) {
+  Case c;
+  std::uint8_t o[4] = {};
+  std::size_t head = std::min<std::size_t>(size, 4);
+  std::memcpy(o, data, head);
+  auto& opt = c.options;
+  opt.activation.leaky = o[0] & 1;
+  opt.activation.derivative = o[0] & 2;
+  static constexpr double alphas[] = {0.01, 0.001, 0, -2, 1e300, 0.5};
+  opt.activation.alpha = alphas[(o[0] >> 2) % 6];
+  static constexpr const char* lists[] = {nullptr, "1", "2-", "1,3,5"};
+  static constexpr bool (*predicates[])(std::size_t) = {
+      all_fields, first_field, from_second, odd_up_to_five};
+  if (const char* list = lists[o[1] & 3])
+    opt.fields = relu::Fields::parse(list);
+  c.selected = predicates[o[1] & 3];
+  static constexpr char delimiters[] = {0, ',', ' ', '\t', ';'};
+  if (char d = delimiters[(o[1] >> 2) % 5])
+    opt.delimiter = d;
+  opt.invalid = static_cast<relu::InvalidMode>((o[1] >> 5) & 3);
+  static constexpr const char* formats[] = {nullptr, "%.3f", "%g", "x=%-10.2e|",
+                                            "%a"};
+  if (const char* f = formats[o[2] % 5])
+    opt.format = relu::Format::parse(f);
+  opt.terminator = (o[2] & 0x80) ? '\0' : '\n';
+  opt.header = (o[2] >> 5) & 1;
+  c.input.assign(reinterpret_cast<const char*>(data) + head, size - head);
+  // Chunk boundaries from the last option byte.
+  for (std::size_t at = 1 + o[3] % 7; at < c.input.size();
+       at += 1 + (at * 7 + o[3]) % 13)
+    c.cuts.push_back(at);
+  return c;
+}
+
+struct Result {
+  std::string out;
+  std::string err;
+  bool aborted = false;
+};
+
+Result run(const Case& c, bool chunked) {
+  Result r;
+  relu::Output out([&r](std::string_view s) { r.out += s; });
+  relu::Stream stream(c.options, out, [&r](std::string_view m) {
+    r.err += m;
+    r.err += '\n';
+  });
+  std::size_t at = 0, next = 0;
+  relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
+    std::size_t stop = c.input.size();
+    if (chunked) {
+      while (next < c.cuts.size() && c.cuts[next] <= at)
+        ++next;
+      if (next < c.cuts.size())
+        stop = c.cuts[next];
+    }
+    std::size_t k = std::min(n, stop - at);
+    std::memcpy(buf, c.input.data() + at, k);
+    at += k;
+    return k;
+  };
+  relu::run(stream, out, read, chunked ? 16 : 1 << 16);
+  r.aborted = stream.aborted();
+  return r;
+}
+
+// The reference: README's number syntax, checked character by character.
+bool digits(const std::string& s, std::size_t& i, bool hex) {
+  std::size_t start = i;
+  while (i < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[i]))
+                              : std::isdigit(static_cast<unsigned char>(s[i]))))
+    ++i;
+  return i > start;
+}
+
+bool is_number(const std::string& s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-'))
+    ++i;
+  std::string rest = s.substr(i);
+  for (auto& ch : rest)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (rest == "inf" || rest == "infinity" || rest == "nan")
+    return true;
+  bool hex = rest.size() >= 2 && rest[0] == '0' && rest[1] == 'x';
+  if (hex)
+    i += 2;
+  bool mantissa = digits(s, i, hex);
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    mantissa |= digits(s, i, hex);
+  }
+  if (!mantissa)
+    return false;
+  if (i < s.size() &&
+      std::tolower(static_cast<unsigned char>(s[i])) == (hex ? 'p' : 'e')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-'))
+      ++i;
+    if (!digits(s, i, false))
+      return false;
+  }
+  return i == s.size();
+}
+
+std::string quoted(const std::string& token) {
+  std::string q = "'";
+  for (std::size_t i = 0; i < token.size() && i < 64; ++i) {
+    auto u = static_cast<unsigned char>(token[i]);
+    if (u == '\\' || u == '\'')
+      q += '\\';
+    if (u >= 0x20 && u < 0x7f) {
+      q += token[i];
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      q += hex;
+    }
+  }
+  return q + (token.size() > 64 ? "'..." : "'");
+}
+
+// What the documentation says the stream becomes.
+Result reference(Case c) {
+  Result r;
+  const auto& opt = c.options;
+  auto is_blank = [&](char ch) {
+    return (ch == ' ' || ch == '\t' ||
+            (opt.terminator == '\0' && ch == '\n')) &&
+           !(opt.delimiter && ch == *opt.delimiter);
+  };
+  auto convert = [&](const std::string& token) {
+    double x = std::strtod(token.c_str(), nullptr);
+    double y = opt.activation(x);
+    bool unchanged = !opt.activation.derivative && (x > 0 || std::isnan(x));
+    if (unchanged && opt.format.shortest())
+      return token;
+    return c.options.format.to_string(y);
+  };
+  std::size_t line = 0, at = 0;
+  const std::string& in = c.input;
+  while (at < in.size() && !r.aborted) {
+    std::size_t end = in.find(opt.terminator, at);
+    bool terminated = end != std::string::npos;
+    if (!terminated)
+      end = in.size();
+    std::string record = in.substr(at, end - at);
+    at = terminated ? end + 1 : end;
+    ++line;
+    std::string cr;
+    if (!record.empty() && record.back() == '\r' &&
+        !(opt.delimiter && *opt.delimiter == '\r')) {
+      record.pop_back();
+      cr = "\r";
+    }
+    std::string out;
+    if (line <= opt.header) {
+      out = record;
+    } else {
+      // Pieces: fields and what lies between them.
+      std::size_t i = 0, field = 0;
+      while (i <= record.size() && !r.aborted) {
+        if (!opt.delimiter) {
+          std::size_t j = i;
+          while (j < record.size() && is_blank(record[j]))
+            ++j;
+          out += record.substr(i, j - i);
+          if (j == record.size())
+            break;
+          std::size_t k = j;
+          while (k < record.size() && !is_blank(record[k]))
+            ++k;
+          std::string token = record.substr(j, k - j);
+          ++field;
+          i = k;
+          if (!c.selected(field)) {
+            out += token;
+          } else if (is_number(token)) {
+            out += convert(token);
+          } else {
+            if (opt.invalid == relu::InvalidMode::abort) {
+              r.out += out;
+              r.err += "line " + std::to_string(line) + ", field " +
+                       std::to_string(field) +
+                       ": invalid number: " + quoted(token) + "\n";
+              r.aborted = true;
+              break;
+            }
+            if (opt.invalid != relu::InvalidMode::ignore)
+              r.err += "line " + std::to_string(line) + ", field " +
+                       std::to_string(field) +
+                       ": invalid number: " + quoted(token) + "\n";
+            out += token;
+          }
+          continue;
+        }
+        std::size_t k = record.find(*opt.delimiter, i);
+        if (k == std::string::npos)
+          k = record.size();
+        std::string whole = record.substr(i, k - i);
+        ++field;
+        std::size_t a = 0, b = whole.size();
+        while (a < b && is_blank(whole[a]))
+          ++a;
+        while (b > a && is_blank(whole[b - 1]))
+          --b;
+        std::string token = whole.substr(a, b - a);
+        if (!c.selected(field) || token.empty()) {
+          out += whole;
+        } else if (is_number(token)) {
+          out += whole.substr(0, a) + convert(token) + whole.substr(b);
+        } else {
+          std::string message = "line " + std::to_string(line) + ", field " +
+                                std::to_string(field) +
+                                ": invalid number: " + quoted(token) + "\n";
+          if (opt.invalid == relu::InvalidMode::abort) {
+            r.out += out + whole.substr(0, a);
+            r.err += message;
+            r.aborted = true;
+            break;
+          }
+          if (opt.invalid != relu::InvalidMode::ignore)
+            r.err += message;
+          out += whole;
+        }
+        if (k < record.size())
+          out += *opt.delimiter;
+        i = k + 1;
+      }
+    }
+    if (r.aborted)
+      break;
+    r.out += out + cr;
+    if (terminated)
+      r.out += opt.terminator;
+  }
+  return r;
+}
+
+void require(bool ok, const char* what, const Case& c, const Result& a,
+             const Result& b) {
+  if (ok)
+    return;
+  std::fprintf(stderr, "property violated: %s\ninput (%zu bytes): ", what,
+               c.input.size());
+  for (char ch : c.input)
+    std::fprintf(stderr, "%02x", static_cast<unsigned char>(ch));
+  std::fprintf(stderr, "\nout: [%s]\nwant: [%s]\nerr: [%s]\nwant: [%s]\n",
+               a.out.c_str(), b.out.c_str(), a.err.c_str(), b.err.c_str());
+  std::abort();
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  Case c = decode(data, size);
+  Result whole = run(c, false);
+  Result chunked = run(c, true);
+  require(whole.out == chunked.out && whole.err == chunked.err &&
+              whole.aborted == chunked.aborted,
+          "output depends on chunking", c, whole, chunked);
+  Result want = reference(c);
+  require(whole.out == want.out, "stdout differs from the reference", c, whole,
+          want);
+  require(whole.err == want.err && whole.aborted == want.aborted,
+          "diagnostics differ from the reference", c, whole, want);
+  return 0;
+}
