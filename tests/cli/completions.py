@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Drive each shell's completion of relu and check what it offers; check
+that every option of --help is in the man page and in every completion.
+
+usage: completions.py RELU SOURCE_DIR"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+RELU, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+COMPLETION = os.path.join(SRC, "src", "completion")
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODES = ["abort", "fail", "ignore", "warn"]
+passed = failed = 0
+
+
+def check(name, ok, detail):
+    global passed, failed
+    passed, failed = passed + ok, failed + (not ok)
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+
+
+def help_options():
+    text = subprocess.run([RELU, "--help"], capture_output=True, text=True,
+                          check=True).stdout
+    options = text.split("Options:\n", 1)[1].split("\n\n", 1)[0]
+    names = set()
+    for line in options.splitlines():
+        spec = re.split(r"\s{2,}", line.strip())[0]
+        names.update(re.findall(r"--?[A-Za-z][\w-]*", spec))
+    return names
+
+
+def bash(line):
+    script = f"""
+source /usr/share/bash-completion/bash_completion
+source {COMPLETION}/relu.bash
+compopt() {{ :; }}
+COMP_LINE={line!r}; COMP_POINT=${{#COMP_LINE}}
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))
+_relu relu "${{COMP_WORDS[-1]}}" "${{COMP_WORDS[-2]}}"
+printf '%s\\n' "${{COMPREPLY[@]}}"
+"""
+    out = subprocess.run(["bash", "-c", script], capture_output=True,
+                         text=True, timeout=30).stdout
+    return sorted(w for w in out.split("\n") if w)
+
+
+def zsh(line):
+    with tempfile.TemporaryDirectory() as fpath:
+        os.symlink(os.path.join(COMPLETION, "_relu"),
+                   os.path.join(fpath, "_relu"))
+        out = subprocess.run(
+            ["zsh", "-f", os.path.join(HERE, "zsh_complete.zsh"), fpath, line],
+            capture_output=True, text=True, timeout=30,
+            env=dict(os.environ, HOME=fpath)).stdout
+    return sorted(set(w for w in out.split("\n") if w))
+
+
+def fish(line):
+    out = subprocess.run(
+        ["fish", "--no-config", "-c",
+         f"source {COMPLETION}/relu.fish; complete -C {line!r}"],
+        capture_output=True, text=True, timeout=30).stdout
+    return sorted(w.split("\t")[0] for w in out.split("\n") if w)
+
+
+options = help_options()
+long_options = sorted(o for o in options if o.startswith("--"))
+check("help lists options", len(long_options) >= 12, long_options)
+
+def named(text, option, fish_style):
+    """Whether text names option: as itself, or as fish's -s x / -l name."""
+    if fish_style:
+        flag = "-l " + option[2:] if option.startswith("--") else \
+            "-s " + option[1:]
+        return re.search(re.escape(flag) + r"\b", text) is not None
+    return re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text) \
+        is not None
+
+
+sources = {"man page": os.path.join(SRC, "src", "man", "relu.1.in")}
+for f in ("relu.bash", "_relu", "relu.fish"):
+    sources[f"{f} completion"] = os.path.join(COMPLETION, f)
+for name, path in sources.items():
+    text = open(path).read().replace("\\-", "-")
+    missing = [o for o in sorted(options)
+               if not named(text, o, path.endswith(".fish"))]
+    check(f"{name} has every option of --help", not missing, missing)
+
+for shell, complete in (("bash", bash), ("zsh", zsh), ("fish", fish)):
+    offered = complete("relu --")
+    check(f"{shell}: every long option", all(
+        any(o == w.rstrip("=") for w in offered) for o in long_options),
+        offered)
+    for line in ("relu --invalid ", "relu --invalid="):
+        got = complete(line)
+        got = sorted(w.split("=", 1)[-1] for w in got)
+        if shell == "zsh" and line.endswith(" "):
+            continue  # zsh's --invalid= takes its value attached only
+        check(f"{shell}: values of {line!r}", got == MODES, got)
+    got = complete("relu --invalid=w")
+    check(f"{shell}: 'relu --invalid=w'",
+          [w.split("=", 1)[-1] for w in got] == ["warn"], got)
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
