@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -162,17 +163,28 @@ Result reference(Case c) {
             (opt.terminator == '\0' && ch == '\n')) &&
            !(opt.delimiter && ch == *opt.delimiter);
   };
-  auto convert = [&](const std::string& token) {
+  std::size_t line = 0, field = 0;
+  // The text a selected field becomes, or nullopt when --invalid=abort
+  // stops at it.
+  auto convert = [&](const std::string& token) -> std::optional<std::string> {
+    if (!is_number(token)) {
+      if (opt.invalid != relu::InvalidMode::ignore)
+        r.err += "line " + std::to_string(line) + ", field " +
+                 std::to_string(field) + ": invalid number: " + quoted(token) +
+                 "\n";
+      if (opt.invalid == relu::InvalidMode::abort)
+        return std::nullopt;
+      return token;
+    }
     double x = std::strtod(token.c_str(), nullptr);
-    double y = opt.activation(x);
     bool unchanged = !opt.activation.derivative && (x > 0 || std::isnan(x));
     if (unchanged && opt.format.shortest())
       return token;
-    return c.options.format.to_string(y);
+    return c.options.format.to_string(opt.activation(x));
   };
-  std::size_t line = 0, at = 0;
   const std::string& in = c.input;
-  while (at < in.size() && !r.aborted) {
+  std::size_t at = 0;
+  while (at < in.size()) {
     std::size_t end = in.find(opt.terminator, at);
     bool terminated = end != std::string::npos;
     if (!terminated)
@@ -180,6 +192,7 @@ Result reference(Case c) {
     std::string record = in.substr(at, end - at);
     at = terminated ? end + 1 : end;
     ++line;
+    field = 0;
     std::string cr;
     if (!record.empty() && record.back() == '\r' &&
         !(opt.delimiter && *opt.delimiter == '\r')) {
@@ -187,82 +200,51 @@ Result reference(Case c) {
       cr = "\r";
     }
     std::string out;
-    if (line <= opt.header) {
-      out = record;
-    } else {
-      // Pieces: fields and what lies between them.
-      std::size_t i = 0, field = 0;
-      while (i <= record.size() && !r.aborted) {
-        if (!opt.delimiter) {
-          std::size_t j = i;
-          while (j < record.size() && is_blank(record[j]))
-            ++j;
-          out += record.substr(i, j - i);
-          if (j == record.size())
-            break;
-          std::size_t k = j;
-          while (k < record.size() && !is_blank(record[k]))
-            ++k;
-          std::string token = record.substr(j, k - j);
-          ++field;
-          i = k;
-          if (!c.selected(field)) {
-            out += token;
-          } else if (is_number(token)) {
-            out += convert(token);
-          } else {
-            if (opt.invalid == relu::InvalidMode::abort) {
-              r.out += out;
-              r.err += "line " + std::to_string(line) + ", field " +
-                       std::to_string(field) +
-                       ": invalid number: " + quoted(token) + "\n";
-              r.aborted = true;
-              break;
-            }
-            if (opt.invalid != relu::InvalidMode::ignore)
-              r.err += "line " + std::to_string(line) + ", field " +
-                       std::to_string(field) +
-                       ": invalid number: " + quoted(token) + "\n";
-            out += token;
-          }
-          continue;
+    // Split the record into (before, token, after) around each field.
+    std::size_t i = 0;
+    while (line > opt.header && i <= record.size()) {
+      std::size_t first, last, next;
+      if (opt.delimiter) {
+        next = std::min(record.find(*opt.delimiter, i), record.size());
+        first = i;
+        last = next;
+        while (first < last && is_blank(record[first]))
+          ++first;
+        while (last > first && is_blank(record[last - 1]))
+          --last;
+      } else {
+        first = i;
+        while (first < record.size() && is_blank(record[first]))
+          ++first;
+        if (first == record.size()) {
+          out += record.substr(i);
+          break;
         }
-        std::size_t k = record.find(*opt.delimiter, i);
-        if (k == std::string::npos)
-          k = record.size();
-        std::string whole = record.substr(i, k - i);
-        ++field;
-        std::size_t a = 0, b = whole.size();
-        while (a < b && is_blank(whole[a]))
-          ++a;
-        while (b > a && is_blank(whole[b - 1]))
-          --b;
-        std::string token = whole.substr(a, b - a);
-        if (!c.selected(field) || token.empty()) {
-          out += whole;
-        } else if (is_number(token)) {
-          out += whole.substr(0, a) + convert(token) + whole.substr(b);
-        } else {
-          std::string message = "line " + std::to_string(line) + ", field " +
-                                std::to_string(field) +
-                                ": invalid number: " + quoted(token) + "\n";
-          if (opt.invalid == relu::InvalidMode::abort) {
-            r.out += out + whole.substr(0, a);
-            r.err += message;
-            r.aborted = true;
-            break;
-          }
-          if (opt.invalid != relu::InvalidMode::ignore)
-            r.err += message;
-          out += whole;
-        }
-        if (k < record.size())
-          out += *opt.delimiter;
-        i = k + 1;
+        last = first;
+        while (last < record.size() && !is_blank(record[last]))
+          ++last;
+        next = last;
       }
+      ++field;
+      std::string token = record.substr(first, last - first);
+      out += record.substr(i, first - i);
+      std::optional<std::string> text = token;
+      if (c.selected(field) && !token.empty())
+        text = convert(token);
+      if (!text) {
+        r.out += out;
+        r.aborted = true;
+        return r;
+      }
+      out += *text + record.substr(last, next - last);
+      if (opt.delimiter && next < record.size())
+        out += *opt.delimiter;
+      i = next + (opt.delimiter ? 1 : 0);
+      if (!opt.delimiter && i == record.size())
+        break;
     }
-    if (r.aborted)
-      break;
+    if (line <= opt.header)
+      out = record;
     r.out += out + cr;
     if (terminated)
       r.out += opt.terminator;
