@@ -117,14 +117,8 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
       }
       break;
     case Mode::field_start:
-      if (delimited_) {
-        next = delimited_field(p, end, at_end);
-        stalled = next == nullptr;
-        if (stalled)
-          next = p;
-      } else {
-        next = blank_fields(p, end, at_end, stalled);
-      }
+      next = delimited_ ? delimited_field(p, end, at_end, stalled)
+                        : blank_fields(p, end, at_end, stalled);
       break;
     }
     p = next;
@@ -194,8 +188,7 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
     Scan s = scan_number(p, end);
     int e = ends_at(s.ptr, end, at_end);
     if (e > 0 && s.kind != Kind::invalid) {
-      if (rules_[static_cast<std::size_t>(s.kind)].action != Action::copy)
-        convert(p, s.ptr, s.kind);
+      convert(p, s.ptr, s.kind);
       end_field();
       p = s.ptr;
       continue;
@@ -216,8 +209,8 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
   return p;
 }
 
-const char* Stream::delimited_field(const char* p, const char* end,
-                                    bool at_end) {
+const char* Stream::delimited_field(const char* p, const char* end, bool at_end,
+                                    bool& stalled) {
   if (!fields_.selected(field_ + 1)) {
     mode_ = Mode::skip_field;
     end_field();
@@ -235,9 +228,12 @@ const char* Stream::delimited_field(const char* p, const char* end,
     r = find_separator(r, end);
     e = r != end || at_end ? 1 : -1;
   }
-  if (e < 0)
-    return end - p > static_cast<std::ptrdiff_t>(max_field) ? too_long(p, end)
-                                                            : nullptr;
+  if (e < 0) {
+    if (end - p > static_cast<std::ptrdiff_t>(max_field))
+      return too_long(p, end);
+    stalled = true;
+    return p;
+  }
   const char* last = r;
   if (last != p && last[-1] == '\r' &&
       (last == end || (cls(*last) & terminator)))

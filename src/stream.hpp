@@ -65,7 +65,8 @@ private:
   const char* find_separator(const char* p, const char* end) const noexcept;
   const char* blank_fields(const char* p, const char* end, bool at_end,
                            bool& stalled);
-  const char* delimited_field(const char* p, const char* end, bool at_end);
+  const char* delimited_field(const char* p, const char* end, bool at_end,
+                              bool& stalled);
   const char* after_separator(const char* r, const char* end);
   const char* too_long(const char* first, const char* end);
   void end_record() noexcept;
