@@ -63,21 +63,23 @@ const char* skip_hex_digits(const char* p, const char* last) noexcept {
   return p;
 }
 
-// Scan "[+-] digits" after an exponent letter; exponents beyond any double's
-// range saturate, so a million-digit exponent cannot overflow.
-Scan scan_exponent(const char* p, const char* last,
+// Scan "[+-] digits" at p, after an exponent letter, into exponent and move
+// p past it; return false, with p where scanning stopped, if there are no
+// digits. Exponents beyond any double's range saturate, so a million-digit
+// exponent cannot overflow.
+bool scan_exponent(const char*& p, const char* last,
                    long long& exponent) noexcept {
   bool negative = false;
   if (p != last && (*p == '+' || *p == '-'))
     negative = *p++ == '-';
   if (p == last || !is_digit(*p))
-    return {p, Kind::invalid};
+    return false;
   long long value = 0;
   for (; p != last && is_digit(*p); ++p)
     if (value < 100'000'000)
       value = value * 10 + (*p - '0');
   exponent = negative ? -value : value;
-  return {p, Kind::zero};
+  return true;
 }
 
 // The kind of a nonzero token whose magnitude may round to zero.
@@ -106,10 +108,8 @@ Scan scan_hex(const char* first, const char* p, const char* last) noexcept {
     return {q, Kind::invalid};
   if (q != last && lower(*q) == 'p') {
     long long exponent = 0;
-    Scan e = scan_exponent(q + 1, last, exponent);
-    if (e.kind == Kind::invalid)
-      return e;
-    q = e.ptr;
+    if (!scan_exponent(++q, last, exponent))
+      return {q, Kind::invalid};
   }
   if (!nonzero)
     return {q, Kind::zero};
@@ -142,10 +142,8 @@ Scan scan_number(const char* first, const char* last) noexcept {
     const char* mantissa_end = p;
     long long exponent = 0;
     if (p != last && lower(*p) == 'e') {
-      Scan e = scan_exponent(p + 1, last, exponent);
-      if (e.kind == Kind::invalid)
-        return e;
-      p = e.ptr;
+      if (!scan_exponent(++p, last, exponent))
+        return {p, Kind::invalid};
     }
     const char* leading = mantissa; // the first nonzero digit
     while (leading != mantissa_end && (*leading == '0' || *leading == '.'))
