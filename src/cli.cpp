@@ -229,7 +229,7 @@ std::variant<Options, Exit> parse_command_line(int argc,
       options.activation.alpha = slope;
     }
     options.terminator = zero_terminated ? '\0' : '\n';
-    if (!fields.empty() || app.count("--fields") > 0) {
+    if (app.count("--fields") > 0) {
       try {
         options.fields = Fields::parse(fields);
       } catch (const std::invalid_argument& e) {
@@ -243,11 +243,12 @@ std::variant<Options, Exit> parse_command_line(int argc,
         throw UsageError("the delimiter cannot be the record terminator");
       options.delimiter = delimiter[0];
     }
-    if (header_option->count() > 0)
+    if (header_option->count() > 0) {
       options.header =
           header.empty() ? 1 : whole_number(header, UINT64_MAX, "header value");
-    if (header_option->count() > 0 && options.header == 0)
-      throw UsageError("invalid header value '0'");
+      if (options.header == 0)
+        throw UsageError("invalid header value '0'");
+    }
     if (invalid == "fail")
       options.invalid = InvalidMode::fail;
     else if (invalid == "warn")
