@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 RELU = os.path.abspath(sys.argv[1])
@@ -124,6 +125,43 @@ want = b"".join(b"%d.25 0\r\n" % i for i in range(3000))
 trickle("tiny-pieces", [], lines, want)
 trickle("tiny-pieces-delimited", ["-d", " ", "-l"],
         b"-1 -2\n" * 2000, b"-0.01 -0.02\n" * 2000, piece=1)
+
+
+def stop_and_continue(name):
+    """SIGSTOP and SIGCONT while relu writes to a slow pipe: a write that a
+    signal interrupts returns short, and the rest must still follow."""
+    lines = b"-1.5 2.25\n" * 300_000
+    p = subprocess.Popen([RELU, "-l"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, env=ENV, bufsize=0)
+    got = bytearray()
+    done = False
+
+    def reader():
+        nonlocal done
+        while chunk := os.read(p.stdout.fileno(), 4096):
+            got.extend(chunk)
+        done = True
+
+    t = threading.Thread(target=reader)
+    t.start()
+    w = threading.Thread(target=lambda: (p.stdin.write(lines), p.stdin.close()))
+    w.start()
+    while not done:
+        for sig in (signal.SIGSTOP, signal.SIGCONT):
+            try:
+                os.kill(p.pid, sig)
+            except ProcessLookupError:
+                break
+            time.sleep(0.0005)
+    w.join()
+    t.join()
+    p.wait(timeout=30)
+    want = b"-0.015 2.25\n" * 300_000
+    check(name, bytes(got) == want and p.returncode == 0,
+          f"status {p.returncode}, {len(got)} of {len(want)} bytes")
+
+
+stop_and_continue("stop-and-continue-storm")
 
 
 def prompt(name):
