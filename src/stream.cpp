@@ -45,7 +45,6 @@ std::string quote(std::string_view token) {
 Stream::Stream(const Options& options, Output& out, Reporter report,
                std::string_view noun)
     : activation_(options.activation), fields_(options.fields),
-      last_field_(options.fields.last()),
       delimited_(options.delimiter.has_value()),
       terminator_(options.terminator), header_(options.header),
       invalid_mode_(options.invalid), format_(options.format), out_(out),
@@ -277,7 +276,7 @@ void Stream::end_record() noexcept {
 }
 
 void Stream::end_field() noexcept {
-  if (++field_ >= last_field_)
+  if (++field_ >= fields_.last())
     mode_ = Mode::skip_record;
 }
 

@@ -81,7 +81,6 @@ private:
 
   Activation activation_;
   Fields fields_;
-  std::uint64_t last_field_;
   bool delimited_;
   char terminator_;
   std::uint64_t header_;

@@ -59,28 +59,28 @@ Result run_all_splits(std::string_view input, const relu::Options& options) {
   return whole;
 }
 
-relu::Options opts() { return {}; }
+using relu::Options;
 
 } // namespace
 
 TEST_SUITE("stream") {
   TEST_CASE("values, fields and separators") {
-    auto leaky = opts();
+    auto leaky = Options{};
     leaky.activation.leaky = true;
-    auto grad = opts();
+    auto grad = Options{};
     grad.activation.derivative = true;
     auto leaky_grad = leaky;
     leaky_grad.activation.derivative = true;
-    auto csv = opts();
+    auto csv = Options{};
     csv.delimiter = ',';
     auto csv_f2 = csv;
     csv_f2.fields = relu::Fields::parse("2-");
     csv_f2.header = 1;
-    auto f2 = opts();
+    auto f2 = Options{};
     f2.fields = relu::Fields::parse("2");
-    auto nul = opts();
+    auto nul = Options{};
     nul.terminator = '\0';
-    auto fixed = opts();
+    auto fixed = Options{};
     fixed.format = relu::Format::fixed(2);
 
     struct Row {
@@ -91,15 +91,15 @@ TEST_SUITE("stream") {
     };
 
     for (const auto& [name, options, in, out] : std::vector<Row>{
-             {"relu", opts(), "2.50\n-3\n1e3\n", "2.50\n0\n1e3\n"},
-             {"zeros", opts(), "0\n-0\n0.000\n", "0\n0\n0\n"},
-             {"nan and inf", opts(), "NaN\n-inf\ninf\n", "NaN\n0\ninf\n"},
-             {"no final newline", opts(), "-1\n-2", "0\n0"},
-             {"blank runs", opts(), "  -1 \t 2\t-3  \n", "  0 \t 2\t0  \n"},
-             {"blank lines", opts(), "\n\n-1\n\n", "\n\n0\n\n"},
-             {"crlf", opts(), "-1\r\n2 -3\r\n", "0\r\n2 0\r\n"},
-             {"cr at end", opts(), "-1\r", "0\r"},
-             {"cr after blank", opts(), "-1 \r\n", "0 \r\n"},
+             {"relu", Options{}, "2.50\n-3\n1e3\n", "2.50\n0\n1e3\n"},
+             {"zeros", Options{}, "0\n-0\n0.000\n", "0\n0\n0\n"},
+             {"nan and inf", Options{}, "NaN\n-inf\ninf\n", "NaN\n0\ninf\n"},
+             {"no final newline", Options{}, "-1\n-2", "0\n0"},
+             {"blank runs", Options{}, "  -1 \t 2\t-3  \n", "  0 \t 2\t0  \n"},
+             {"blank lines", Options{}, "\n\n-1\n\n", "\n\n0\n\n"},
+             {"crlf", Options{}, "-1\r\n2 -3\r\n", "0\r\n2 0\r\n"},
+             {"cr at end", Options{}, "-1\r", "0\r"},
+             {"cr after blank", Options{}, "-1 \r\n", "0 \r\n"},
              {"leaky", leaky, "-3\n2.50\n-0\n0\n-inf\n",
               "-0.03\n2.50\n-0\n0\n-inf\n"},
              {"grad", grad, "-3\n2.5\n0\nnan\n-nan\n", "0\n1\n0\nnan\n-nan\n"},
@@ -138,7 +138,7 @@ TEST_SUITE("stream") {
              {relu::InvalidMode::warn, "1 0\n3 x\xff 0\n0\n", message, false},
              {relu::InvalidMode::ignore, "1 0\n3 x\xff 0\n0\n", "", false},
          }) {
-      auto options = opts();
+      auto options = Options{};
       options.invalid = mode;
       Result r = run_all_splits(in, options);
       CHECK(r.out == out);
@@ -149,7 +149,7 @@ TEST_SUITE("stream") {
   }
 
   TEST_CASE("invalid tokens in delimited fields keep their blanks") {
-    auto options = opts();
+    auto options = Options{};
     options.delimiter = ';';
     options.invalid = relu::InvalidMode::warn;
     Result r = run_all_splits("1; 2 3 ;-1\r\n", options);
@@ -160,7 +160,7 @@ TEST_SUITE("stream") {
   TEST_CASE("a field longer than max_field is invalid and streams through") {
     std::string big(relu::max_field + 10, '7');
     std::string in = "-1 " + big + " -2\n-3\n";
-    auto options = opts();
+    auto options = Options{};
     options.invalid = relu::InvalidMode::warn;
     Result r = process(in, options, {});
     CHECK(r.out == "0 " + big + " 0\n0\n");
@@ -172,7 +172,7 @@ TEST_SUITE("stream") {
   }
 
   TEST_CASE("diagnostics quote the token and cut it short") {
-    auto options = opts();
+    auto options = Options{};
     options.invalid = relu::InvalidMode::warn;
     std::string token = "'\\" + std::string(100, 'a');
     Result r = process(token + "\n", options, {});
