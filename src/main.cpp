@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <unistd.h>
+#include <variant>
 
 int main(int argc, char** argv) {
   try {
