@@ -6,6 +6,13 @@
 #include <unistd.h>
 
 namespace relu {
+namespace {
+
+// Doubling from a small start: formatting one value stays cheap, and a
+// stream reaches its working size within a few chunks.
+constexpr std::size_t min_capacity = 256;
+
+} // namespace
 
 Sink fd_sink(int fd) {
   return [fd](std::string_view data) {
@@ -21,7 +28,7 @@ Sink fd_sink(int fd) {
   };
 }
 
-Output::Output(Sink sink) : sink_(std::move(sink)) { grow(64 * 1024); }
+Output::Output(Sink sink) : sink_(std::move(sink)) { grow(min_capacity); }
 
 void Output::flush() {
   if (size_ == 0)

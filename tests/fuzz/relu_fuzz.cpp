@@ -93,7 +93,7 @@ Result run(const Case& c, bool chunked) {
     at += k;
     return k;
   };
-  relu::run(stream, out, read, chunked ? 16 : 1 << 16);
+  relu::run(stream, out, read, chunked ? 16 : 4096);
   r.aborted = stream.aborted();
   return r;
 }
