@@ -29,6 +29,16 @@ TEST_SUITE("output") {
     CHECK(flushes == 1);
   }
 
+  TEST_CASE("regression: appending nothing to a new Output") {
+    // An Output that started without a buffer passed memcpy a null pointer
+    // (UBSan, found by relu_fuzz).
+    std::string sunk = "x";
+    relu::Output out([&](std::string_view s) { sunk += s; });
+    out.append("");
+    out.flush();
+    CHECK(sunk == "x");
+  }
+
   TEST_CASE("fd_sink writes all bytes to a pipe") {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);
