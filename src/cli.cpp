@@ -99,6 +99,9 @@ std::vector<std::string> arrange(const CLI::App& app, int argc,
     std::string value;
     if (arg[1] == '-') {
       const CLI::Option& option = known(app, name);
+      if (name.size() < arg.size() && option.get_items_expected_max() == 0)
+        throw UsageError(
+            fmt::format("option '{}' doesn't allow an argument", name));
       if (name.size() < arg.size() || !takes_value(option)) {
         options.push_back(std::move(arg));
         continue;

@@ -87,6 +87,8 @@ TEST_SUITE("cli") {
              {{"-x"}, "invalid option -- 'x'"},
              {{"-lx"}, "invalid option -- 'x'"},
              {{"--alpha"}, "option '--alpha' requires an argument"},
+             {{"--leaky=0"}, "option '--leaky' doesn't allow an argument"},
+             {{"--help=1"}, "option '--help' doesn't allow an argument"},
              {{"-la"}, "option requires an argument -- 'a'"},
              {{"-a", "nan"},
               "invalid --alpha 'nan': it must be a finite number"},
