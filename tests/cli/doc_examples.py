@@ -3,6 +3,7 @@
 
 usage: doc_examples.py RELU README.md     the ```console blocks of a file
        doc_examples.py RELU --help        the Examples section of relu --help
+       doc_examples.py RELU --man relu.1  the EXAMPLES section of the man page
 
 An example is a line "$ command" followed by the output it must print
 (stdout and stderr together), up to the next "$ " line or the block's end.
@@ -32,6 +33,11 @@ def help_blocks(text):
     yield None, [line[2:] for line in lines if line.startswith("  ")]
 
 
+def man_blocks(text):
+    section = text.split("\nEXAMPLES\n", 1)[1].split("\n\n", 1)[0]
+    yield None, [line.strip() for line in section.splitlines()]
+
+
 def examples(lines):
     """Yield (command, expected output) pairs."""
     command, output = None, []
@@ -54,6 +60,11 @@ def main():
         text = subprocess.run([relu, "--help"], capture_output=True,
                               text=True, check=True).stdout
         blocks = help_blocks(text)
+    elif source == "--man":
+        text = subprocess.run(["groff", "-man", "-Tascii", "-P-cbou",
+                               sys.argv[3]], capture_output=True, text=True,
+                              check=True).stdout
+        blocks = man_blocks(text)
     else:
         with open(source, encoding="utf-8") as f:
             blocks = readme_blocks(f.read())
