@@ -1,4 +1,4 @@
-// printf conversions are translated into fmt replacement fields once, so
+// printf conversions are translated into fmt format specifications once, so
 // printing never interprets user text as a printf format.
 #include "format.hpp"
 
@@ -81,20 +81,24 @@ Format Format::parse(std::string_view text) {
                     fmt::string_view(&type, 1)));
   unescape(text.substr(i + 1), f.suffix_);
   // printf's rules: '-' overrides '0', '+' overrides ' '.
-  f.spec_ = "{:";
+  std::string spec;
   if (left)
-    f.spec_ += '<';
-  f.spec_ += plus ? "+" : space ? " " : "";
+    spec += '<';
+  spec += plus ? "+" : space ? " " : "";
   if (alt)
-    f.spec_ += '#';
+    spec += '#';
   if (zero && !left)
-    f.spec_ += '0';
+    spec += '0';
   if (width >= 0)
-    f.spec_ += std::to_string(width);
-  if (precision >= 0)
-    f.spec_ += "." + std::to_string(precision);
-  f.spec_ += type;
-  f.spec_ += '}';
+    spec += std::to_string(width);
+  if (precision >= 0) {
+    spec += '.';
+    spec += std::to_string(precision);
+  }
+  spec += type;
+  fmt::format_parse_context context(spec);
+  f.conversion_.parse(context);
+  f.shortest_ = false;
   return f;
 }
 
@@ -110,7 +114,8 @@ void Format::write(double x, Output& out) {
     return;
   }
   fmt::memory_buffer text; // its inline storage fits all but huge widths
-  fmt::format_to(std::back_inserter(text), fmt::runtime(spec_), x);
+  fmt::format_context context(fmt::appender(text), {});
+  conversion_.format(x, context);
   out.append(prefix_);
   out.append({text.data(), text.size()});
   out.append(suffix_);

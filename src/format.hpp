@@ -4,6 +4,8 @@
 
 #include "output.hpp"
 
+#include <fmt/format.h>
+
 #include <string>
 #include <string_view>
 
@@ -23,7 +25,7 @@ public:
   // The format of --precision n: "%.nf".
   static Format fixed(int precision);
 
-  bool shortest() const noexcept { return spec_.empty(); }
+  bool shortest() const noexcept { return shortest_; }
 
   // Append x, formatted, to out.
   void write(double x, Output& out);
@@ -33,8 +35,10 @@ public:
 
 private:
   std::string prefix_;
-  std::string spec_; // fmt replacement field, e.g. "{:>10.3e}"; empty: {}
   std::string suffix_;
+  bool shortest_ = true;
+  // The conversion, parsed once into fmt's own specification.
+  fmt::formatter<double> conversion_;
 };
 
 } // namespace relu
