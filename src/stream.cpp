@@ -193,14 +193,9 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
       continue;
     }
     const char* r = e > 0 ? s.ptr : find_separator(s.ptr, end);
-    if (r == end && !at_end) {
-      if (end - p > static_cast<std::ptrdiff_t>(max_field))
-        return too_long(p, end);
-      stalled = true;
-      return p;
-    }
-    if (r[-1] == '\r' && r - 1 != p && (r == end || (cls(*r) & terminator)))
-      --r;
+    if (r == end && !at_end)
+      return incomplete(p, end, stalled);
+    r = without_cr(p, r, end);
     invalid(p, r, "invalid number");
     end_field();
     p = r;
@@ -227,16 +222,9 @@ const char* Stream::delimited_field(const char* p, const char* end, bool at_end,
     r = find_separator(r, end);
     e = r != end || at_end ? 1 : -1;
   }
-  if (e < 0) {
-    if (end - p > static_cast<std::ptrdiff_t>(max_field))
-      return too_long(p, end);
-    stalled = true;
-    return p;
-  }
-  const char* last = r;
-  if (last != p && last[-1] == '\r' &&
-      (last == end || (cls(*last) & terminator)))
-    --last;
+  if (e < 0)
+    return incomplete(p, end, stalled);
+  const char* last = without_cr(p, r, end);
   while (last != first && (cls(last[-1]) & blank))
     --last;
   if (s.kind != Kind::invalid && s.ptr == last)
@@ -259,13 +247,27 @@ const char* Stream::after_separator(const char* r, const char* end) {
   return r + 1;
 }
 
-// A field that grew past max_field without ending is reported as invalid
-// and, unless that aborts, passes through as it streams by.
-const char* Stream::too_long(const char* first, const char* end) {
+// A field that has not ended when the data does: wait for more, unless it
+// has grown past max_field; then it is reported as invalid and, unless that
+// aborts, passes through as it streams by.
+const char* Stream::incomplete(const char* first, const char* end,
+                               bool& stalled) {
+  if (end - first <= static_cast<std::ptrdiff_t>(max_field)) {
+    stalled = true;
+    return first;
+  }
   invalid(first, end, "field longer than 1 MiB");
   mode_ = Mode::skip_field;
   end_field();
   return end;
+}
+
+// Where the text of the field [first, last) ends: a CR right before the
+// record's end is not part of it.
+const char* Stream::without_cr(const char* first, const char* last,
+                               const char* end) const noexcept {
+  bool record_ends = last == end || (cls(*last) & terminator);
+  return last != first && last[-1] == '\r' && record_ends ? last - 1 : last;
 }
 
 void Stream::end_record() noexcept {

@@ -68,7 +68,9 @@ private:
   const char* delimited_field(const char* p, const char* end, bool at_end,
                               bool& stalled);
   const char* after_separator(const char* r, const char* end);
-  const char* too_long(const char* first, const char* end);
+  const char* incomplete(const char* first, const char* end, bool& stalled);
+  const char* without_cr(const char* first, const char* last,
+                         const char* end) const noexcept;
   void end_record() noexcept;
   void end_field() noexcept;
   void convert(const char* first, const char* last, Kind kind);
