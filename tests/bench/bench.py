@@ -13,7 +13,6 @@ import random
 import shutil
 import statistics
 import subprocess
-import sys
 import threading
 import time
 
