@@ -1,12 +1,12 @@
 // relu: parse the command line, run the stream, map the outcome to the exit
-// status.
+// status. Nothing escapes as an exception: every failure becomes a message
+// (when standard error can take it) and status 1.
 #include "cli.hpp"
 #include "output.hpp"
 #include "stream.hpp"
 
-#include <fmt/format.h>
-
-#include <cstdio>
+#include <exception>
+#include <new>
 #include <unistd.h>
 #include <variant>
 
@@ -14,13 +14,17 @@ int main(int argc, char** argv) {
   try {
     auto command = relu::parse_command_line(argc, argv);
     if (const auto* exit = std::get_if<relu::Exit>(&command)) {
-      std::fputs(exit->err.c_str(), stderr);
+      relu::write_quietly(STDERR_FILENO, exit->err);
       relu::fd_sink(STDOUT_FILENO)(exit->out);
       return exit->status;
     }
     return relu::execute(std::get<relu::Options>(command));
   } catch (const relu::IoError& e) {
-    fmt::print(stderr, "relu: {}\n", e.what());
-    return 1;
+    relu::report_error(e.what());
+  } catch (const std::bad_alloc&) {
+    relu::report_error("memory exhausted");
+  } catch (const std::exception& e) {
+    relu::report_error(e.what());
   }
+  return 1;
 }

@@ -24,6 +24,13 @@ using Sink = std::function<void(std::string_view)>;
 // Return a sink that writes to fd, retrying short and interrupted writes.
 Sink fd_sink(int fd);
 
+// Write "relu: message" and a newline to standard error. A failure is
+// ignored: there is nowhere left to report it, and the exit status tells.
+void report_error(std::string_view message) noexcept;
+
+// Write text to fd as it is, ignoring failures, for the same reason.
+void write_quietly(int fd, std::string_view text) noexcept;
+
 class Output {
 public:
   explicit Output(Sink sink);

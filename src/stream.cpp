@@ -42,13 +42,17 @@ std::string quote(std::string_view token) {
 
 } // namespace
 
-Stream::Stream(const Options& options, Output& out, Reporter report,
-               std::string_view noun)
+bool too_long(const char* first, const char* end) noexcept {
+  auto size = static_cast<std::size_t>(end - first);
+  return size > max_field + 1 || (size == max_field + 1 && end[-1] != '\r');
+}
+
+Stream::Stream(const Options& options, Output& out, Reporter report)
     : activation_(options.activation), fields_(options.fields),
       delimited_(options.delimiter.has_value()),
       terminator_(options.terminator), header_(options.header),
       invalid_mode_(options.invalid), format_(options.format), out_(out),
-      report_(std::move(report)), noun_(noun),
+      report_(std::move(report)),
       mode_(header_ > 0 ? Mode::skip_record : Mode::field_start) {
   classes_[static_cast<unsigned char>(' ')] = blank;
   classes_[static_cast<unsigned char>('\t')] = blank;
@@ -86,7 +90,7 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
   const char* const end = p + data.size();
   // An incomplete field can only end at a separator: until one arrives,
   // scanning it again would make a long field cost quadratic time.
-  if (stalled_ != 0 && !at_end && data.size() <= max_field &&
+  if (stalled_ != 0 && !at_end && !too_long(p, end) &&
       find_separator(p + stalled_, end) == end) {
     stalled_ = data.size();
     return 0;
@@ -186,7 +190,8 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
     }
     Scan s = scan_number(p, end);
     int e = ends_at(s.ptr, end, at_end);
-    if (e > 0 && s.kind != Kind::invalid) {
+    if (e > 0 && s.kind != Kind::invalid &&
+        s.ptr - p <= static_cast<std::ptrdiff_t>(max_field)) {
       convert(p, s.ptr, s.kind);
       end_field();
       p = s.ptr;
@@ -196,13 +201,16 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
     if (r == end && !at_end)
       return incomplete(p, end, stalled);
     r = without_cr(p, r, end);
-    invalid(p, r, "invalid number");
+    bad_field(p, r);
     end_field();
     p = r;
   }
   return p;
 }
 
+// A delimited field ends at the first delimiter or record end: the
+// delimiter may be any byte, even one that can occur in a number, so the
+// field's extent is found before its text is read as a number.
 const char* Stream::delimited_field(const char* p, const char* end, bool at_end,
                                     bool& stalled) {
   if (!fields_.selected(field_ + 1)) {
@@ -210,37 +218,31 @@ const char* Stream::delimited_field(const char* p, const char* end, bool at_end,
     end_field();
     return p;
   }
-  const char* first = p;
-  while (first != end && (cls(*first) & blank))
-    ++first;
-  Scan s = scan_number(first, end);
-  const char* r = s.ptr;
-  while (r != end && (cls(*r) & blank))
-    ++r;
-  int e = ends_at(r, end, at_end);
-  if (e == 0) {
-    r = find_separator(r, end);
-    e = r != end || at_end ? 1 : -1;
-  }
-  if (e < 0)
+  const char* r = find_separator(p, end);
+  if (r == end && !at_end)
     return incomplete(p, end, stalled);
   const char* last = without_cr(p, r, end);
-  while (last != first && (cls(last[-1]) & blank))
-    --last;
-  if (s.kind != Kind::invalid && s.ptr == last)
-    convert(first, last, s.kind);
-  else if (first != last) // an empty or blank field passes through
-    invalid(first, last, "invalid number");
+  const char* first = p;
+  if (last - first > static_cast<std::ptrdiff_t>(max_field)) {
+    bad_field(first, last);
+  } else {
+    while (first != last && (cls(*first) & blank))
+      ++first;
+    while (last != first && (cls(last[-1]) & blank))
+      --last;
+    Kind kind = classify({first, static_cast<std::size_t>(last - first)});
+    if (kind != Kind::invalid)
+      convert(first, last, kind);
+    else if (first != last) // an empty or blank field passes through
+      bad_field(first, last);
+  }
   end_field();
   return aborted_ ? end : after_separator(r, end);
 }
 
-// Step over the separator that ends a delimited field at r: a delimiter, or
-// the record's end, with the CR before it.
+// Step over the separator that ends a field at r, if any.
 const char* Stream::after_separator(const char* r, const char* end) {
   if (r == end)
-    return r;
-  if (*r == '\r' && !(cls(*r) & separators_) && ++r == end)
     return r;
   if (cls(*r) & terminator)
     end_record();
@@ -252,11 +254,11 @@ const char* Stream::after_separator(const char* r, const char* end) {
 // aborts, passes through as it streams by.
 const char* Stream::incomplete(const char* first, const char* end,
                                bool& stalled) {
-  if (end - first <= static_cast<std::ptrdiff_t>(max_field)) {
+  if (!too_long(first, end)) {
     stalled = true;
     return first;
   }
-  invalid(first, end, "field longer than 1 MiB");
+  bad_field(first, end);
   mode_ = Mode::skip_field;
   end_field();
   return end;
@@ -298,6 +300,16 @@ void Stream::convert(const char* first, const char* last, Kind kind) {
     out_.flush();
 }
 
+// Report the field [first, last), which is not a number; the message for a
+// field too long to be one shows its first bytes as they came, so that it
+// does not depend on how much of the field has arrived.
+void Stream::bad_field(const char* first, const char* last) {
+  invalid(first, last,
+          last - first > static_cast<std::ptrdiff_t>(max_field)
+              ? "field longer than 1 MiB"
+              : "invalid number");
+}
+
 void Stream::invalid(const char* first, const char* last,
                      std::string_view what) {
   saw_invalid_ = true;
@@ -308,8 +320,8 @@ void Stream::invalid(const char* first, const char* last,
   emit_until(first);
   out_.flush();
   std::string_view token(first, static_cast<std::size_t>(last - first));
-  report_(fmt::format("{} {}, field {}: {}: {}", noun_, record_, field_ + 1,
-                      what, quote(token)));
+  std::string text = fmt::format("{}: {}", what, quote(token));
+  report_({record_, field_ + 1, text});
   if (invalid_mode_ == InvalidMode::abort)
     aborted_ = true;
 }
@@ -350,31 +362,68 @@ void run(Stream& stream, Output& out, const Reader& read, std::size_t chunk) {
   }
 }
 
+namespace {
+
+// Whether an operand holds no field at all: empty, or only blanks.
+bool has_no_field(std::string_view operand, const Options& options) {
+  return operand.find_first_not_of(options.terminator == '\0'
+                                       ? " \t\n\0"
+                                       : " \t\n") == std::string_view::npos;
+}
+
+int run_operands(const Options& options, Output& out) {
+  if (options.header > 0)
+    report_error("--header ignored with command-line input");
+  Options stream_options = options;
+  stream_options.header = 0;
+  std::size_t argument = 0;
+  Stream stream(stream_options, out, [&argument](const Diagnostic& d) {
+    report_error(
+        fmt::format("argument {}, field {}: {}", argument, d.field, d.text));
+  });
+  bool invalid = false;
+  std::string record;
+  for (const auto& number : options.numbers) {
+    ++argument;
+    record.assign(number);
+    record += options.terminator;
+    if (!has_no_field(number, options)) {
+      stream.process(record, true);
+      if (stream.aborted())
+        break;
+      continue;
+    }
+    invalid = true;
+    if (options.invalid == InvalidMode::ignore) {
+      out.append(record);
+      continue;
+    }
+    out.flush();
+    report_error(
+        fmt::format("argument {}, field 1: invalid number: ''", argument));
+    if (options.invalid == InvalidMode::abort)
+      return 2;
+    out.append(record);
+  }
+  out.flush();
+  invalid |= stream.saw_invalid();
+  bool failed =
+      stream.aborted() || (invalid && options.invalid == InvalidMode::fail);
+  return failed ? 2 : 0;
+}
+
+} // namespace
+
 int execute(const Options& options) {
   Output out(fd_sink(STDOUT_FILENO));
-  Reporter report = [](std::string_view message) {
-    fmt::print(stderr, "relu: {}\n", message);
-  };
   const auto& numbers = options.numbers;
-  bool from_stdin =
-      numbers.empty() || (numbers.size() == 1 && numbers[0] == "-");
-  Options stream_options = options;
-  if (!from_stdin)
-    stream_options.header = 0;
-  Stream stream(stream_options, out, report, from_stdin ? "line" : "argument");
-  if (from_stdin) {
-    run(stream, out, fd_reader(STDIN_FILENO));
-  } else {
-    if (options.header > 0)
-      report("--header ignored with command-line input");
-    std::string records;
-    for (const auto& number : numbers) {
-      records += number;
-      records += options.terminator;
-    }
-    stream.process(records, true);
-    out.flush();
-  }
+  if (!numbers.empty() && !(numbers.size() == 1 && numbers[0] == "-"))
+    return run_operands(options, out);
+  Stream stream(options, out, [](const Diagnostic& d) {
+    report_error(
+        fmt::format("line {}, field {}: {}", d.record, d.field, d.text));
+  });
+  run(stream, out, fd_reader(STDIN_FILENO));
   bool failed = stream.aborted() ||
                 (stream.saw_invalid() && options.invalid == InvalidMode::fail);
   return failed ? 2 : 0;

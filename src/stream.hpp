@@ -20,15 +20,26 @@ namespace relu {
 // significant digits, and the bound keeps memory flat on any input.
 inline constexpr std::size_t max_field = std::size_t{1} << 20;
 
-// Receives one diagnostic, without the program name.
-using Reporter = std::function<void(std::string_view)>;
+// A problem with one field: where it is (1-based) and what is wrong, e.g.
+// "invalid number: 'abc'". The receiver names the record ("line 3" for
+// standard input, "argument 2" for operands).
+struct Diagnostic {
+  std::uint64_t record;
+  std::uint64_t field;
+  std::string_view text;
+};
+
+// Receives each diagnostic as it happens.
+using Reporter = std::function<void(const Diagnostic&)>;
+
+// Whether a field that starts at first and has not ended by end is longer
+// than max_field whatever follows: a CR at end may still turn out to be
+// the one before the record's end, which belongs to no field.
+bool too_long(const char* first, const char* end) noexcept;
 
 class Stream {
 public:
-  // noun names records in diagnostics: "line" for standard input,
-  // "argument" for operands.
-  Stream(const Options& options, Output& out, Reporter report,
-         std::string_view noun = "line");
+  Stream(const Options& options, Output& out, Reporter report);
 
   // Process data, which starts where the previous call stopped consuming;
   // at_end says no more data follows. Return how many bytes were consumed:
@@ -69,6 +80,7 @@ private:
                               bool& stalled);
   const char* after_separator(const char* r, const char* end);
   const char* incomplete(const char* first, const char* end, bool& stalled);
+  void bad_field(const char* first, const char* last);
   const char* without_cr(const char* first, const char* last,
                          const char* end) const noexcept;
   void end_record() noexcept;
@@ -90,7 +102,6 @@ private:
   Format format_;
   Output& out_;
   Reporter report_;
-  std::string noun_;
   std::array<std::uint8_t, 256> classes_{};
   std::uint8_t separators_;
   std::array<Rule, 5> rules_; // indexed by Kind
@@ -118,7 +129,8 @@ void run(Stream& stream, Output& out, const Reader& read,
 
 // Process the operands, or standard input, to standard output with
 // diagnostics on standard error; return the exit status (0, or 2 for
-// invalid numbers). Throw IoError on a failed read or write.
+// invalid numbers). Each operand is one number asked for: an empty or
+// blank one is invalid. Throw IoError on a failed read or write.
 int execute(const Options& options);
 
 } // namespace relu

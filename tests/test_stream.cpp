@@ -1,8 +1,10 @@
 #include "stream.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +22,11 @@ struct Result {
 // Run input through a Stream, delivered in pieces that end at the given
 // offsets, as a pipe might deliver it.
 Result process(std::string_view input, const relu::Options& options,
-               std::vector<std::size_t> cuts) {
+               std::vector<std::size_t> cuts, std::size_t chunk = 8) {
   Result r;
   relu::Output out([&r](std::string_view s) { r.out += s; });
-  relu::Stream stream(options, out, [&r](std::string_view m) {
-    r.err += std::string(m) + "\n";
+  relu::Stream stream(options, out, [&r](const relu::Diagnostic& d) {
+    r.err += fmt::format("line {}, field {}: {}\n", d.record, d.field, d.text);
   });
   cuts.push_back(input.size());
   std::size_t at = 0;
@@ -38,7 +40,7 @@ Result process(std::string_view input, const relu::Options& options,
     at += k;
     return k;
   };
-  relu::run(stream, out, read, 8);
+  relu::run(stream, out, read, chunk);
   r.aborted = stream.aborted();
   r.invalid = stream.saw_invalid();
   return r;
@@ -157,6 +159,80 @@ TEST_SUITE("stream") {
     CHECK(r.err == "line 1, field 2: invalid number: '2 3'\n");
   }
 
+  TEST_CASE("a delimiter that can occur in a number ends the field") {
+    struct Row {
+      char delimiter;
+      std::string in;
+      std::string out;
+    };
+
+    // Regression: the scanner read past such a delimiter (issue 8, item 1).
+    for (const auto& [delimiter, in, out] : std::vector<Row>{
+             {'.', "-1.-2\n", "0.0\n"},
+             {'.', "-1..-2\n", "0..0\n"},
+             {'-', "-1--2\n", "-1--2\n"},
+             {'e', "-1e-2\n", "0e0\n"},
+             {'5', "-15-2\n", "050\n"},
+             {'+', "-1+-2e+3\n", "0+-2e+3\n"},
+             {'x', "-0x1p3x-2\n", "0x1p3x0\n"},
+             {'p', "-0x1p3p-2\n", "0p3p0\n"},
+             {'n', "-inf\n", "-inf\n"},
+             {'i', "-inf,-nan\n", "-inf,-nan\n"},
+             {' ', "-1  -2\n", "0  0\n"},
+             {'0', "-10-20\n", "0000\n"},
+         }) {
+      CAPTURE(delimiter);
+      auto options = Options{};
+      options.delimiter = delimiter;
+      options.invalid = relu::InvalidMode::ignore;
+      CHECK(run_all_splits(in, options).out == out);
+    }
+  }
+
+  TEST_CASE("every byte can be the delimiter") {
+    // Tokens whose pieces, split at any byte, are numbers or not: each field
+    // must be exactly what lies between two delimiters.
+    const std::vector<std::string> tokens = {
+        "-1.5e-3", "-0x1.8p+1", "-inf", "-nan", " -7 ", "+0.25", "-9"};
+    for (int byte = 0; byte < 256; ++byte) {
+      auto d = static_cast<char>(byte);
+      if (d == '\n')
+        continue;
+      CAPTURE(byte);
+      std::string record;
+      for (const auto& token : tokens)
+        record += token + d;
+      record.pop_back();
+      std::string want;
+      std::size_t start = 0;
+      for (;;) {
+        std::size_t stop = std::min(record.find(d, start), record.size());
+        std::string field = record.substr(start, stop - start);
+        std::size_t first = 0, last = field.size();
+        auto blank = [d](char c) { return c != d && (c == ' ' || c == '\t'); };
+        while (first < last && blank(field[first]))
+          ++first;
+        while (last > first && blank(field[last - 1]))
+          --last;
+        relu::Kind kind =
+            relu::classify(std::string_view(field).substr(first, last - first));
+        bool zero = kind == relu::Kind::negative || kind == relu::Kind::zero;
+        want +=
+            zero ? field.substr(0, first) + "0" + field.substr(last) : field;
+        if (stop == record.size())
+          break;
+        want += d;
+        start = stop + 1;
+      }
+      auto options = Options{};
+      options.delimiter = d;
+      options.invalid = relu::InvalidMode::ignore;
+      CHECK(process(record + "\n", options, {}).out == want + "\n");
+      CHECK(process(record + "\n", options, {1, 3, 7, 8, 9, 20}).out ==
+            want + "\n");
+    }
+  }
+
   TEST_CASE("a field longer than max_field is invalid and streams through") {
     std::string big(relu::max_field + 10, '7');
     std::string in = "-1 " + big + " -2\n-3\n";
@@ -169,6 +245,59 @@ TEST_SUITE("stream") {
     r = process(in, options, {});
     CHECK(r.out == "0 ");
     CHECK(r.aborted);
+  }
+
+  TEST_CASE("the field limit is exact whatever the read sizes") {
+    // Regression: the limit depended on where reads ended (issue 8, item 2).
+    constexpr std::size_t limit = relu::max_field;
+
+    struct Row {
+      const char* name;
+      std::optional<char> delimiter;
+      std::string before; // the field is '-' and ones, then this
+      std::string after;
+    };
+
+    for (const auto& [name, delimiter, before, after] : std::vector<Row>{
+             {"blank", std::nullopt, "-3 ", "\n"},
+             {"blank crlf", std::nullopt, "", "\r\n"},
+             {"blank last", std::nullopt, "", ""},
+             {"blank cr last", std::nullopt, "", "\r"},
+             {"delimited", ',', "-3,", ",-4\n"},
+             {"delimited crlf", ',', "", "\r\n"},
+             {"delimited last", ',', "", ""},
+         }) {
+      for (std::size_t size : {limit - 1, limit, limit + 1, limit + 2}) {
+        for (std::size_t chunk : {std::size_t{4096}, size - 1, size, size + 1,
+                                  size + 2, 3 * size}) {
+          CAPTURE(name);
+          CAPTURE(size);
+          CAPTURE(chunk);
+          std::string field(size, '1');
+          field[0] = '-';
+          std::string in = before + field + after;
+          auto options = Options{};
+          options.delimiter = delimiter;
+          options.invalid = relu::InvalidMode::warn;
+          Result r = process(in, options, {}, chunk);
+          // before is "" or a negative number and its separator.
+          std::string head = before.empty() ? "" : before.substr(2);
+          if (!before.empty())
+            head.insert(0, 1, '0');
+          std::string tail = after == ",-4\n" ? ",0\n" : after;
+          if (size <= limit) {
+            CHECK(r.out == head + "0" + tail);
+            CHECK(r.err == "");
+          } else {
+            CHECK(r.out == head + field + tail);
+            CHECK(r.err == fmt::format("line 1, field {}: field longer than 1 "
+                                       "MiB: '-{}'...\n",
+                                       before.empty() ? 1 : 2,
+                                       std::string(63, '1')));
+          }
+        }
+      }
+    }
   }
 
   TEST_CASE("diagnostics quote the token and cut it short") {

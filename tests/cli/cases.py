@@ -34,6 +34,23 @@ CASES = [
     ("args-lone-dash-among-numbers", ["1", "-"], None, "1\n",
      "relu: argument 2, field 1: invalid number: '-'\n", 2),
 
+    # An operand is a number asked for: empty or blank is invalid, as in
+    # numfmt; operands are numbered by argument, whatever they hold.
+    ("args-empty", [""], None, "",
+     "relu: argument 1, field 1: invalid number: ''\n", 2),
+    ("args-empty-warn", ["--invalid=warn", "1", "", " \t", "-2"], None,
+     "1\n\n \t\n0\n",
+     "relu: argument 2, field 1: invalid number: ''\n"
+     "relu: argument 3, field 1: invalid number: ''\n", 0),
+    ("args-empty-ignore", ["--invalid=ignore", "", "-2"], None, "\n0\n", "",
+     0),
+    ("args-empty-delimited", ["-d", ",", ","], None, ",\n", "", 0),
+    ("args-numbered-by-argument", ["--", "1\n2", "abc"], None, "1\n2\n",
+     "relu: argument 2, field 1: invalid number: 'abc'\n", 2),
+    ("args-newline-inside", ["--invalid=warn", "--", "1\nx", "y"], None,
+     "1\nx\ny\n",
+     "relu: argument 1, field 1: invalid number: 'x'\n"
+     "relu: argument 2, field 1: invalid number: 'y'\n", 0),
     # Functions.
     ("func-leaky", ["-l", "--", "-3", "2.50", "-0", "0", "-inf", "nan"], None,
      "-0.03\n2.50\n-0\n0\n-inf\nnan\n", "", 0),

@@ -55,6 +55,30 @@ expect("stdin-is-a-directory", sh("relu < /"), 1, b"",
 expect("closed-stdin", sh("relu <&-"), 1, b"",
        b"relu: read error: Bad file descriptor\n")
 
+# Every path that writes a message, with standard error full or closed:
+# the message is lost, but the documented status and stdout are not, and
+# no signal kills relu.
+MESSAGE_PATHS = [
+    ("invalid-operand", "relu abc", b"", 2, b""),
+    ("empty-operand", "relu ''", b"", 2, b""),
+    ("invalid-warn", "relu --invalid=warn abc 1", b"", 0, b"abc\n1\n"),
+    ("invalid-fail", "relu --invalid=fail abc 1", b"", 2, b"abc\n1\n"),
+    ("invalid-line", "relu", b"-1\nx\n", 2, b"0\n"),
+    ("field-too-long", "relu", b"-" + b"1" * (1 << 20) + b"\n", 2, b""),
+    ("header-ignored", "relu --header 1", b"", 0, b"1\n"),
+    ("usage-error", "relu --bogus", b"", 1, b""),
+    ("help", "relu --help", b"", 0, None),
+    ("write-error", "relu 1 > /dev/full", b"", 1, b""),
+    ("read-error", "relu < /", b"", 1, b""),
+]
+for name, command, data, status, out in MESSAGE_PATHS:
+    for how, redirect in (("full", "2> /dev/full"), ("closed", "2>&-")):
+        # exec: the status is relu's own, negative if a signal killed it.
+        got = sh(f"exec {command} {redirect}", data)
+        check(f"stderr-{how}-{name}",
+              got[0] == status and (out is None or got[1] == out),
+              f"got {got!r}")
+
 # Everything before the bad field is written, even far into the stream.
 status, out, err = sh("relu", big + b"x\n" + big)
 check("abort-writes-everything-before", status == 2 and

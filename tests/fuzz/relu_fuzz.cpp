@@ -75,9 +75,9 @@ struct Result {
 Result run(const Case& c, bool chunked) {
   Result r;
   relu::Output out([&r](std::string_view s) { r.out += s; });
-  relu::Stream stream(c.options, out, [&r](std::string_view m) {
-    r.err += m;
-    r.err += '\n';
+  relu::Stream stream(c.options, out, [&r](const relu::Diagnostic& d) {
+    r.err += "line " + std::to_string(d.record) + ", field " +
+             std::to_string(d.field) + ": " + std::string(d.text) + "\n";
   });
   std::size_t at = 0, next = 0;
   relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
