@@ -6,9 +6,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
-#include <string>
 
 namespace relu {
 namespace {
@@ -117,6 +115,31 @@ Scan scan_hex(const char* first, const char* p, const char* last) noexcept {
   return {q, kind_by_value(first, q)};
 }
 
+// Whether the unsigned number [p, last), which from_chars found out of
+// range, is at least 1 in magnitude: then it overflowed, else it underflowed.
+// Such a number is more than 300 decimal orders of magnitude from 1, so the
+// count of integer digits plus the exponent tells without converting.
+bool at_least_one(const char* p, const char* last, bool hex) noexcept {
+  long long magnitude = 0; // in digits of the mantissa's base
+  while (p != last && *p == '0')
+    ++p;
+  const char* digits = p;
+  p = hex ? skip_hex_digits(p, last) : skip_digits(p, last);
+  magnitude = p - digits;
+  if (magnitude == 0 && p != last && *p == '.') {
+    const char* fraction = ++p;
+    while (p != last && *p == '0')
+      ++p;
+    magnitude = -(p - fraction);
+  }
+  while (p != last && lower(*p) != (hex ? 'p' : 'e'))
+    ++p;
+  long long exponent = 0;
+  if (p != last && scan_exponent(++p, last, exponent))
+    magnitude = hex ? magnitude * 4 + exponent : magnitude + exponent;
+  return magnitude > 0;
+}
+
 } // namespace
 
 Scan scan_number(const char* first, const char* last) noexcept {
@@ -188,20 +211,15 @@ double parse_number(std::string_view token) noexcept {
   bool negative = false;
   if (p != last && (*p == '+' || *p == '-'))
     negative = *p++ == '-';
-  auto format = std::chars_format::general;
-  if (last - p > 1 && p[0] == '0' && lower(p[1]) == 'x') {
+  bool hex = last - p > 1 && p[0] == '0' && lower(p[1]) == 'x';
+  if (hex)
     p += 2;
-    format = std::chars_format::hex;
-  }
   double value = 0;
-  auto [ptr, ec] = std::from_chars(p, last, value, format);
-  if (ec == std::errc::result_out_of_range) {
-    // from_chars leaves value alone on overflow and underflow; strtod rounds
-    // them as documented. The program never calls setlocale, so strtod
-    // reads '.' as the radix character.
-    std::string copy(token);
-    value = std::abs(std::strtod(copy.c_str(), nullptr));
-  }
+  auto [ptr, ec] = std::from_chars(p, last, value,
+                                   hex ? std::chars_format::hex
+                                       : std::chars_format::general);
+  if (ec == std::errc::result_out_of_range) // from_chars leaves value alone
+    value = at_least_one(p, last, hex) ? HUGE_VAL : 0.0;
   return negative ? -value : value;
 }
 

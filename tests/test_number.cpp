@@ -117,6 +117,12 @@ TEST_SUITE("number") {
           "-0x1p-1074",
           "0x1p-1080",
           "0x1p2000",
+          "0x0.0001p-1070",
+          "-0x10p+99999999999999999999",
+          "1e99999999999999999999",
+          "-0.00001e-320",
+          "0.000000000000000000000000001e-300",
+          "100000000000000000000000000000e300",
           "123456789012345678901234567890e-10",
           "9007199254740993", // halfway: rounds to even
           "0.1000000000000000055511151231257827021181583404541015625"}) {
@@ -131,6 +137,17 @@ TEST_SUITE("number") {
     CHECK(std::isinf(relu::parse_number("-Infinity")));
     CHECK(std::isnan(relu::parse_number("NaN")));
     CHECK(std::signbit(relu::parse_number("-nan")));
+  }
+
+  TEST_CASE("parse_number tells overflow from underflow by magnitude") {
+    // Regression: this path used to copy the token for strtod, allocating
+    // in a noexcept function (issue 8, item 18).
+    std::string zeros(400, '0');
+    CHECK(relu::parse_number("1" + zeros) == HUGE_VAL);
+    CHECK(relu::parse_number("-0." + zeros + "1") == 0);
+    CHECK(std::signbit(relu::parse_number("-0." + zeros + "1")));
+    CHECK(relu::parse_number("0x" + zeros + "1p-1100") == 0);
+    CHECK(relu::parse_number("-0x1" + zeros + "p-100") == -HUGE_VAL);
   }
 
   TEST_CASE("parse_number reads a mantissa of a million digits") {
