@@ -2,6 +2,7 @@
 """Run the end-to-end cases of one group from cases.py against a relu binary.
 
 usage: run_cases.py RELU GROUP
+       run_cases.py --groups 'G1;G2;...'   (check that these are all groups)
 
 Each case runs under LC_ALL=C with the given arguments and standard input
 (None: /dev/null) and must produce exactly the expected stdout, stderr and
@@ -17,7 +18,19 @@ def as_bytes(text):
     return text if isinstance(text, bytes) else text.encode()
 
 
+def check_groups(listed):
+    """Exit 1 unless the groups CMake registered are those of CASES."""
+    groups = {c[0].split("-")[0] for c in CASES}
+    missing = groups - set(listed.split(";"))
+    print(f"{len(groups) - len(missing)} passed, {len(missing)} failed")
+    if missing:
+        print(f"groups not registered in CTest: {sorted(missing)}")
+    sys.exit(1 if missing else 0)
+
+
 def main():
+    if sys.argv[1] == "--groups":
+        check_groups(sys.argv[2])
     relu, group = sys.argv[1], sys.argv[2]
     env = dict(os.environ, LC_ALL="C")
     cases = [c for c in CASES if c[0].split("-")[0] == group]
