@@ -1,0 +1,518 @@
+#!/usr/bin/env python3
+"""A slow reference model of relu, written from README.md and the man page.
+
+run(argv, stdin) returns what relu should write and its exit status. It
+shares no code and no assumptions with src/: every rule below cites the
+README sentence it comes from, and where README is silent the choice is
+marked AMBIGUOUS (model_random.py does not generate those inputs).
+"""
+
+import ctypes
+import math
+import re
+from dataclasses import dataclass, field
+
+MIB = 1 << 20          # "A field longer than 1 MiB is invalid"
+TOKEN_SHOWN = 64       # "a token is cut after 64 bytes"
+TRY = b"Try 'relu --help' for more information.\n"
+
+# Numbers: "optional sign; decimals with optional fraction and exponent
+# (1, -2.5, .5, 5., 1E+3); inf, infinity, nan in any case; hexadecimal
+# floats (0x1.8p3)". Hexadecimal floats read as strtod reads them, so the
+# binary exponent is optional (0x1.8), but at least one digit is needed.
+DECIMAL = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+HEXADECIMAL = re.compile(
+    rb"([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
+    rb"(?:[pP][+-]?[0-9]+)?)")
+SPECIAL = re.compile(rb"([+-]?)(inf|infinity|nan)", re.IGNORECASE)
+BLANKS = b" \t"
+
+
+class Usage(Exception):
+    """A usage error: `message` is exact bytes, or a regex when README does
+    not give the text (then only its documented shape is checked)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class Unspecified(Exception):
+    """README leaves the outcome open: any behaviour is accepted."""
+
+
+@dataclass
+class Result:
+    stdout: bytes
+    stderr: object      # bytes, or a compiled regex over the whole stderr
+    status: int         # None: README leaves the outcome open
+
+
+@dataclass
+class Options:
+    leaky: bool = False
+    alpha: float = 0.01
+    grad: bool = False
+    fields: list = None          # [(lo, hi)], None: every field
+    delimiter: bytes = None      # None: runs of blanks
+    header: int = 0
+    header_given: bool = False
+    invalid: str = "abort"
+    zero: bool = False
+    format: bytes = None         # a printf format for the C library
+    operands: list = field(default_factory=list)
+
+
+def parse_number(token):
+    """Return the double `token` denotes, or None if it is not a number."""
+    if DECIMAL.fullmatch(token):
+        return float(token)      # correctly rounded, as glibc's strtod
+    m = HEXADECIMAL.fullmatch(token)
+    if m:
+        try:
+            value = float.fromhex(m.group(2).decode())
+        except OverflowError:
+            value = math.inf
+        return -value if m.group(1) == b"-" else value
+    m = SPECIAL.fullmatch(token)
+    if m:
+        value = math.nan if m.group(2).lower() == b"nan" else math.inf
+        return -value if m.group(1) == b"-" else value
+    return None
+
+
+def shortest(value):
+    """The shortest text that reads back to `value` (fmt's "{}"): Python's
+    repr without its ".0"; NaN shows its sign as printf does."""
+    if math.isnan(value):
+        return b"-nan" if math.copysign(1, value) < 0 else b"nan"
+    text = repr(value)
+    if text.endswith(".0"):
+        text = text[:-2]
+    return text.encode()
+
+
+_libc = ctypes.CDLL(None)
+_libc.snprintf.restype = ctypes.c_int
+
+
+def printf(fmt, value):
+    """Format `value` with a validated one-conversion `fmt` by the C
+    library's own snprintf: README says "printf style" and the man page
+    "as in printf(3)"."""
+    size = 256
+    while True:
+        buf = ctypes.create_string_buffer(size)
+        n = _libc.snprintf(buf, size, fmt, ctypes.c_double(value))
+        if n < size:
+            return buf.raw[:n]
+        size = n + 1
+
+
+# ---------------------------------------------------------------- options
+
+FLAGS = {b"leaky": "l", b"grad": "g", b"derivative": "g",
+         b"zero-terminated": "z", b"help": "h", b"version": "V"}
+WITH_VALUE = {b"alpha": "a", b"fields": "f", b"delimiter": "d",
+              b"invalid": "invalid", b"format": "format",
+              b"precision": "p"}
+SHORT_FLAGS = b"lgzhV"
+SHORT_WITH_VALUE = b"afdp"
+
+
+def usage(text):
+    return Usage(b"relu: " + text + b"\n" + TRY)
+
+
+def usage_shaped(prefix):
+    """A usage error whose wording README leaves open: one line starting
+    with `prefix`, then the hint."""
+    return Usage(re.compile(re.escape(b"relu: " + prefix) + rb"[^\n]*\n"
+                            + re.escape(TRY) + rb"\Z"))
+
+
+def scan_options(argv):
+    """Return [(name, value)] and the operands, as getopt_long with
+    permutation would, except that negative numbers are operands ("Negative
+    numbers are numbers, not options, without --")."""
+    given, operands = [], []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if arg == b"--":
+            operands += argv[i:]
+            break
+        if arg.startswith(b"--"):
+            name, eq, value = arg[2:].partition(b"=")
+            # AMBIGUOUS: getopt_long takes unambiguous abbreviations
+            # (--lea); the generator never uses them.
+            if name == b"header":
+                given.append(("header", value if eq else None))
+            elif name in FLAGS:
+                if eq:
+                    raise usage(b"option '--" + name
+                                + b"' doesn't allow an argument")
+                given.append((FLAGS[name], None))
+            elif name in WITH_VALUE:
+                if not eq:
+                    if i == len(argv):
+                        raise usage(b"option '--" + name
+                                    + b"' requires an argument")
+                    value = argv[i]
+                    i += 1
+                given.append((WITH_VALUE[name], value))
+            else:
+                raise usage(b"unrecognized option '" + arg + b"'")
+        elif arg.startswith(b"-") and arg != b"-" and \
+                parse_number(arg) is None:
+            j = 1
+            while j < len(arg):
+                c = arg[j:j + 1]
+                j += 1
+                if c in SHORT_WITH_VALUE:
+                    if j < len(arg):
+                        value = arg[j:]
+                    elif i < len(argv):
+                        value = argv[i]
+                        i += 1
+                    else:
+                        raise usage(b"option requires an argument -- '"
+                                    + c + b"'")
+                    given.append((c.decode(), value))
+                    break
+                if c in SHORT_FLAGS:
+                    given.append((c.decode(), None))
+                else:
+                    raise usage(b"invalid option -- '" + c + b"'")
+        else:
+            operands.append(arg)
+    return given, operands
+
+
+def parse_fields(text):
+    """Return the ranges of a cut field list, or raise cut's message (GNU
+    cut 9.1's set_fields: "--fields errors are cut's")."""
+    ranges = []
+    value, initial = 0, 1
+    lhs = rhs = dash = False
+    num_start = None
+
+    def fail(msg):
+        raise usage(b"invalid --fields: " + msg)
+
+    i = 0
+    while True:
+        c = text[i:i + 1]
+        if c == b"-":
+            num_start = None
+            if dash:
+                fail(b"invalid field range")
+            dash = True
+            if lhs and value == 0:
+                fail(b"fields are numbered from 1")
+            initial = value if lhs else 1
+            value = 0
+        elif c in (b",", b" ", b"\t", b""):
+            num_start = None
+            if dash:
+                dash = False
+                if not lhs and not rhs:
+                    fail(b"invalid range with no endpoint: -")
+                if not rhs:
+                    ranges.append((initial, math.inf))
+                else:
+                    if value < initial:
+                        fail(b"invalid decreasing range")
+                    ranges.append((initial, value))
+            else:
+                if value == 0:
+                    fail(b"fields are numbered from 1")
+                ranges.append((value, value))
+            value = 0
+            if c == b"":
+                return ranges
+            lhs = rhs = False
+        elif c.isdigit():
+            if num_start is None:
+                num_start = i
+            if dash:
+                rhs = True
+            else:
+                lhs = True
+            value = value * 10 + int(c)
+            if value >= 2**64 - 1:
+                end = num_start
+                while text[end:end + 1].isdigit():
+                    end += 1
+                fail(b"field number '" + text[num_start:end]
+                     + b"' is too large")
+        else:
+            fail(b"invalid field value '" + text[i:] + b"'")
+        i += 1
+
+
+FORMAT = re.compile(rb"%([-+ #0]*)([0-9]*)(?:\.([0-9]*))?([fFeEgGaA])")
+
+
+def check_format(fmt):
+    """Raise a usage error unless `fmt` is text with exactly one conversion
+    %[-+ #0][width][.precision][fFeEgGaA], %% aside, width and precision
+    below 10000."""
+    bad = usage_shaped(b"invalid --format '" + fmt + b"'")
+    conversions = 0
+    i = 0
+    while i < len(fmt):
+        if fmt[i:i + 1] != b"%":
+            i += 1
+            continue
+        if fmt[i:i + 2] == b"%%":
+            i += 2
+            continue
+        m = FORMAT.match(fmt, i)
+        if not m:
+            raise bad
+        if int(m.group(2) or b"0") >= 10000 or \
+                int(m.group(3) or b"0") >= 10000:
+            raise bad
+        conversions += 1
+        i = m.end()
+    if conversions != 1:
+        raise bad
+
+
+def parse_options(argv):
+    """Return Options for argv (bytes), or raise Usage."""
+    given, operands = scan_options(argv)
+    o = Options(operands=operands)
+    values = {}
+    for name, value in given:           # "a repeated option's last value
+        values[name] = value            # wins"
+        if name == "l":
+            o.leaky = True
+        elif name == "g":
+            o.grad = True
+        elif name == "z":
+            o.zero = True
+    if "a" in values:                   # "implies --leaky"
+        o.leaky = True
+        alpha = parse_number(values["a"])
+        if alpha is None or not math.isfinite(alpha):
+            raise usage_shaped(b"invalid --alpha")
+        o.alpha = alpha
+    if "f" in values:
+        o.fields = parse_fields(values["f"])
+    if "d" in values:
+        if len(values["d"]) != 1:
+            raise usage_shaped(b"")
+        o.delimiter = values["d"]
+        if o.delimiter == (b"\0" if o.zero else b"\n"):
+            raise usage_shaped(b"")     # "cannot be the record terminator"
+    if "header" in values:
+        o.header_given = True
+        text = values["header"]
+        if not text:                    # --header and --header= mean 1
+            o.header = 1
+        elif re.fullmatch(rb"[0-9]+", text) and int(text) > 0:
+            o.header = int(text)
+        else:                           # "as numfmt refuses it"
+            raise usage(b"invalid header value '" + text + b"'")
+    if "invalid" in values:
+        mode = values["invalid"]
+        if mode not in (b"abort", b"fail", b"warn", b"ignore"):
+            raise usage_shaped(b"")
+        o.invalid = mode.decode()
+    # AMBIGUOUS: README does not say what --format together with
+    # --precision means (relu refuses it, "last wins" would take either).
+    if "format" in values and "p" in values:
+        raise Unspecified("--format with --precision")
+    if "format" in values:
+        check_format(values["format"])
+        o.format = values["format"]
+    if "p" in values:
+        p = values["p"]
+        if not re.fullmatch(rb"[0-9]+", p) or int(p) >= 10000:
+            raise usage_shaped(b"invalid --precision")
+        o.format = b"%." + p + b"f"
+    return o
+
+
+# ---------------------------------------------------------------- fields
+
+def quote(token):
+    """The token as messages show it: non-printable bytes as \\xNN, cut
+    after 64 bytes (README). AMBIGUOUS, README does not say: the quote and
+    the backslash are escaped with a backslash (else \\x01 could be either
+    one byte or four), and the cut is marked by "..." after the quote."""
+    def show(b):
+        if b in b"'\\":
+            return b"\\" + bytes([b])
+        return bytes([b]) if 0x20 <= b < 0x7F else b"\\x%02x" % b
+    shown = b"".join(show(b) for b in token[:TOKEN_SHOWN])
+    return b"'" + shown + b"'" + (b"..." if len(token) > TOKEN_SHOWN else b"")
+
+
+class Abort(Exception):
+    pass
+
+
+class Stream:
+    """Applies the options to records and collects stdout and stderr."""
+
+    def __init__(self, o):
+        self.o = o
+        self.out = bytearray()
+        self.err = bytearray()
+        self.bad = False
+        self.blanks = BLANKS + (b"\n" if o.zero else b"")
+        self.terminator = b"\0" if o.zero else b"\n"
+
+    def selected(self, n):
+        return self.o.fields is None or \
+            any(lo <= n <= hi for lo, hi in self.o.fields)
+
+    def value(self, x):
+        """The function's value (or derivative) at x, as a double."""
+        o = self.o
+        if math.isnan(x):
+            return x                    # "NaN gives NaN"
+        if o.grad:
+            return 1.0 if x > 0 else (o.alpha if o.leaky else 0.0)
+        if x > 0:
+            return x
+        return o.alpha * x if o.leaky else 0.0
+
+    def convert(self, token):
+        """Return the output text for a number token, or None."""
+        x = parse_number(token)
+        if x is None:
+            return None
+        y = self.value(x)
+        if self.o.format is not None:   # "format every converted field"
+            return printf(self.o.format, y)
+        # "A value the function leaves unchanged (x > 0 or NaN) is written
+        # as its input text". AMBIGUOUS: for the derivative the value is
+        # always computed here, so NaN prints as nan or -nan.
+        if not self.o.grad and (x > 0 or math.isnan(x)):
+            return token
+        return shortest(y)
+
+    def field(self, where, n, lead, core, trail, prefix):
+        """Append one selected field; `prefix` is the record's output
+        before it, written out if this field aborts. AMBIGUOUS: README's
+        "writes everything before the bad field" could exclude the blanks
+        around a delimited field's token; relu writes them, and so do we."""
+        whole = lead + core + trail
+        if len(whole) > MIB:
+            problem = b"field longer than 1 MiB: "
+            text = None
+        else:
+            problem = b"invalid number: "
+            text = self.convert(core)
+        if text is not None:
+            return lead + text + trail
+        message = (b"relu: " + where + b", field %d: " % n + problem
+                   + quote(core) + b"\n")
+        if self.o.invalid == "abort":
+            self.out += prefix
+            self.err += message
+            raise Abort()
+        self.bad = True
+        if self.o.invalid != "ignore":
+            self.err += message
+        return whole
+
+    def record(self, where, rec, terminated, operand_empty=False):
+        body, cr = rec, b""
+        if body.endswith(b"\r"):        # "A CR right before the end of a
+            body, cr = body[:-1], b"\r"  # record is kept", incl. at EOF
+        out = bytearray()
+        if self.o.delimiter is not None:
+            for n, f in enumerate(body.split(self.o.delimiter), 1):
+                if n > 1:
+                    out += self.o.delimiter
+                core = f.strip(self.blanks)
+                if not self.selected(n) or (not core and not operand_empty):
+                    out += f
+                    continue
+                start = len(f) - len(f.lstrip(self.blanks))
+                end = start + len(core)
+                out += self.field(where, n, f[:start], core, f[end:],
+                                  bytes(out) + f[:start])
+        else:
+            runs = re.findall(b"[" + re.escape(self.blanks) + b"]+|[^"
+                              + re.escape(self.blanks) + b"]+", body)
+            n = 0
+            if operand_empty:           # `relu ''` is an empty field 1
+                runs = [b""]
+            for run in runs:
+                if run[:1] and run[:1] in self.blanks:
+                    out += run
+                    continue
+                n += 1
+                if not self.selected(n):
+                    out += run
+                    continue
+                out += self.field(where, n, b"", run, b"", bytes(out))
+        out += cr + (self.terminator if terminated else b"")
+        self.out += out
+
+    def records(self, data, where_of, first_data_record=1):
+        """Process `data`; where_of(k) names the k-th record (from 1)."""
+        pieces = data.split(self.terminator)
+        last = pieces.pop()             # b"" if data ends with a terminator
+        for k, rec in enumerate(pieces, 1):
+            if k < first_data_record:
+                self.out += rec + self.terminator
+            else:
+                self.record(where_of(k), rec, True)
+        if last:
+            k = len(pieces) + 1
+            if k < first_data_record:
+                self.out += last
+            else:
+                self.record(where_of(k), last, False)
+
+
+def run(argv, stdin=b""):
+    """Return the Result of `relu ARGV < stdin` under LC_ALL=C; argv and
+    stdin are bytes (str arguments are encoded as UTF-8)."""
+    argv = [a.encode() if isinstance(a, str) else a for a in argv]
+    try:
+        o = parse_options(argv)
+    except Usage as u:
+        return Result(b"", u.message, 1)
+    except Unspecified as u:
+        return Result(b"", str(u).encode(), None)
+    s = Stream(o)
+    try:
+        if o.operands and o.operands != [b"-"]:
+            if o.header_given:          # "ignored with a warning, as numfmt"
+                s.err += b"relu: --header ignored with command-line input\n"
+            for i, arg in enumerate(o.operands, 1):
+                where = b"argument %d" % i
+                if arg == b"":          # `relu ''`: invalid number ''
+                    s.record(where, b"", True,
+                             operand_empty=s.selected(1))
+                else:
+                    # AMBIGUOUS: a record terminator inside an argument
+                    # splits it into records that keep its number.
+                    s.records(arg + s.terminator, lambda k: where)
+        else:
+            s.records(stdin, lambda k: b"line %d" % k, o.header + 1)
+    except Abort:
+        return Result(bytes(s.out), bytes(s.err), 2)
+    status = 2 if s.bad and o.invalid == "fail" else 0
+    return Result(bytes(s.out), bytes(s.err), status)
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+    r = run([os.fsencode(a) for a in sys.argv[1:]], sys.stdin.buffer.read())
+    sys.stdout.buffer.write(r.stdout)
+    err = r.stderr
+    if not isinstance(err, bytes):
+        err = b"(any text matching %r)\n" % err.pattern
+    sys.stderr.buffer.write(err)
+    sys.exit(3 if r.status is None else r.status)

@@ -1,0 +1,530 @@
+#!/usr/bin/env python3
+"""Seeded random differential test of relu against tests/cli/model.py.
+
+Usage: model_random.py RELU [SEED [RUNS]]
+
+Each run draws options and many records from README's grammar and from
+the whole byte range, runs RELU under LC_ALL=C, and compares stdout,
+stderr and the exit status with the model exactly. Fields around the 1 MiB
+limit are fed once from a file and once through a pipe in odd pieces. Each
+difference is shrunk to a small reproducer and printed; the last line is
+`N passed, M failed` (runs). Exit status 1 if any run failed.
+"""
+
+import os
+import random
+import re
+import shlex
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import model  # noqa: E402
+
+DEFAULT_SEED = 20261127
+DEFAULT_RUNS = 300
+SHOWN_REPRODUCERS = 25
+TIMEOUT = 120
+
+# ------------------------------------------------------------ generators
+
+DELIMITER_CLASSES = [
+    b"0123456789", b".", b"+-", b"eE", b"xX", b"pP", b"infatyINFATY",
+    b" \t", b",;:|/", b"\r", b"\v\f", bytes(range(0x80, 0x100)),
+    bytes(range(1, 9)), b"'\"\\%",
+]
+FORMATS = [
+    b"%.3f", b"%g", b"%e", b"%.17g", b"x=%g", b"%10.3E|", b"%-12f|", b"%+g",
+    b"% e", b"%#g", b"%#.0f", b"%08.2f", b"%%%f%%", b"%a", b"%A", b"%.3a",
+    b"%#a", b"%.0a", b"%.0e", b"%G", b"%F", b"%.30f", b"%.300g", b"%.f",
+    b"[%+-10.4g]", b"%012a", b"%015.3e", b"%-+08.1f|", b"%60.40f",
+    b"%#.0e", b"%#.0a", b"%.40e", b"%-9A|", b"%0+10.2F", b"% 012g",
+]
+ALPHAS = [b"0", b"-0", b"0.5", b"0.1", b"0.2", b"1", b"3", b"-2", b"1e-300",
+          b"1e300", b"0x1p-3", b"1.0000000000000002", b"2.5e-7", b"+0.01",
+          b".3", b"7.", b"1e308", b"4.9406564584124654e-324", b"-1e-5"]
+FAMOUS = [
+    b"5e-324", b"4.9406564584124654e-324", b"2.4703282292062327e-324",
+    b"2.4703282292062328e-324", b"2.2250738585072014e-308",
+    b"2.2250738585072011e-308", b"1.7976931348623157e308",
+    b"1.7976931348623158e308", b"1.7976931348623159e308",
+    b"9007199254740993", b"0.1", b"1e16", b"1e15", b"1e-5", b"1e-4",
+    b"123456789012345678", b"0", b"0.0", b"00", b"0e0", b"0x0p0", b"0x0",
+    b"1e400", b"1e-400", b"1e999999999999999999999",
+    b"1e-999999999999999999999", b"0x1p1024", b"0x1p-1075", b"0x1p-1074",
+    b"0x1.fffffffffffff8p1023", b"0x1.fffffffffffffp1023",
+    b"0x0.0000000000001p-1022", b"0x1p99999999999999999999",
+    b"0x1p-99999999999999999999", b"0x.8", b"0x1.", b"0X1P+3", b"0xAbC.dEfp-7",
+    b"1.", b".5", b"5.", b"1E+3", b"0.1000000000000000055511151231257827",
+    b"1" * 400, b"0." + b"0" * 330 + b"1", b"1" * 20 + b"e-330",
+    b"0x" + b"f" * 40 + b"p-1200", b"100", b"1e22", b"1e21", b"1e23",
+]
+NEAR = [
+    b"0x", b"1e", b".", b"abc", b"1.5x", b"nan(1)", b"nan()", b"1_000",
+    b"1,5", b"+", b"-", b"e5", b"0x.p1", b"infinit", b"in", b"nana",
+    b"--1", b"+-1", b"0x1p", b"1e+", b".e1", b"0x1.8p3.5", b"1.5.5", b"0xg",
+    b"0x1p1.5", b"1e1.5", b"1d5", b"1f", b"1L", b"0b101", b"1e+-3", b"i",
+    b"infinityy", b"nanq", b"-nan-", b"+inf+", b"1..", b"..1", b"0x1pp3",
+    b"\xef\xbc\x91", b"\xd9\xa1", b"1\x00", b"\x00", b"1\r", b"\r1", b"1\v",
+    b"\f", b"1 5", b"'1'", b"\"1\"", b"%", b"\\", b"0x-1", b"0x+1", b"-0x",
+    b"1e5e5", b"E5", b"1p3", b"0x1e", b"inf.", b".inf", b"0nan", b"NaN1",
+]
+SPECIAL_WORDS = [b"inf", b"infinity", b"nan"]
+
+
+def random_case(rng, word):
+    return bytes(c if rng.random() < 0.5 else c ^ 0x20 for c in word)
+
+
+def random_decimal(rng):
+    r = rng.random()
+    if r < 0.3:
+        v = rng.choice([rng.uniform(-10, 10), rng.uniform(-1e6, 1e6),
+                        rng.gauss(0, 1e-3), 10 ** rng.uniform(-330, 308)])
+        return repr(v).encode()
+    if r < 0.45:            # any double, from its bits
+        v = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
+        return repr(v).encode().replace(b"inf", b"1e999")
+    digits = lambda n: bytes(rng.choice(b"0123456789") for _ in range(n))
+    intpart = digits(rng.choice([0, 1, 1, 2, 3, 8, 17, 25]))
+    frac = None
+    if not intpart or rng.random() < 0.5:
+        frac = digits(rng.choice([1, 1, 2, 5, 17, 30]) if not intpart
+                      else rng.choice([0, 1, 3, 17]))
+    text = intpart + (b"." + frac if frac is not None else b"")
+    if rng.random() < 0.3:
+        text += rng.choice([b"e", b"E"]) + rng.choice([b"", b"+", b"-"]) + \
+            digits(rng.choice([1, 2, 3, 4]))
+    return text
+
+
+def random_hex(rng):
+    hexd = lambda n: bytes(rng.choice(b"0123456789abcdefABCDEF")
+                           for _ in range(n))
+    intpart = hexd(rng.choice([0, 1, 1, 2, 14, 20]))
+    frac = None
+    if not intpart or rng.random() < 0.6:
+        frac = hexd(rng.choice([1, 2, 13, 15]) if not intpart
+                    else rng.choice([0, 1, 13, 20]))
+    text = rng.choice([b"0x", b"0X"]) + intpart
+    if frac is not None:
+        text += b"." + frac
+    if rng.random() < 0.8:
+        text += rng.choice([b"p", b"P"]) + rng.choice([b"", b"+", b"-"]) + \
+            str(rng.choice([0, 1, 3, 52, 1022, 1023, 1024, 1074, 1075,
+                            1100, rng.randrange(2000)])).encode()
+    return text
+
+
+def random_number(rng):
+    sign = rng.choice([b"", b"", b"-", b"-", b"+"])
+    r = rng.random()
+    if r < 0.45:
+        body = random_decimal(rng)
+        if body.startswith(b"-"):
+            body, sign = body[1:], sign or b"-"
+    elif r < 0.65:
+        body = random_hex(rng)
+    elif r < 0.75:
+        body = random_case(rng, rng.choice(SPECIAL_WORDS))
+    else:
+        body = rng.choice(FAMOUS)
+    return sign + body
+
+
+def mutate(rng, token):
+    r = rng.random()
+    junk = rng.choice(b"xe.p_,+-fl0 \x00\x80\xffnaiXEP")
+    i = rng.randrange(len(token) + 1)
+    if r < 0.4:
+        return token[:i] + bytes([junk]) + token[i:]
+    if r < 0.7 and token:
+        return token[:i] + token[i + 1:]
+    return token + bytes([junk])
+
+
+def random_token(rng):
+    r = rng.random()
+    if r < 0.7:
+        return random_number(rng)
+    if r < 0.8:
+        return rng.choice(NEAR)
+    if r < 0.9:
+        return mutate(rng, random_number(rng))
+    return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 9)))
+
+
+def random_record(rng, o, terminator):
+    """One record's bytes (without terminator)."""
+    n = rng.choice([0, 1, 1, 2, 3, 4, 6, 10])
+    tokens = [random_token(rng) for _ in range(n)]
+    if o["delimiter"] is None:
+        blanks = b" \t\n" if o["zero"] else b" \t"
+        gap = lambda: bytes(rng.choice(blanks)
+                            for _ in range(rng.choice([1, 1, 1, 2, 5])))
+        rec = b"".join((gap() if i else b"") + t
+                       for i, t in enumerate(tokens))
+        if rng.random() < 0.2:
+            rec = gap() + rec
+        if rng.random() < 0.2:
+            rec += gap()
+    else:
+        pad = lambda: bytes(rng.choice(b" \t")
+                            for _ in range(rng.choice([0, 0, 0, 1, 2])))
+        parts = []
+        for t in tokens:
+            r = rng.random()
+            if r < 0.1:
+                t = b""
+            elif r < 0.15:
+                t = pad()
+            parts.append(pad() + t + pad())
+        rec = o["delimiter"].join(parts)
+    rec = rec.replace(terminator, b"")
+    if rng.random() < 0.15:
+        rec += b"\r"
+    return rec
+
+
+def random_fields(rng):
+    def one():
+        a = rng.randrange(1, 6)
+        return rng.choice([b"%d" % a, b"%d-" % a, b"-%d" % a,
+                           b"%d-%d" % (a, a + rng.randrange(4))])
+    return b",".join(one() for _ in range(rng.choice([1, 1, 2, 3])))
+
+
+USAGE_ERRORS = [
+    [b"-x"], [b"-lq"], [b"--foo"], [b"--foo=1"], [b"-a"], [b"--alpha"],
+    [b"--fields"], [b"-d"], [b"--format"], [b"-p"], [b"--invalid"],
+    [b"--leaky=0"], [b"--grad=1"], [b"--derivative="],
+    [b"--zero-terminated=1"],
+    [b"-f", b"0"], [b"-f", b"3-1"], [b"-f", b"a"], [b"-f", b"-"],
+    [b"-f", b"1,,2"], [b"-f", b""], [b"-f", b"1-2-3"], [b"-f", b"0-"],
+    [b"-f", b"-0"], [b"-f", b"1a"], [b"-f", b"18446744073709551615"],
+    [b"-f", b"99999999999999999999999"], [b"-f", b","], [b"-f", b"1,"],
+    [b"-a", b"inf"], [b"-a", b"nan"], [b"-a", b"abc"], [b"-a", b"1e400"],
+    [b"-a", b""], [b"--alpha=-inf"], [b"--format", b"%d"],
+    [b"--format", b"abc"], [b"--format", b"%"], [b"--format", b"%f%f"],
+    [b"--format", b"%10000f"], [b"--format", b"%.10000f"],
+    [b"--format", b"%lf"], [b"--format", b"%*f"], [b"--format", b"%5"],
+    [b"--header=0"], [b"--header=abc"], [b"--header=-1"], [b"--header=1x"],
+    [b"--invalid=bogus"], [b"--invalid", b"Abort"], [b"-d", b"ab"],
+    [b"-d", b""], [b"-d", b"\n"], [b"-d", b"\xc3\xa9"], [b"-p", b"abc"],
+    [b"-p", b"-1"], [b"-p", b"10000"], [b"-p", b"1.5"],
+]
+# Valid lists that exercise cut's grammar at its edges.
+EDGE_FIELDS = [b"1-1", b"01", b"2,1", b"1-", b"-1", b"1,1", b"3-,1",
+               b"18446744073709551614", b"1 2", b"1\t3"]
+
+
+def random_options(rng, stdin_input):
+    """Return (argv options, option dict) for one run."""
+    o = {"delimiter": None, "zero": rng.random() < 0.15}
+    args = []
+    if o["zero"]:
+        args.append(rng.choice([b"-z", b"--zero-terminated"]))
+    r = rng.random()
+    if r < 0.3:
+        args.append(rng.choice([b"-l", b"--leaky"]))
+    elif r < 0.55:
+        a = rng.choice(ALPHAS)
+        args += rng.choice([[b"-a", a], [b"-a" + a], [b"--alpha=" + a],
+                            [b"--alpha", a], [b"-la", a]])
+    if rng.random() < 0.25:
+        args.append(rng.choice([b"-g", b"--grad", b"--derivative"]))
+    if rng.random() < 0.5:
+        cls = rng.choice(DELIMITER_CLASSES)
+        d = bytes([rng.choice(cls)])
+        if o["zero"] and rng.random() < 0.2:
+            d = b"\n"
+        o["delimiter"] = d
+        args += rng.choice([[b"-d", d], [b"-d" + d], [b"--delimiter=" + d]])
+    if rng.random() < 0.25:
+        fl = random_fields(rng) if rng.random() < 0.9 else \
+            rng.choice(EDGE_FIELDS)
+        args += rng.choice([[b"-f", fl], [b"--fields=" + fl]])
+    if stdin_input and rng.random() < 0.25:
+        args.append(rng.choice([b"--header", b"--header=", b"--header=1",
+                                b"--header=2", b"--header=5"]))
+    if rng.random() < 0.7:
+        mode = rng.choice([b"abort", b"fail", b"warn", b"ignore"])
+        args += rng.choice([[b"--invalid", mode], [b"--invalid=" + mode]])
+    r = rng.random()
+    if r < 0.12:
+        args += [b"--format", rng.choice(FORMATS)]
+    elif r < 0.17:
+        args += [b"-p", str(rng.choice([0, 1, 3, 17, 40])).encode()]
+    return args, o
+
+
+def random_run(rng):
+    """Return (argv, stdin bytes) of one run."""
+    if rng.random() < 0.06:
+        bad = list(rng.choice(USAGE_ERRORS))
+        args, _ = random_options(rng, False)
+        return args + bad + [b"--", b"1"], b"-1\n"
+    stdin_input = rng.random() < 0.8
+    args, o = random_options(rng, stdin_input)
+    terminator = b"\0" if o["zero"] else b"\n"
+    if stdin_input:
+        records = [random_record(rng, o, terminator)
+                   for _ in range(rng.randrange(1, 120))]
+        data = terminator.join(records)
+        if rng.random() < 0.75:
+            data += terminator
+        if not o["zero"] and rng.random() < 0.05:
+            data = data.replace(b" ", b"\0", 1)
+        if rng.random() < 0.3:
+            return args + [b"-"], data
+        return args, data
+    operands = []
+    for _ in range(rng.randrange(1, 20)):
+        r = rng.random()
+        if r < 0.05:
+            operands.append(b"")
+        elif r < 0.08:
+            operands.append(random_token(rng) + b"\n" + random_token(rng))
+        elif r < 0.25:
+            rec = random_record(rng, o, terminator)
+            operands.append(rec if rec.strip(b" \t\n") else b"1")
+        else:
+            operands.append(random_token(rng))
+    operands = [a.replace(b"\0", b"") or b"0" if a else a for a in operands]
+    if any(a.startswith(b"-") for a in operands) or rng.random() < 0.5:
+        return args + [b"--"] + operands, b""
+    return operands + args, b""   # options after operands: getopt permutes
+
+
+# ------------------------------------------------------------ running
+
+ENV = dict(os.environ, LC_ALL="C")
+PIECES = [1, 7, 4093, 65537, 13, 131071, 3, 262147]
+
+
+def execute(relu, argv, data, feed="bytes"):
+    """Run relu; feed is "bytes" (one write), "file" or "pieces"."""
+    cmd = [relu] + argv
+    if feed == "file":
+        with tempfile.TemporaryFile() as f:
+            f.write(data)
+            f.seek(0)
+            p = subprocess.run(cmd, stdin=f, capture_output=True, env=ENV,
+                               timeout=TIMEOUT)
+        return p.stdout, p.stderr, p.returncode
+    if feed == "bytes":
+        p = subprocess.run(cmd, input=data, capture_output=True, env=ENV,
+                           timeout=TIMEOUT)
+        return p.stdout, p.stderr, p.returncode
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=ENV)
+    got = {}
+    def drain(key, stream):
+        got[key] = stream.read()
+    readers = [threading.Thread(target=drain, args=(k, s))
+               for k, s in (("out", p.stdout), ("err", p.stderr))]
+    for t in readers:
+        t.start()
+    try:
+        pos, i = 0, 0
+        while pos < len(data):
+            n = PIECES[i % len(PIECES)]
+            os.write(p.stdin.fileno(), data[pos:pos + n])
+            pos += n
+            i += 1
+        p.stdin.close()
+    except BrokenPipeError:
+        pass
+    for t in readers:
+        t.join(TIMEOUT)
+    p.wait(TIMEOUT)
+    return got["out"], got["err"], p.returncode
+
+
+def matches(want, got):
+    out, err, status = got
+    if want.status is None:            # README leaves it open
+        return True
+    if out != want.stdout or status != want.status:
+        return False
+    if isinstance(want.stderr, bytes):
+        return err == want.stderr
+    return want.stderr.fullmatch(err) is not None
+
+
+def differs(relu, argv, data, feed="bytes"):
+    return not matches(model.run(argv, data), execute(relu, argv, data, feed))
+
+
+# ------------------------------------------------------------ shrinking
+
+def drop_header(argv):
+    return [a for a in argv if not a.startswith(b"--header")]
+
+
+def split_records(argv, data):
+    try:
+        t = b"\0" if model.parse_options(argv).zero else b"\n"
+    except model.Usage:
+        return [data]
+    pieces = data.split(t)
+    last = pieces.pop()
+    recs = [p + t for p in pieces] + ([last] if last else [])
+    return recs
+
+
+def shrink_bytes(relu, make, rec, budget):
+    """Greedily drop chunks of `rec` while make(rec) still differs."""
+    n = max(len(rec) // 2, 1)
+    while n >= 1 and budget > 0:
+        i, changed = 0, False
+        while i < len(rec) and budget > 0:
+            cand = rec[:i] + rec[i + n:]
+            budget -= 1
+            if cand != rec and differs(relu, *make(cand)):
+                rec, changed = cand, True
+            else:
+                i += n
+        if not changed:
+            n //= 2
+    return rec
+
+
+def shrink_args(relu, argv, data, budget=40):
+    """Drop arguments that do not matter."""
+    i = 0
+    while i < len(argv) and budget > 0:
+        cand = argv[:i] + argv[i + 1:]
+        budget -= 1
+        if differs(relu, cand, data):
+            argv = cand
+        else:
+            i += 1
+    return argv
+
+
+def reproducers(relu, argv, data, feed):
+    """Return up to three small (argv, data) that still differ: one record
+    or one operand, shrunk, with the arguments that matter."""
+    if feed != "bytes" or not differs(relu, argv, data):
+        return [(argv, data)]
+    try:
+        operands = model.parse_options(argv).operands
+    except model.Usage:
+        return [(shrink_args(relu, argv, data), data)]
+    if operands and operands != [b"-"]:
+        opts = drop_header(argv[:argv.index(b"--")] if b"--" in argv
+                           else argv[len(operands):])
+        pieces = operands
+        make = lambda op: (opts + [b"--", op], b"")
+    else:
+        opts = drop_header(argv)
+        pieces = split_records(argv, data)
+        make = lambda rec: (opts, rec)
+    found = []
+    for piece in pieces:
+        if differs(relu, *make(piece)):
+            found.append(piece)
+            if len(found) == 3:
+                break
+    if not found:
+        return [(shrink_args(relu, argv, data, 60), data)]
+    small = []
+    for piece in found:
+        piece = shrink_bytes(relu, make, piece, 80)
+        a, d = make(piece)
+        small.append((shrink_args(relu, a, d), d))
+    return small
+
+
+def show(relu, argv, data):
+    cmd = "relu " + " ".join(shlex.quote(a.decode("latin-1"))
+                             if re.fullmatch(rb"[\x20-\x7e]*", a)
+                             else "$" + repr(a)[1:].replace('"', "'")
+                             for a in argv)
+    if data:
+        cmd = "printf %s " % shlex.quote(
+            data.decode("latin-1").encode("unicode_escape").decode()
+            .replace("%", "%%")) + "| " + cmd
+    want = model.run(argv, data)
+    out, err, status = execute(relu, argv, data)
+    werr = want.stderr
+    werr = repr(werr[:300]) if isinstance(werr, bytes) else \
+        "/" + werr.pattern.decode("latin-1") + "/"
+    return (f"  $ {cmd}\n"
+            f"    input  {data[:300]!r}\n"
+            f"    model  {want.stdout[:300]!r} {werr} exit {want.status}\n"
+            f"    relu   {out[:300]!r} {err[:300]!r} exit {status}")
+
+
+# ------------------------------------------------------------ the runs
+
+def limit_runs():
+    """Fields around the 1 MiB limit, from a file and through a pipe."""
+    runs = []
+    for n in (model.MIB - 1, model.MIB, model.MIB + 1):
+        digits = b"1" * n
+        neg = b"-" + b"1" * (n - 1)
+        runs += [
+            ([], digits + b"\n-2\n"),
+            (["--invalid=warn"], b"-3 " + neg + b" -4\n"),
+            (["-d", ",", "--invalid=fail"], b"x," + neg + b",-5\n"),
+            (["-l", "--invalid=ignore"], neg + b"\n-6"),
+            (["-d", "1"], b"-" + b"2" * (n - 1) + b"1-7\n"),
+            (["--header=2"], digits + b"x\n" + b"y" * n + b"\n-8\n"),
+            (["-f", "2", "-d", ":"], neg + b"x:-9\n"),
+        ]
+    return [([a.encode() for a in argv], data) for argv, data in runs]
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    relu = sys.argv[1]
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_SEED
+    nruns = int(sys.argv[3]) if len(sys.argv) > 3 else DEFAULT_RUNS
+    rng = random.Random(seed)
+    cases = []
+    for argv, data in limit_runs():
+        cases += [(argv, data, "file"), (argv, data, "pieces")]
+    cases += [(argv, data, "bytes") for argv, data in
+              (random_run(rng) for _ in range(nruns))]
+    passed = failed = 0
+    shown = 0
+    seen = set()
+    for i, (argv, data, feed) in enumerate(cases):
+        want = model.run(argv, data)
+        got = execute(relu, argv, data, feed)
+        if matches(want, got):
+            passed += 1
+            continue
+        failed += 1
+        if shown >= SHOWN_REPRODUCERS:
+            continue
+        shown += 1
+        print(f"FAIL run {i} (seed {seed}, stdin fed as {feed}):")
+        if len(data) > 10000:
+            print(f"  relu {b' '.join(argv)!r} < input of {len(data)} bytes "
+                  f"{data[:20]!r}...{data[-20:]!r}\n"
+                  f"    model  {want.stdout[:60]!r}... "
+                  f"({len(want.stdout)} bytes) {want.stderr!r:.200} "
+                  f"exit {want.status}\n"
+                  f"    relu   {got[0][:60]!r}... ({len(got[0])} bytes) "
+                  f"{got[1][:200]!r} exit {got[2]}")
+            continue
+        for a, d in reproducers(relu, argv, data, feed):
+            if (tuple(a), d) not in seen:
+                seen.add((tuple(a), d))
+                print(show(relu, a, d))
+        sys.stdout.flush()
+    if failed > shown:
+        print(f"({failed - shown} more failed runs not shown)")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
