@@ -1,10 +1,16 @@
-// printf conversions are translated into fmt format specifications once, so
-// printing never interprets user text as a printf format.
+// printf conversions are parsed once and printed byte for byte as glibc
+// prints them, without ever interpreting user text as a printf format: fmt
+// writes the digits of f, e and g; signs, padding, %a, inf and nan are ours.
 #include "format.hpp"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace relu {
@@ -36,6 +42,48 @@ void unescape(std::string_view text, std::string& out) {
       throw std::invalid_argument("more than one conversion");
     out += text[i];
   }
+}
+
+// Write magnitude (finite, not negative) as glibc's %a writes it: a leading
+// 1 (0 for zero and subnormals, whose exponent is then -1022), every
+// significant hex digit or `precision` of them rounded half to even, and
+// the point only before digits or with '#'. fmt 9 would call snprintf,
+// whose point follows the C locale.
+void write_hex(double magnitude, int precision, bool alt, bool upper,
+               fmt::memory_buffer& out) {
+  constexpr int fraction_digits = 13; // 52 bits
+  auto bits = std::bit_cast<std::uint64_t>(magnitude);
+  auto biased = static_cast<int>(bits >> 52);
+  std::uint64_t significand = bits & ((std::uint64_t{1} << 52) - 1);
+  int exponent = biased != 0 ? biased - 1023 : significand != 0 ? -1022 : 0;
+  significand |= std::uint64_t{biased != 0} << 52;
+  int digits = fraction_digits;
+  if (precision < 0) {
+    for (; digits > 0 && (significand & 0xf) == 0; --digits)
+      significand >>= 4;
+  } else if (precision < fraction_digits) {
+    int shift = 4 * (fraction_digits - precision);
+    std::uint64_t rest = significand & ((std::uint64_t{1} << shift) - 1);
+    std::uint64_t half = std::uint64_t{1} << (shift - 1);
+    significand >>= shift;
+    // A carry out of the fraction makes the leading digit 2, as in glibc.
+    if (rest > half || (rest == half && (significand & 1) != 0))
+      ++significand;
+    digits = precision;
+  }
+  const char* hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  out.push_back('0');
+  out.push_back(upper ? 'X' : 'x');
+  out.push_back(hex[significand >> (4 * digits)]);
+  if (digits > 0 || alt)
+    out.push_back('.');
+  for (int i = digits - 1; i >= 0; --i)
+    out.push_back(hex[(significand >> (4 * i)) & 0xf]);
+  for (int i = digits; i < precision; ++i)
+    out.push_back('0');
+  out.push_back(upper ? 'P' : 'p');
+  out.push_back(exponent < 0 ? '-' : '+');
+  fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), std::abs(exponent));
 }
 
 } // namespace
@@ -77,27 +125,25 @@ Format Format::parse(std::string_view text) {
   char type = text[i];
   if (std::string_view("fFeEgGaA").find(type) == std::string_view::npos)
     throw std::invalid_argument(
-        fmt::format("'%{}' is not a floating-point conversion",
-                    fmt::string_view(&type, 1)));
+        fmt::format("'{}' is not a floating-point conversion",
+                    text.substr(percent, i + 1 - percent)));
   unescape(text.substr(i + 1), f.suffix_);
   // printf's rules: '-' overrides '0', '+' overrides ' '.
-  std::string spec;
-  if (left)
-    spec += '<';
-  spec += plus ? "+" : space ? " " : "";
-  if (alt)
-    spec += '#';
-  if (zero && !left)
-    spec += '0';
-  if (width >= 0)
-    spec += std::to_string(width);
-  if (precision >= 0) {
-    spec += '.';
-    spec += std::to_string(precision);
+  f.positive_sign_ = plus ? '+' : space ? ' ' : '\0';
+  f.left_ = left;
+  f.zero_pad_ = zero && !left;
+  f.width_ = static_cast<std::size_t>(std::max(width, 0));
+  f.type_ = type;
+  f.alt_ = alt;
+  f.precision_ = precision;
+  if (!f.hex()) {
+    std::string spec = alt ? "#" : "";
+    if (precision >= 0)
+      spec += '.' + std::to_string(precision);
+    spec += type;
+    fmt::format_parse_context context(spec);
+    f.digits_.parse(context);
   }
-  spec += type;
-  fmt::format_parse_context context(spec);
-  f.conversion_.parse(context);
   f.shortest_ = false;
   return f;
 }
@@ -106,22 +152,55 @@ Format Format::fixed(int precision) {
   return parse("%." + std::to_string(precision) + "f");
 }
 
-void Format::write(double x, Output& out) {
+void Format::write(double x, Output& out) const {
   if (shortest()) {
     char* first = out.reserve(max_shortest);
     char* last = fmt::format_to(first, FMT_COMPILE("{}"), x);
     out.commit(static_cast<std::size_t>(last - first));
     return;
   }
-  fmt::memory_buffer text; // its inline storage fits all but huge widths
-  fmt::format_context context(fmt::appender(text), {});
-  conversion_.format(x, context);
-  out.append(prefix_);
-  out.append({text.data(), text.size()});
-  out.append(suffix_);
+  fmt::memory_buffer digits; // inline storage: no allocation below 500 bytes
+  std::string_view body = magnitude(x, digits);
+  char sign = std::signbit(x) ? '-' : positive_sign_;
+  std::size_t size = std::size_t{sign != '\0'} + body.size();
+  std::size_t padding = width_ > size ? width_ - size : 0;
+  // printf pads inf and nan with blanks even with '0', and puts the zeros
+  // after the sign and after the "0x" of %a.
+  bool finite = std::isfinite(x);
+  bool zeros = zero_pad_ && finite;
+  std::size_t radix_prefix = finite && hex() ? 2 : 0;
+  char* first = out.reserve(prefix_.size() + padding + size + suffix_.size());
+  char* last = std::copy(prefix_.begin(), prefix_.end(), first);
+  if (!left_ && !zeros)
+    last = std::fill_n(last, padding, ' ');
+  if (sign != '\0')
+    *last++ = sign;
+  last = std::copy_n(body.begin(), radix_prefix, last);
+  if (zeros)
+    last = std::fill_n(last, padding, '0');
+  last = std::copy(body.begin() + radix_prefix, body.end(), last);
+  if (left_)
+    last = std::fill_n(last, padding, ' ');
+  last = std::copy(suffix_.begin(), suffix_.end(), last);
+  out.commit(static_cast<std::size_t>(last - first));
 }
 
-std::string Format::to_string(double x) {
+std::string_view Format::magnitude(double x, fmt::memory_buffer& digits) const {
+  bool upper = type_ >= 'A' && type_ <= 'Z';
+  if (std::isnan(x))
+    return upper ? "NAN" : "nan";
+  if (std::isinf(x))
+    return upper ? "INF" : "inf";
+  if (hex()) {
+    write_hex(std::fabs(x), precision_, alt_, upper, digits);
+  } else {
+    fmt::format_context context(fmt::appender(digits), {});
+    digits_.format(std::fabs(x), context);
+  }
+  return {digits.data(), digits.size()};
+}
+
+std::string Format::to_string(double x) const {
   std::string text;
   Output out([&text](std::string_view s) { text += s; });
   write(x, out);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -27,18 +28,34 @@ public:
 
   bool shortest() const noexcept { return shortest_; }
 
-  // Append x, formatted, to out.
-  void write(double x, Output& out);
+  // Append x, formatted byte for byte as glibc's printf would, to out.
+  void write(double x, Output& out) const;
 
   // Return x formatted, for text computed once.
-  std::string to_string(double x);
+  std::string to_string(double x) const;
 
 private:
+  bool hex() const noexcept { return type_ == 'a' || type_ == 'A'; }
+
+  // Return |x| as the conversion writes it, without sign and padding; the
+  // text is in digits or static.
+  std::string_view magnitude(double x, fmt::memory_buffer& digits) const;
+
   std::string prefix_;
   std::string suffix_;
   bool shortest_ = true;
-  // The conversion, parsed once into fmt's own specification.
-  fmt::formatter<double> conversion_;
+  // printf's flags and width, applied by write() itself: fmt pads inf and
+  // nan on the other side, and puts the zeros of %0a before its "0x".
+  char positive_sign_ = '\0'; // '+' or ' ' before a non-negative value
+  bool left_ = false;
+  bool zero_pad_ = false; // '0' without '-'
+  std::size_t width_ = 0;
+  // The conversion.
+  char type_ = 'g';
+  bool alt_ = false;
+  int precision_ = -1; // none given
+  // f, e and g of |x|: fmt's own specification, parsed once.
+  fmt::formatter<double> digits_;
 };
 
 } // namespace relu

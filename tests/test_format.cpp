@@ -59,13 +59,62 @@ TEST_SUITE("format") {
              Row{"%#.0f", 2, "2."},        Row{"%#g", 1, "1.00000"},
              Row{"%.f", 2.5, "2"},         Row{"%5.1f%%", 50, " 50.0%"},
              Row{"%%%g%%", 1, "%1%"},      Row{"%08f", INFINITY, "     inf"},
-             Row{"%F", NAN, "NAN"},
+             Row{"%F", NAN, "NAN"},        Row{"%-+5.0g|", 2, "+2   |"},
          }) {
       CAPTURE(format);
       CHECK(relu::Format::parse(format).to_string(x) == text);
     }
     CHECK(relu::Format::fixed(2).to_string(1.005) == "1.00");
     CHECK(relu::Format::fixed(0).to_string(-0.4) == "-0");
+  }
+
+  TEST_CASE("width pads inf and nan on the left, as printf") {
+    struct Row {
+      const char* format;
+      double x;
+      const char* text;
+    };
+
+    for (auto [format, x, text] : {
+             Row{"[%8.2f]", NAN, "[     nan]"},
+             Row{"[%8.2f]", INFINITY, "[     inf]"},
+             Row{"[%-8.2f]", INFINITY, "[inf     ]"},
+             Row{"[%+6E]", -INFINITY, "[  -INF]"},
+             Row{"[%+6G]", INFINITY, "[  +INF]"},
+             Row{"[% 6a]", NAN, "[   nan]"},
+             Row{"[%#6A]", NAN, "[   NAN]"},
+             Row{"[%06e]", -INFINITY, "[  -inf]"},
+         }) {
+      CAPTURE(format);
+      CHECK(relu::Format::parse(format).to_string(x) == text);
+    }
+  }
+
+  TEST_CASE("the 0 flag of %a pads after 0x, as printf") {
+    struct Row {
+      const char* format;
+      double x;
+      const char* text;
+    };
+
+    for (auto [format, x, text] : {
+             Row{"%012a", 1, "0x0000001p+0"},
+             Row{"%012a", -1.5, "-0x0001.8p+0"},
+             Row{"%+012A", 1.5, "+0X0001.8P+0"},
+             Row{"%-012a|", 1, "0x1p+0      |"},
+             Row{"%.1a", 0x1.08p0, "0x1.0p+0"},
+             Row{"%.1a", 0x1.f8p0, "0x2.0p+0"},
+             Row{"%a", 5e-324, "0x0.0000000000001p-1022"},
+             Row{"%a", 0.0, "0x0p+0"},
+         }) {
+      CAPTURE(format);
+      CHECK(relu::Format::parse(format).to_string(x) == text);
+    }
+  }
+
+  TEST_CASE("a negative nan prints -nan, as printf") {
+    CHECK(relu::Format::parse("%f").to_string(-std::nan("")) == "-nan");
+    CHECK(relu::Format::parse("%+E").to_string(std::nan("")) == "+NAN");
   }
 
   TEST_CASE("Format::parse refuses all but one floating conversion") {
