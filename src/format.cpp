@@ -86,6 +86,34 @@ void write_hex(double magnitude, int precision, bool alt, bool upper,
   fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), std::abs(exponent));
 }
 
+// Write magnitude with fmt's digits, as glibc's %#g writes it where fmt's
+// "{:#g}" differs. When all P significant digits lie before the point, glibc
+// ends with the point (123457.), fmt with ".0". A number that rounds up to
+// 10^P from below (999999.5, P = 6) glibc writes without the zeros that fmt
+// and the C standard keep: 1.e+06, not 1.00000e+06.
+void write_alt_general(double magnitude, int precision, bool upper,
+                       const fmt::formatter<double>& spec,
+                       fmt::memory_buffer& out) {
+  int significant = precision < 0 ? 6 : std::max(precision, 1);
+  // Doubles lie within 0.5 below 10^P only for P up to 15.
+  if (significant <= 15) {
+    double power = 1;
+    for (int i = 0; i < significant; ++i)
+      power *= 10;
+    if (magnitude >= power - 0.5 && magnitude < power) {
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("1.{}+{:02}"),
+                     upper ? 'E' : 'e', significant);
+      return;
+    }
+  }
+  fmt::format_context context(fmt::appender(out), {});
+  spec.format(magnitude, context);
+  std::string_view text(out.data(), out.size());
+  if (text.ends_with(".0") &&
+      text.size() - 2 >= static_cast<std::size_t>(significant))
+    out.resize(out.size() - 1);
+}
+
 } // namespace
 
 Format Format::parse(std::string_view text) {
@@ -193,6 +221,8 @@ std::string_view Format::magnitude(double x, fmt::memory_buffer& digits) const {
     return upper ? "INF" : "inf";
   if (hex()) {
     write_hex(std::fabs(x), precision_, alt_, upper, digits);
+  } else if (alt_ && (type_ == 'g' || type_ == 'G')) {
+    write_alt_general(std::fabs(x), precision_, upper, digits_, digits);
   } else {
     fmt::format_context context(fmt::appender(digits), {});
     digits_.format(std::fabs(x), context);

@@ -112,6 +112,29 @@ TEST_SUITE("format") {
     }
   }
 
+  TEST_CASE("%#g writes the point and zeros as glibc") {
+    struct Row {
+      const char* format;
+      double x;
+      const char* text;
+    };
+
+    for (auto [format, x, text] : {
+             Row{"%#.0g", 2.25, "2."},
+             Row{"%#G", 123456.789, "123457."},
+             Row{"%#.3g", 100, "100."},
+             Row{"%#.1g", 0, "0."},
+             Row{"%#.2g", 1, "1.0"},
+             Row{"%#g", 0, "0.00000"},
+             Row{"%#g", 999999.5, "1.e+06"},
+             Row{"%#.5G", -99999.5, "-1.E+05"},
+             Row{"%#g", 1e6, "1.00000e+06"},
+         }) {
+      CAPTURE(format);
+      CHECK(relu::Format::parse(format).to_string(x) == text);
+    }
+  }
+
   TEST_CASE("a negative nan prints -nan, as printf") {
     CHECK(relu::Format::parse("%f").to_string(-std::nan("")) == "-nan");
     CHECK(relu::Format::parse("%+E").to_string(std::nan("")) == "+NAN");
