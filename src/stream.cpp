@@ -3,6 +3,8 @@
 // piece, so a stream that needs no change is little more than a memcpy.
 #include "stream.hpp"
 
+#include "quote.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,28 +19,6 @@ namespace {
 // Output beyond this is flushed early, so that wide --format conversions
 // cannot make one chunk's output grow without bound.
 constexpr std::size_t flush_threshold = 256 * 1024;
-
-// How much of a bad token a diagnostic shows.
-constexpr std::size_t quoted_bytes = 64;
-
-// Quote a token for a diagnostic: printable ASCII as is, other bytes as
-// \xNN, so that binary garbage cannot garble the terminal.
-std::string quote(std::string_view token) {
-  std::string text = "'";
-  for (char c : token.substr(0, quoted_bytes)) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == '\'')
-      text += '\\';
-    if (u >= 0x20 && u < 0x7f)
-      text += c;
-    else
-      text += fmt::format("\\x{:02x}", u);
-  }
-  text += '\'';
-  if (token.size() > quoted_bytes)
-    text += "...";
-  return text;
-}
 
 } // namespace
 
