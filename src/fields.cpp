@@ -1,62 +1,88 @@
-// Parsing of field lists; the error messages follow GNU cut's.
+// Parsing of field lists: the syntax and the error messages are GNU cut's
+// (set_fields of coreutils 9.1), which reads the list left to right and
+// reports the first thing wrong.
 #include "fields.hpp"
+
+#include "quote.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace relu {
 namespace {
 
-// Parse a field number; empty text is "absent" (0).
-std::uint64_t field_number(std::string_view text, std::string_view list) {
-  std::uint64_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      throw std::invalid_argument("invalid field value '" + std::string(text) +
-                                  "' in '" + std::string(list) + "'");
-    auto digit = static_cast<std::uint64_t>(c - '0');
-    // The largest number stays below unbounded, which marks open ranges.
-    if (n > (Fields::unbounded - 1 - digit) / 10)
-      throw std::invalid_argument("field number '" + std::string(text) +
-                                  "' is too large");
-    n = n * 10 + digit;
+// As in cut, blanks separate items as commas do: -f '1 3' is -f 1,3.
+bool is_separator(char c) { return c == ',' || c == ' ' || c == '\t'; }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+[[noreturn]] void fail(const std::string& message) {
+  throw std::invalid_argument(message);
+}
+
+// Add the digit at list[i] to n; a number must stay below unbounded, which
+// marks open ranges.
+void accumulate(std::uint64_t& n, std::string_view list, std::size_t i) {
+  auto digit = static_cast<std::uint64_t>(list[i] - '0');
+  if (n > (Fields::unbounded - 1 - digit) / 10) {
+    std::size_t start = i;
+    while (start > 0 && is_digit(list[start - 1]))
+      --start;
+    std::size_t end = i;
+    while (end < list.size() && is_digit(list[end]))
+      ++end;
+    fail("field number " + quote(list.substr(start, end - start)) +
+         " is too large");
   }
-  if (!text.empty() && n == 0)
-    throw std::invalid_argument("fields are numbered from 1");
-  return n;
+  n = n * 10 + digit;
+}
+
+// Parse the item at list[i] ("3", "3-5", "7-", "-2"), leaving i at the
+// separator or the end after it; return its first and last field.
+std::pair<std::uint64_t, std::uint64_t> parse_item(std::string_view list,
+                                                   std::size_t& i) {
+  std::uint64_t low = 0, high = 0;
+  bool has_low = false, has_high = false, dash = false;
+  for (; i < list.size() && !is_separator(list[i]); ++i) {
+    if (list[i] == '-') {
+      if (dash)
+        fail("invalid field range");
+      if (has_low && low == 0)
+        fail("fields are numbered from 1");
+      dash = true;
+    } else if (is_digit(list[i])) {
+      accumulate(dash ? high : low, list, i);
+      (dash ? has_high : has_low) = true;
+    } else {
+      fail("invalid field value " + quote(list.substr(i)));
+    }
+  }
+  // An empty item is field 0 to cut.
+  if (!dash && low == 0)
+    fail("fields are numbered from 1");
+  if (!dash)
+    return {low, low};
+  if (!has_low && !has_high)
+    fail("invalid range with no endpoint: -");
+  std::uint64_t first = has_low ? low : 1;
+  if (has_high && high < first)
+    fail("invalid decreasing range");
+  return {first, has_high ? high : Fields::unbounded};
 }
 
 } // namespace
 
 Fields Fields::parse(std::string_view list) {
   if (list.empty())
-    throw std::invalid_argument("the list of fields is empty");
+    fail("the list of fields is empty");
   std::vector<Range> ranges;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t comma = std::min(list.find(',', start), list.size());
-    std::string_view item = list.substr(start, comma - start);
-    std::size_t dash = item.find('-');
-    Range r{};
-    if (dash == std::string_view::npos) {
-      r.first = r.last = field_number(item, list);
-      if (item.empty())
-        throw std::invalid_argument("empty field in '" + std::string(list) +
-                                    "'");
-    } else {
-      std::uint64_t lo = field_number(item.substr(0, dash), list);
-      std::uint64_t hi = field_number(item.substr(dash + 1), list);
-      if (lo == 0 && hi == 0)
-        throw std::invalid_argument("invalid range with no endpoint: -");
-      r.first = lo == 0 ? 1 : lo;
-      r.last = hi == 0 ? unbounded : hi;
-      if (r.first > r.last)
-        throw std::invalid_argument("invalid decreasing range '" +
-                                    std::string(item) + "'");
-    }
-    ranges.push_back(r);
-    start = comma + 1;
+  for (std::size_t i = 0;; ++i) {
+    auto [first, last] = parse_item(list, i);
+    ranges.push_back({first, last});
+    if (i == list.size())
+      break;
   }
   std::sort(ranges.begin(), ranges.end(),
             [](Range a, Range b) { return a.first < b.first; });

@@ -1,4 +1,4 @@
-// Field lists in cut(1) syntax: "1,3-5,7-,-2", 1-based.
+// Field lists in cut(1) syntax: "1,3-5,7-,-2" or "1 3-5", 1-based.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +16,9 @@ public:
   // Every field.
   Fields() = default;
 
-  // Parse a cut-style list; throw std::invalid_argument with a message in
-  // cut's words ("fields are numbered from 1", ...) when it is malformed.
+  // Parse a cut-style list, its items separated by commas or blanks; throw
+  // std::invalid_argument with a message in cut's words ("fields are
+  // numbered from 1", ...) when it is malformed, user text quoted.
   static Fields parse(std::string_view list);
 
   // Whether field n (1-based) is selected. Queries for the fields of one
