@@ -18,6 +18,7 @@ namespace {
 
 struct Case {
   relu::Options options;
+  std::string format; // the printf format of options.format, if any
   bool (*selected)(std::size_t field);
   std::string input;
   std::vector<std::size_t> cuts;
@@ -31,35 +32,62 @@ bool from_second(std::size_t n) { return n >= 2; }
 
 bool odd_up_to_five(std::size_t n) { return n % 2 == 1 && n <= 5; }
 
-// Decode options from the first bytes; the rest is the input.
+// A printf conversion from the documented grammar, or "" for none.
+std::string format_from(std::uint8_t conversion, std::uint8_t flags,
+                        std::uint8_t width, std::uint8_t precision) {
+  if (conversion % 9 == 0)
+    return "";
+  std::string f = flags & 0x80 ? "<%%" : "";
+  f += '%';
+  for (int bit = 0; bit < 5; ++bit)
+    if (flags & (1 << bit))
+      f += "-+ #0"[bit];
+  if (width % 22 != 21)
+    f += std::to_string(width % 22);
+  if (precision % 23 == 22)
+    f += '.';
+  else if (precision % 23 != 21)
+    f += "." + std::to_string(precision % 23);
+  f += "fFeEgGaA"[conversion % 9 - 1];
+  return flags & 0x40 ? f + ">" : f;
+}
+
+// Decode options from the first bytes; the rest is the input. The
+// delimiter may be any byte but the terminator, and one field may be
+// stretched to around the 1 MiB limit.
 Case decode(const std::uint8_t* data, std::size_t size) {
+  constexpr std::size_t option_bytes = 8;
   Case c;
-  std::uint8_t o[4] = {};
-  std::size_t head = std::min<std::size_t>(size, 4);
+  std::uint8_t o[option_bytes] = {};
+  std::size_t head = std::min(size, option_bytes);
   std::memcpy(o, data, head);
   auto& opt = c.options;
   opt.activation.leaky = o[0] & 1;
   opt.activation.derivative = o[0] & 2;
   static constexpr double alphas[] = {0.01, 0.001, 0, -2, 1e300, 0.5};
-  opt.activation.alpha = alphas[(o[0] >> 2) % 6];
+  opt.activation.alpha = alphas[((o[0] >> 2) & 7) % 6];
   static constexpr const char* lists[] = {nullptr, "1", "2-", "1,3,5"};
   static constexpr bool (*predicates[])(std::size_t) = {
       all_fields, first_field, from_second, odd_up_to_five};
   if (const char* list = lists[o[1] & 3])
     opt.fields = relu::Fields::parse(list);
   c.selected = predicates[o[1] & 3];
-  static constexpr char delimiters[] = {0, ',', ' ', '\t', ';'};
-  if (char d = delimiters[(o[1] >> 2) % 5])
-    opt.delimiter = d;
   opt.invalid = static_cast<relu::InvalidMode>((o[1] >> 5) & 3);
-  static constexpr const char* formats[] = {nullptr, "%.3f", "%g", "x=%-10.2e|",
-                                            "%a"};
-  if (const char* f = formats[o[2] % 5])
-    opt.format = relu::Format::parse(f);
   opt.terminator = (o[2] & 0x80) ? '\0' : '\n';
   opt.header = (o[2] >> 5) & 1;
+  if ((o[1] & 4) && static_cast<char>(o[4]) != opt.terminator)
+    opt.delimiter = static_cast<char>(o[4]);
+  c.format = format_from(o[2] & 0x1f, o[5], o[6], o[7]);
+  if (!c.format.empty())
+    opt.format = relu::Format::parse(c.format);
   c.input.assign(reinterpret_cast<const char*>(data) + head, size - head);
-  // Chunk boundaries from the last option byte.
+  // Rare, since each such input costs milliseconds.
+  if ((o[0] & 0xc0) == 0xc0 && (o[3] & 0x70) == 0x70) {
+    std::string field(relu::max_field - 1 + o[3] % 4, '1');
+    field[0] = '-';
+    c.input.insert(o[3] % (c.input.size() + 1), field);
+  }
+  // Chunk boundaries from the cut byte.
   for (std::size_t at = 1 + o[3] % 7; at < c.input.size();
        at += 1 + (at * 7 + o[3]) % 13)
     c.cuts.push_back(at);
@@ -93,7 +121,8 @@ Result run(const Case& c, bool chunked) {
     at += k;
     return k;
   };
-  relu::run(stream, out, read, chunked ? 16 : 4096);
+  // Whole: one read of everything, longer than any field limit.
+  relu::run(stream, out, read, chunked ? 16 : c.input.size() + 1);
   r.aborted = stream.aborted();
   return r;
 }
@@ -166,21 +195,30 @@ Result reference(Case c) {
   std::size_t line = 0, field = 0;
   // The text a selected field becomes, or nullopt when --invalid=abort
   // stops at it.
+  auto bad = [&](const std::string& token,
+                 const char* what) -> std::optional<std::string> {
+    if (opt.invalid != relu::InvalidMode::ignore)
+      r.err += "line " + std::to_string(line) + ", field " +
+               std::to_string(field) + ": " + what + ": " + quoted(token) +
+               "\n";
+    if (opt.invalid == relu::InvalidMode::abort)
+      return std::nullopt;
+    return token;
+  };
   auto convert = [&](const std::string& token) -> std::optional<std::string> {
-    if (!is_number(token)) {
-      if (opt.invalid != relu::InvalidMode::ignore)
-        r.err += "line " + std::to_string(line) + ", field " +
-                 std::to_string(field) + ": invalid number: " + quoted(token) +
-                 "\n";
-      if (opt.invalid == relu::InvalidMode::abort)
-        return std::nullopt;
-      return token;
-    }
+    if (!is_number(token))
+      return bad(token, "invalid number");
     double x = std::strtod(token.c_str(), nullptr);
     bool unchanged = !opt.activation.derivative && (x > 0 || std::isnan(x));
-    if (unchanged && opt.format.shortest())
+    if (unchanged && c.format.empty())
       return token;
-    return c.options.format.to_string(opt.activation(x));
+    if (c.format.empty())
+      return c.options.format.to_string(opt.activation(x));
+    // The format was validated by Format::parse, so printf may take it.
+    char text[512];
+    int n =
+        std::snprintf(text, sizeof text, c.format.c_str(), opt.activation(x));
+    return std::string(text, static_cast<std::size_t>(n));
   };
   const std::string& in = c.input;
   std::size_t at = 0;
@@ -226,11 +264,22 @@ Result reference(Case c) {
         next = last;
       }
       ++field;
+      // A field longer than the limit is reported whole: in delimited
+      // mode with its blanks, and on abort none of it is written.
+      std::size_t raw_first = opt.delimiter ? i : first;
+      std::string raw = record.substr(raw_first, next - raw_first);
       std::string token = record.substr(first, last - first);
-      out += record.substr(i, first - i);
       std::optional<std::string> text = token;
-      if (c.selected(field) && !token.empty())
-        text = convert(token);
+      if (c.selected(field) && raw.size() > relu::max_field) {
+        out += record.substr(i, raw_first - i);
+        text = bad(raw, "field longer than 1 MiB");
+        first = raw_first;
+        last = next;
+      } else {
+        out += record.substr(i, first - i);
+        if (c.selected(field) && !token.empty())
+          text = convert(token);
+      }
       if (!text) {
         r.out += out;
         r.aborted = true;
