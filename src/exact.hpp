@@ -1,0 +1,103 @@
+// Correctly rounded smooth and rational rectifiers and their derivatives.
+//
+// Every function returns the double nearest to the exact real value of its
+// formula at its (exact) double arguments, ties to even: overflow gives
+// +-inf, a result that rounds to zero keeps the sign of the exact value, and
+// subnormal results are rounded correctly. Comparisons at kinks and
+// thresholds are exact. NaN gives NaN; at +-inf the result is the limit (the
+// sign of a zero limit is not promised). Where the exact value is zero the
+// sign of the zero is the one the formula gives in IEEE arithmetic (so
+// elu(-0) is -0). Parameters must be finite. Pure functions, no I/O; they
+// are pinned by tests/test_exact.cpp and checked against mpmath through
+// tests/accuracy/probe.cpp.
+#pragma once
+
+namespace relu {
+
+// Return x for x > 0, else alpha * (e^x - 1).
+double elu(double x, double alpha) noexcept;
+
+// Return 1 for x > 0, else alpha * e^x (alpha at 0).
+double elu_grad(double x, double alpha) noexcept;
+
+// Return lambda * x for x > 0, else lambda * alpha * (e^x - 1), with
+// PyTorch's constants taken as the exact decimal reals.
+double selu(double x) noexcept;
+
+// Return lambda for x > 0, else lambda * alpha * e^x.
+double selu_grad(double x) noexcept;
+
+// Return x for x > 0, else alpha * (e^(x / alpha) - 1); alpha must not be 0.
+double celu(double x, double alpha) noexcept;
+
+// Return 1 for x > 0, else e^(x / alpha) (1 at 0); alpha must not be 0.
+double celu_grad(double x, double alpha) noexcept;
+
+// Return x * Phi(x), Phi the standard normal distribution function.
+double gelu(double x) noexcept;
+
+// Return Phi(x) + x * phi(x), phi the standard normal density.
+double gelu_grad(double x) noexcept;
+
+// Return (x / 2) * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3))).
+double gelu_tanh(double x) noexcept;
+
+// Return the derivative of gelu_tanh at x.
+double gelu_tanh_grad(double x) noexcept;
+
+// Return x * sigmoid(x).
+double silu(double x) noexcept;
+
+// Return sigmoid(x) * (1 + x * (1 - sigmoid(x))).
+double silu_grad(double x) noexcept;
+
+// Return x * tanh(ln(1 + e^x)).
+double mish(double x) noexcept;
+
+// Return the derivative of mish at x.
+double mish_grad(double x) noexcept;
+
+// Return x when beta * x > threshold, else ln(1 + e^(beta x)) / beta; beta
+// must be positive.
+double softplus(double x, double beta, double threshold) noexcept;
+
+// Return 1 when beta * x > threshold, else sigmoid(beta * x).
+double softplus_grad(double x, double beta, double threshold) noexcept;
+
+// Return x * min(max(x + 3, 0), 6) / 6 (-0 for x <= -3, as IEEE gives).
+double hardswish(double x) noexcept;
+
+// Return 0 for x < -3, x / 3 + 1 / 2 for -3 <= x <= 3, 1 for x > 3.
+double hardswish_grad(double x) noexcept;
+
+// Return min(max(x + 3, 0), 6) / 6.
+double hardsigmoid(double x) noexcept;
+
+// Return 1 / 6 for -3 < x < 3, else 0.
+double hardsigmoid_grad(double x) noexcept;
+
+// Return 1 / (1 + e^-x).
+double sigmoid(double x) noexcept;
+
+// Return sigmoid(x) * (1 - sigmoid(x)).
+double sigmoid_grad(double x) noexcept;
+
+// Return the hyperbolic tangent of x.
+double tanh(double x) noexcept;
+
+// Return 1 - tanh(x)^2.
+double tanh_grad(double x) noexcept;
+
+// Return x / (1 + |x|).
+double softsign(double x) noexcept;
+
+// Return 1 / (1 + |x|)^2.
+double softsign_grad(double x) noexcept;
+
+// Return -ln(1 + e^-x).
+double logsigmoid(double x) noexcept;
+
+// Return sigmoid(-x), the derivative of logsigmoid.
+double logsigmoid_grad(double x) noexcept;
+
+} // namespace relu
