@@ -1,16 +1,25 @@
-// CLI11 would read "-.5" or "-inf" as unknown short options, so the
-// arguments are first sorted into options and operands by our own number
-// syntax, and CLI11 sees the operands after "--".
+// The command line in two levels, as ripgrep's lowargs and hiargs: argv is
+// walked by getopt_long's rules and every option validates its own value as
+// it comes; then one step checks the options against each other and builds
+// Options. One table of options feeds both the walk and CLI11, which only
+// formats --help.
 #include "cli.hpp"
 
 #include "number.hpp"
+#include "quote.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #ifndef RELU_VERSION
 #error "RELU_VERSION must be defined by the build"
@@ -40,6 +49,362 @@ Examples:
   a,-0.005
   b,0.25)";
 
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The names of the --invalid modes, for the walk and for --help alike.
+struct ModeName {
+  std::string_view name;
+  InvalidMode mode;
+};
+
+constexpr std::array<ModeName, 4> invalid_modes{{
+    {"abort", InvalidMode::abort},
+    {"fail", InvalidMode::fail},
+    {"warn", InvalidMode::warn},
+    {"ignore", InvalidMode::ignore},
+}};
+
+// What the command line asks for; help and version end the walk.
+enum class Action { run, help, version };
+
+// The first level: what each option said, its value validated on its own.
+struct Args {
+  Action action = Action::run;
+  Activation activation;
+  Fields fields;
+  std::optional<char> delimiter;
+  bool zero_terminated = false;
+  std::uint64_t header = 0;
+  InvalidMode invalid = InvalidMode::abort;
+  std::optional<Format> format;
+  std::optional<Format> precision;
+  std::vector<std::string> numbers;
+};
+
+// An option's value; none for a flag, or an optional value not given.
+using Value = std::optional<std::string_view>;
+
+// How an option takes its value, as getopt_long's has_arg; an optional value
+// must be attached ("--header=3").
+enum class Arity { none, required, optional };
+
+// One option: its names, its value, its line in --help, and how it checks
+// and stores its value. A repeated option's last value wins, as in GNU tools.
+struct Spec {
+  std::string_view names; // as CLI11 takes them: "-g,--grad,--derivative"
+  Arity arity;
+  std::string_view value_name;
+  std::string help;
+  void (*set)(Args&, Value);
+};
+
+[[noreturn]] void invalid_value(std::string_view option, std::string_view text,
+                                std::string_view why) {
+  throw UsageError(fmt::format("invalid {} {}: {}", option, quote(text), why));
+}
+
+// Parse a whole non-negative decimal number below limit.
+std::optional<std::uint64_t> whole_number(std::string_view text,
+                                          std::uint64_t limit) {
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || n > limit / 10)
+      return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (text.empty() || n >= limit)
+    return std::nullopt;
+  return n;
+}
+
+double parse_alpha(std::string_view text) {
+  double slope =
+      classify(text) == Kind::invalid ? std::nan("") : parse_number(text);
+  if (!std::isfinite(slope))
+    invalid_value("--alpha", text, "it must be a finite number");
+  return slope;
+}
+
+Fields parse_fields(std::string_view text) {
+  try {
+    return Fields::parse(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("invalid --fields: {}", e.what()));
+  }
+}
+
+// As in cut, an empty delimiter is NUL.
+char parse_delimiter(std::string_view text) {
+  if (text.size() > 1)
+    throw UsageError("the delimiter must be a single character");
+  return text.empty() ? '\0' : text[0];
+}
+
+// numfmt's rules: N at least 1, and 1 when not given.
+std::uint64_t parse_header(Value text) {
+  if (!text)
+    return 1;
+  auto n = whole_number(*text, UINT64_MAX);
+  if (!n || *n == 0)
+    throw UsageError(fmt::format("invalid header value {}", quote(*text)));
+  return *n;
+}
+
+InvalidMode parse_invalid(std::string_view text) {
+  std::string names;
+  for (std::size_t i = 0; i < invalid_modes.size(); ++i) {
+    if (invalid_modes[i].name == text)
+      return invalid_modes[i].mode;
+    names += i == 0 ? "" : i + 1 == invalid_modes.size() ? " or " : ", ";
+    names += invalid_modes[i].name;
+  }
+  invalid_value("--invalid", text, "it must be " + names);
+}
+
+Format parse_format(std::string_view text) {
+  try {
+    return Format::parse(text);
+  } catch (const std::invalid_argument& e) {
+    // The reason may show a piece of the format.
+    invalid_value("--format", text, printable(e.what()));
+  }
+}
+
+Format parse_precision(std::string_view text) {
+  auto n = whole_number(text, 10000);
+  if (!n)
+    invalid_value("--precision", text, "it must be a whole number below 10000");
+  return Format::fixed(static_cast<int>(*n));
+}
+
+std::string invalid_help() {
+  std::string help = "on a bad number:";
+  for (const auto& [name, mode] : invalid_modes)
+    help += fmt::format("{}{}{}", mode == InvalidMode::abort ? " " : "|", name,
+                        mode == InvalidMode::abort ? " (default)" : "");
+  return help;
+}
+
+// How each option stores its value; the parse_ functions validate it.
+void set_leaky(Args& a, Value) { a.activation.leaky = true; }
+
+void set_alpha(Args& a, Value v) {
+  a.activation.alpha = parse_alpha(*v);
+  a.activation.leaky = true;
+}
+
+void set_derivative(Args& a, Value) { a.activation.derivative = true; }
+
+void set_fields(Args& a, Value v) { a.fields = parse_fields(*v); }
+
+void set_delimiter(Args& a, Value v) { a.delimiter = parse_delimiter(*v); }
+
+void set_header(Args& a, Value v) { a.header = parse_header(v); }
+
+void set_invalid(Args& a, Value v) { a.invalid = parse_invalid(*v); }
+
+void set_zero_terminated(Args& a, Value) { a.zero_terminated = true; }
+
+void set_format(Args& a, Value v) { a.format = parse_format(*v); }
+
+void set_precision(Args& a, Value v) { a.precision = parse_precision(*v); }
+
+void set_help(Args& a, Value) { a.action = Action::help; }
+
+void set_version(Args& a, Value) { a.action = Action::version; }
+
+// Every option, in the order of --help; getopt_long lists the candidates of
+// an ambiguous prefix in this order too.
+const std::vector<Spec>& specs() {
+  static const std::vector<Spec> table{
+      {"-l,--leaky", Arity::none, "",
+       "leaky ReLU: x for x > 0, alpha*x otherwise", set_leaky},
+      {"-a,--alpha", Arity::required, "SLOPE",
+       "slope below zero (default 0.01); implies --leaky", set_alpha},
+      {"-g,--grad,--derivative", Arity::none, "",
+       "print the derivative instead of the value", set_derivative},
+      {"-f,--fields", Arity::required, "LIST",
+       "convert only these fields, cut syntax: 1,3-5,7-,-2", set_fields},
+      {"-d,--delimiter", Arity::required, "CHAR",
+       "fields are separated by CHAR, not runs of blanks", set_delimiter},
+      {"--header", Arity::optional, "N",
+       "pass the first N (1) records through unchanged", set_header},
+      {"--invalid", Arity::required, "MODE", invalid_help(), set_invalid},
+      {"-z,--zero-terminated", Arity::none, "",
+       "records end with NUL instead of newline", set_zero_terminated},
+      {"--format", Arity::required, "FMT",
+       "printf style, one of %f %F %e %E %g %G %a %A", set_format},
+      {"-p,--precision", Arity::required, "N",
+       "N digits after the point: --format %.Nf", set_precision},
+      {"-h,--help", Arity::none, "", "print this help and exit", set_help},
+      {"-V,--version", Arity::none, "", "print the version and exit",
+       set_version},
+  };
+  return table;
+}
+
+// The rest of argv, for options that take the next word as their value.
+class Words {
+public:
+  Words(int argc, const char* const* argv)
+      : next_(argv + 1), end_(argv + argc) {}
+
+  bool empty() const { return next_ == end_; }
+
+  std::string_view take() { return *next_++; }
+
+private:
+  const char* const* next_;
+  const char* const* end_;
+};
+
+// The names of an option: "-g", "--grad", "--derivative".
+std::vector<std::string_view> names_of(const Spec& spec) {
+  std::vector<std::string_view> names;
+  for (std::string_view rest = spec.names; !rest.empty();) {
+    std::size_t comma = std::min(rest.find(','), rest.size());
+    names.push_back(rest.substr(0, comma));
+    rest.remove_prefix(std::min(comma + 1, rest.size()));
+  }
+  return names;
+}
+
+// The option that a long name ("--name"), or a unique prefix of one, names,
+// with that full name; getopt_long's messages otherwise, which show the
+// whole word.
+std::pair<const Spec*, std::string_view> find_long(std::string_view prefix,
+                                                   std::string_view word) {
+  std::vector<std::pair<const Spec*, std::string_view>> matches;
+  for (const Spec& spec : specs())
+    for (std::string_view name : names_of(spec)) {
+      if (name == prefix)
+        return {&spec, name};
+      // As in getopt_long, more names of the first option matched (--grad,
+      // --derivative) make no ambiguity.
+      if (name.starts_with("--") && name.starts_with(prefix) &&
+          (matches.empty() || matches.front().first != &spec))
+        matches.emplace_back(&spec, name);
+    }
+  if (matches.empty())
+    throw UsageError(fmt::format("unrecognized option {}", quote(word)));
+  if (matches.size() > 1) {
+    std::string candidates;
+    for (auto [spec, name] : matches)
+      candidates += fmt::format(" '{}'", name);
+    throw UsageError(fmt::format("option {} is ambiguous; possibilities:{}",
+                                 quote(word), candidates));
+  }
+  return matches.front();
+}
+
+// Read one long option, "--name", "--name=value" or "--name value".
+void read_long(std::string_view word, Words& words, Args& args) {
+  std::size_t equals = word.find('=');
+  auto [spec, name] = find_long(word.substr(0, equals), word);
+  Value value;
+  if (equals != std::string_view::npos) {
+    if (spec->arity == Arity::none)
+      throw UsageError(
+          fmt::format("option '{}' doesn't allow an argument", name));
+    value = word.substr(equals + 1);
+  } else if (spec->arity == Arity::required) {
+    if (words.empty())
+      throw UsageError(fmt::format("option '{}' requires an argument", name));
+    value = words.take();
+  }
+  spec->set(args, value);
+}
+
+const Spec* find_short(char letter) {
+  for (const Spec& spec : specs())
+    for (std::string_view name : names_of(spec))
+      if (name.size() == 2 && name[1] == letter)
+        return &spec;
+  return nullptr;
+}
+
+// Read a cluster of short options ("-lg", "-a0.2"): the first that takes a
+// value takes the rest of the cluster, or else the next word.
+void read_cluster(std::string_view word, Words& words, Args& args) {
+  for (std::size_t i = 1; i < word.size() && args.action == Action::run; ++i) {
+    std::string_view name = word.substr(i, 1);
+    const Spec* spec = find_short(name[0]);
+    if (spec == nullptr)
+      throw UsageError(fmt::format("invalid option -- {}", quote(name)));
+    if (spec->arity == Arity::none) {
+      spec->set(args, std::nullopt);
+      continue;
+    }
+    Value value;
+    if (i + 1 < word.size()) {
+      value = word.substr(i + 1);
+    } else if (spec->arity == Arity::required) {
+      if (words.empty())
+        throw UsageError(
+            fmt::format("option requires an argument -- {}", quote(name)));
+      value = words.take();
+    }
+    spec->set(args, value);
+    return;
+  }
+}
+
+// Whether a word is an operand: "-" and words that do not start with '-';
+// numbers (-3, -inf); and, since no option is a digit or '.', any word that
+// starts with "-" and one of those ("-1,5" is a bad number, not option 1).
+bool is_operand(std::string_view word) {
+  return word.size() < 2 || word[0] != '-' ||
+         (word[1] >= '0' && word[1] <= '9') || word[1] == '.' ||
+         classify(word) != Kind::invalid;
+}
+
+// The first level: walk argv in order, as getopt_long with GNU's
+// permutation does; "--" ends the options. --help and --version end the
+// walk where they stand, as GNU tools exit at them.
+Args read_args(int argc, const char* const* argv) {
+  Args args;
+  Words words(argc, argv);
+  while (!words.empty() && args.action == Action::run) {
+    std::string_view word = words.take();
+    if (word == "--") {
+      while (!words.empty())
+        args.numbers.emplace_back(words.take());
+    } else if (is_operand(word)) {
+      args.numbers.emplace_back(word);
+    } else if (word.starts_with("--")) {
+      read_long(word, words, args);
+    } else {
+      read_cluster(word, words, args);
+    }
+  }
+  return args;
+}
+
+// The second level: check the options against each other, build Options.
+Options build(Args args) {
+  Options options;
+  options.activation = args.activation;
+  options.fields = std::move(args.fields);
+  options.terminator = args.zero_terminated ? '\0' : '\n';
+  if (args.delimiter == options.terminator)
+    throw UsageError(options.terminator == '\0'
+                         ? "the delimiter cannot be the record terminator: "
+                           "-d '' is NUL, which ends records with -z"
+                         : "the delimiter cannot be the record terminator");
+  options.delimiter = args.delimiter;
+  options.header = args.header;
+  options.invalid = args.invalid;
+  if (args.format && args.precision)
+    throw UsageError("--format excludes --precision");
+  options.format = args.format      ? *args.format
+                   : args.precision ? *args.precision
+                                    : Format{};
+  options.numbers = std::move(args.numbers);
+  return options;
+}
+
 // Help in the shape of GNU tools: "-l, --leaky", values after the names.
 class HelpFormatter : public CLI::Formatter {
 public:
@@ -60,93 +425,29 @@ public:
   }
 };
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// The option named name, or a GNU-style usage error.
-const CLI::Option& known(const CLI::App& app, const std::string& name) {
-  const CLI::Option* option = app.get_option_no_throw(name);
-  if (option == nullptr)
-    throw UsageError(name[1] == '-'
-                         ? fmt::format("unrecognized option '{}'", name)
-                         : fmt::format("invalid option -- '{}'", name[1]));
-  return *option;
-}
-
-bool takes_value(const CLI::Option& option) {
-  return option.get_expected_min() > 0;
-}
-
-// Sort argv into operands, in their order, and options for CLI11, each
-// value attached to its option's long name; return the options reversed, as
-// CLI11 wants them.
-std::vector<std::string> arrange(const CLI::App& app, int argc,
-                                 const char* const* argv,
-                                 std::vector<std::string>& operands) {
-  std::vector<std::string> options;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--") {
-      operands.insert(operands.end(), argv + i + 1, argv + argc);
-      break;
-    }
-    if (arg.size() < 2 || arg[0] != '-' || classify(arg) != Kind::invalid) {
-      operands.push_back(std::move(arg));
+std::string help() {
+  CLI::App app{description, "relu"};
+  app.footer(footer);
+  auto formatter = std::make_shared<HelpFormatter>();
+  formatter->column_width(28);
+  app.formatter(formatter);
+  app.set_help_flag(); // the table's --help is documented in its place
+  for (const Spec& spec : specs()) {
+    std::string names(spec.names);
+    if (spec.arity == Arity::none) {
+      app.add_flag(names, spec.help);
       continue;
     }
-    std::string name = arg.substr(0, arg.find('='));
-    std::string value;
-    if (arg[1] == '-') {
-      const CLI::Option& option = known(app, name);
-      if (name.size() < arg.size() && option.get_items_expected_max() == 0)
-        throw UsageError(
-            fmt::format("option '{}' doesn't allow an argument", name));
-      if (name.size() < arg.size() || !takes_value(option)) {
-        options.push_back(std::move(arg));
-        continue;
-      }
-      if (i + 1 == argc)
-        throw UsageError(fmt::format("option '{}' requires an argument", name));
-      options.push_back(name + "=" + argv[++i]);
-      continue;
-    }
-    // A cluster of short options: the first that takes a value takes the
-    // rest of the cluster, or else the next argument.
-    for (std::size_t j = 1; j < arg.size(); ++j) {
-      const CLI::Option& option = known(app, std::string{'-', arg[j]});
-      if (!takes_value(option)) {
-        options.push_back(std::string{'-', arg[j]});
-        continue;
-      }
-      if (j + 1 == arg.size() && i + 1 == argc)
-        throw UsageError(
-            fmt::format("option requires an argument -- '{}'", arg[j]));
-      std::string attached =
-          j + 1 < arg.size() ? arg.substr(j + 1) : std::string(argv[++i]);
-      options.push_back("--" + option.get_lnames().front() + "=" + attached);
-      break;
-    }
+    auto* option = app.add_option(names, spec.help);
+    if (spec.arity == Arity::optional)
+      option->expected(0, 1)->type_name(fmt::format("[={}]", spec.value_name));
+    else
+      option->type_name(std::string(spec.value_name));
   }
-  std::reverse(options.begin(), options.end());
-  return options;
-}
-
-// Parse a whole non-negative decimal number below limit.
-std::uint64_t whole_number(const std::string& text, std::uint64_t limit,
-                           const std::string& what) {
-  std::uint64_t n = 0;
-  bool ok = !text.empty();
-  for (char c : text) {
-    if (c < '0' || c > '9' || n > limit / 10) {
-      ok = false;
-      break;
-    }
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  if (!ok || n >= limit)
-    throw UsageError(fmt::format("invalid {} '{}'", what, text));
-  return n;
+  app.add_option("NUMBER", "numbers; none, or '-': read standard input")
+      ->expected(0, CLI::detail::expected_max_vector_size)
+      ->type_name("");
+  return app.help();
 }
 
 Exit usage_error(std::string_view message) {
@@ -159,122 +460,17 @@ Exit usage_error(std::string_view message) {
 
 std::variant<Options, Exit> parse_command_line(int argc,
                                                const char* const* argv) {
-  CLI::App app{description, "relu"};
-  app.footer(footer);
-  auto formatter = std::make_shared<HelpFormatter>();
-  formatter->column_width(28);
-  app.formatter(formatter);
-  // As in GNU tools, a repeated option's last value wins.
-  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-
-  bool leaky = false;
-  bool derivative = false;
-  bool zero_terminated = false;
-  std::string alpha, fields, delimiter, header, invalid, format, precision;
-
-  app.add_flag("-l,--leaky", leaky,
-               "leaky ReLU: x for x > 0, alpha*x otherwise");
-  auto* alpha_option =
-      app.add_option("-a,--alpha", alpha,
-                     "slope below zero (default 0.01); implies --leaky")
-          ->type_name("SLOPE");
-  app.add_flag("-g,--grad,--derivative", derivative,
-               "print the derivative instead of the value");
-  app.add_option("-f,--fields", fields,
-                 "convert only these fields, cut syntax: 1,3-5,7-,-2")
-      ->type_name("LIST");
-  app.add_option("-d,--delimiter", delimiter,
-                 "fields are separated by CHAR, not runs of blanks")
-      ->type_name("CHAR");
-  auto* header_option =
-      app.add_option("--header", header,
-                     "pass the first N (1) records through unchanged")
-          ->expected(0, 1)
-          ->type_name("[=N]");
-  app.add_option("--invalid", invalid,
-                 "on a bad number: abort (default)|fail|warn|ignore")
-      ->type_name("MODE")
-      ->check(
-          CLI::IsMember({"abort", "fail", "warn", "ignore"}).description(""));
-  app.add_flag("-z,--zero-terminated", zero_terminated,
-               "records end with NUL instead of newline");
-  auto* format_option =
-      app.add_option("--format", format,
-                     "printf style, one of %f %e %g %a: '%.3f', 'x=%g'")
-          ->type_name("FMT");
-  app.add_option("-p,--precision", precision,
-                 "N digits after the point: --format %.Nf")
-      ->type_name("N")
-      ->excludes(format_option);
-  // Operands never reach CLI11 (see arrange); this documents them.
-  std::vector<std::string> documented;
-  app.add_option("NUMBER", documented,
-                 "numbers; none, or '-': read standard input")
-      ->type_name("");
-  app.set_version_flag("-V,--version", "relu " RELU_VERSION);
-
   try {
-    std::vector<std::string> numbers;
-    auto args = arrange(app, argc, argv, numbers);
-    app.parse(args);
-
-    Options options;
-    options.numbers = std::move(numbers);
-    options.activation.leaky = leaky || alpha_option->count() > 0;
-    options.activation.derivative = derivative;
-    if (alpha_option->count() > 0) {
-      double slope = std::nan("");
-      if (classify(alpha) != Kind::invalid)
-        slope = parse_number(alpha);
-      if (!std::isfinite(slope))
-        throw UsageError(fmt::format(
-            "invalid --alpha '{}': it must be a finite number", alpha));
-      options.activation.alpha = slope;
+    Args args = read_args(argc, argv);
+    switch (args.action) {
+    case Action::help:
+      return Exit{0, help(), ""};
+    case Action::version:
+      return Exit{0, "relu " RELU_VERSION "\n", ""};
+    case Action::run:
+      break;
     }
-    options.terminator = zero_terminated ? '\0' : '\n';
-    if (app.count("--fields") > 0) {
-      try {
-        options.fields = Fields::parse(fields);
-      } catch (const std::invalid_argument& e) {
-        throw UsageError(fmt::format("invalid --fields: {}", e.what()));
-      }
-    }
-    if (app.count("--delimiter") > 0) {
-      if (delimiter.size() != 1)
-        throw UsageError("the delimiter must be a single character");
-      if (delimiter[0] == options.terminator)
-        throw UsageError("the delimiter cannot be the record terminator");
-      options.delimiter = delimiter[0];
-    }
-    if (header_option->count() > 0) {
-      options.header =
-          header.empty() ? 1 : whole_number(header, UINT64_MAX, "header value");
-      if (options.header == 0)
-        throw UsageError("invalid header value '0'");
-    }
-    if (invalid == "fail")
-      options.invalid = InvalidMode::fail;
-    else if (invalid == "warn")
-      options.invalid = InvalidMode::warn;
-    else if (invalid == "ignore")
-      options.invalid = InvalidMode::ignore;
-    try {
-      if (app.count("--format") > 0)
-        options.format = Format::parse(format);
-      if (app.count("--precision") > 0)
-        options.format = Format::fixed(
-            static_cast<int>(whole_number(precision, 10000, "--precision")));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(
-          fmt::format("invalid --format '{}': {}", format, e.what()));
-    }
-    return options;
-  } catch (const CLI::CallForHelp&) {
-    return Exit{0, app.help(), ""};
-  } catch (const CLI::CallForVersion& e) {
-    return Exit{0, std::string(e.what()) + "\n", ""};
-  } catch (const CLI::ParseError& e) {
-    return usage_error(e.what());
+    return build(std::move(args));
   } catch (const UsageError& e) {
     return usage_error(e.what());
   }

@@ -1,5 +1,5 @@
-// The command line: CLI11 parses and documents the options, then each value
-// is validated and one Options value is built for the stream processor.
+// The command line: each option validates its own value, then one step
+// builds the Options value for the stream processor.
 #pragma once
 
 #include "options.hpp"
@@ -17,9 +17,11 @@ struct Exit {
   std::string err;
 };
 
-// Parse argv. Numbers that look like options (-3, -.5, -inf, -nan) are
-// operands; GNU rules otherwise: "--" ends the options, and the optional
-// value of --header must be attached with '='.
+// Parse argv by getopt_long's rules: options and operands in any order, "--"
+// ends the options, long options may be abbreviated to a unique prefix, the
+// optional value of --header must be attached with '='; --help and
+// --version act where they stand. But a word of '-' and a digit or '.', or
+// a number such as -inf, is an operand: no option is a digit.
 std::variant<Options, Exit> parse_command_line(int argc,
                                                const char* const* argv);
 

@@ -42,6 +42,12 @@ TEST_SUITE("cli") {
     CHECK(options({}).numbers.empty());
   }
 
+  TEST_CASE("a word of '-' and a digit or '.' is an operand") {
+    CHECK(options({"-1,5", "-.", "-5x", "-0-", "-l"}).numbers ==
+          Numbers{"-1,5", "-.", "-5x", "-0-"});
+    CHECK(options({"-d", ",", "-5,-3"}).numbers == Numbers{"-5,-3"});
+  }
+
   TEST_CASE("option values may look like negative numbers") {
     CHECK(options({"-a", "-.5", "-1"}).activation.alpha == -0.5);
     CHECK(options({"--alpha=0.2"}).activation.alpha == 0.2);
@@ -71,6 +77,19 @@ TEST_SUITE("cli") {
     CHECK(options({"-p", "3"}).format.to_string(1) == "1.000");
     CHECK(options({"--format", "x=%g"}).format.to_string(1) == "x=1");
     CHECK(options({"-f", "2,4-"}).fields.last() == relu::Fields::unbounded);
+    CHECK(options({"-f", "1 3"}).fields.last() == 3);
+    CHECK(options({"-d", ""}).delimiter == '\0');
+    CHECK(options({"-d", ""}).terminator == '\n');
+  }
+
+  TEST_CASE("long options may be abbreviated") {
+    CHECK(options({"--deriv"}).activation.derivative);
+    CHECK(options({"--g"}).activation.derivative);
+    CHECK(options({"--l"}).activation.leaky);
+    CHECK(options({"--prec", "3"}).format.to_string(1) == "1.000");
+    CHECK(options({"--inv=warn"}).invalid == relu::InvalidMode::warn);
+    CHECK(options({"--head=2"}).header == 2);
+    CHECK(options({"--z"}).terminator == '\0');
   }
 
   TEST_CASE("usage errors") {
@@ -83,12 +102,35 @@ TEST_SUITE("cli") {
 
     for (const auto& [args, message] : std::vector<Row>{
              {{"--bogus"}, "unrecognized option '--bogus'"},
-             {{"--bogus=1"}, "unrecognized option '--bogus'"},
+             {{"--bogus=1"}, "unrecognized option '--bogus=1'"},
              {{"-x"}, "invalid option -- 'x'"},
              {{"-lx"}, "invalid option -- 'x'"},
              {{"--alpha"}, "option '--alpha' requires an argument"},
              {{"--leaky=0"}, "option '--leaky' doesn't allow an argument"},
              {{"--help=1"}, "option '--help' doesn't allow an argument"},
+             {{"--de"},
+              "option '--de' is ambiguous; possibilities: '--derivative' "
+              "'--delimiter'"},
+             {{"--d=,"},
+              "option '--d=,' is ambiguous; possibilities: '--derivative' "
+              "'--delimiter'"},
+             {{"--f", "1"},
+              "option '--f' is ambiguous; possibilities: '--fields' "
+              "'--format'"},
+             {{"--h"},
+              "option '--h' is ambiguous; possibilities: '--header' '--help'"},
+             {{"--=1"},
+              "option '--=1' is ambiguous; possibilities: '--leaky' '--alpha' "
+              "'--grad' '--derivative' '--fields' '--delimiter' '--header' "
+              "'--invalid' "
+              "'--zero-terminated' '--format' '--precision' '--help' "
+              "'--version'"},
+             {{"--deriv=1"}, "option '--derivative' doesn't allow an argument"},
+             {{"--prec"}, "option '--precision' requires an argument"},
+             {{"--leakyx"}, "unrecognized option '--leakyx'"},
+             {{"--bogus\x1b[2J"}, "unrecognized option '--bogus\\x1b[2J'"},
+             {{"-\x1b"}, "invalid option -- '\\x1b'"},
+             {{"-l'"}, "invalid option -- '\\''"},
              {{"-la"}, "option requires an argument -- 'a'"},
              {{"-a", "nan"},
               "invalid --alpha 'nan': it must be a finite number"},
@@ -99,16 +141,44 @@ TEST_SUITE("cli") {
              {{"-a", "1e400"},
               "invalid --alpha '1e400': it must be a finite number"},
              {{"-a", "x"}, "invalid --alpha 'x': it must be a finite number"},
+             {{"-a", ""}, "invalid --alpha '': it must be a finite number"},
+             {{"--alpha="}, "invalid --alpha '': it must be a finite number"},
+             {{"-a", "\x1b"},
+              "invalid --alpha '\\x1b': it must be a finite number"},
              {{"-f", "0"}, "invalid --fields: fields are numbered from 1"},
-             {{"-f", ""}, "--fields: 1 required LIST missing"},
+             {{"-f", ""}, "invalid --fields: the list of fields is empty"},
+             {{"--fields="}, "invalid --fields: the list of fields is empty"},
+             {{"-f", ","}, "invalid --fields: fields are numbered from 1"},
+             {{"-f", "\x1b"}, "invalid --fields: invalid field value '\\x1b'"},
              {{"-d", "ab"}, "the delimiter must be a single character"},
-             {{"-d", ""}, "--delimiter: 1 required CHAR missing"},
              {{"-d", "\n"}, "the delimiter cannot be the record terminator"},
+             {{"-d", "", "-z"},
+              "the delimiter cannot be the record terminator: -d '' is NUL, "
+              "which ends records with -z"},
              {{"--header=x"}, "invalid header value 'x'"},
              {{"--header=0"}, "invalid header value '0'"},
              {{"--header=-1"}, "invalid header value '-1'"},
-             {{"-p", "-1"}, "invalid --precision '-1'"},
-             {{"-p", "10000"}, "invalid --precision '10000'"},
+             {{"--header="}, "invalid header value ''"},
+             {{"--header=\x1b"}, "invalid header value '\\x1b'"},
+             {{"-p", "-1"},
+              "invalid --precision '-1': it must be a whole number below "
+              "10000"},
+             {{"-p", "10000"},
+              "invalid --precision '10000': it must be a whole number below "
+              "10000"},
+             {{"-p", ""},
+              "invalid --precision '': it must be a whole number below "
+              "10000"},
+             {{"--format", ""}, "invalid --format '': no conversion"},
+             {{"--format", "%5$f"},
+              "invalid --format '%5$f': '%5$' is not a floating-point "
+              "conversion"},
+             {{"--format", "%.-1f"},
+              "invalid --format '%.-1f': '%.-' is not a floating-point "
+              "conversion"},
+             {{"--format", "%\x1b"},
+              "invalid --format '%\\x1b': '%\\x1b' is not a floating-point "
+              "conversion"},
              {{"--format", "%d"},
               "invalid --format '%d': '%d' is not a floating-point conversion"},
              {{"--format", "%f%f"},
@@ -116,7 +186,10 @@ TEST_SUITE("cli") {
               "conversion"},
              {{"--format", "%f", "-p", "2"}, "--format excludes --precision"},
              {{"--invalid", "loud"},
-              "--invalid: loud not in {abort,fail,warn,ignore}"},
+              "invalid --invalid 'loud': it must be abort, fail, warn or "
+              "ignore"},
+             {{"--invalid="},
+              "invalid --invalid '': it must be abort, fail, warn or ignore"},
          }) {
       CAPTURE(message);
       CHECK(error(args) == "relu: " + message + "\n" + hint);
@@ -126,9 +199,47 @@ TEST_SUITE("cli") {
   TEST_CASE("help and version") {
     auto help = std::get<relu::Exit>(parse({"--help"}));
     CHECK(help.status == 0);
+    CHECK(help.err == "");
     CHECK(help.out.find("Usage: relu [OPTIONS] [NUMBER...]") !=
           std::string::npos);
+    CHECK(help.out.find("\n  --format FMT              printf style, one of "
+                        "%f %F %e %E %g %G %a %A\n") != std::string::npos);
     auto version = std::get<relu::Exit>(parse({"-V"}));
     CHECK(version.out == "relu " RELU_VERSION "\n");
+  }
+
+  TEST_CASE("help and version act where they stand") {
+    auto help = std::get<relu::Exit>(parse({"--help"})).out;
+    const std::string version = "relu " RELU_VERSION "\n";
+
+    struct Row {
+      std::vector<const char*> args;
+      std::string out;
+    };
+
+    for (const auto& [args, out] : std::vector<Row>{
+             {{"--help", "-x"}, help},
+             {{"-hV"}, help},
+             {{"--hel", "--bogus", "--de"}, help},
+             {{"-lh", "-f", "0"}, help},
+             {{"1", "-h", "-a"}, help},
+             {{"-Vh"}, version},
+             {{"--vers", "-h"}, version},
+             {{"-V", "--alpha"}, version},
+         }) {
+      CAPTURE(std::string(args.front()));
+      auto result = parse(args);
+      auto* exit = std::get_if<relu::Exit>(&result);
+      REQUIRE(exit != nullptr);
+      CHECK(exit->status == 0);
+      CHECK(exit->out == out);
+      CHECK(exit->err == "");
+    }
+    CHECK(error({"-x", "--help"}) ==
+          "relu: invalid option -- 'x'\nTry 'relu --help' for more "
+          "information.\n");
+    CHECK(error({"-a", "x", "-h"}) ==
+          "relu: invalid --alpha 'x': it must be a finite number\nTry 'relu "
+          "--help' for more information.\n");
   }
 }

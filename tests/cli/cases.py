@@ -33,6 +33,13 @@ CASES = [
      "relu: argument 2, field 1: invalid number: 'abc'\n", 2),
     ("args-lone-dash-among-numbers", ["1", "-"], None, "1\n",
      "relu: argument 2, field 1: invalid number: '-'\n", 2),
+    # No option is a digit or '.', so "-1,5" is a number, though a bad one.
+    ("args-dash-digit-is-operand", ["-1,5"], None, "",
+     "relu: argument 1, field 1: invalid number: '-1,5'\n", 2),
+    ("args-dash-dot-is-operand", ["2", "-.", "-5x"], None, "2\n",
+     "relu: argument 2, field 1: invalid number: '-.'\n", 2),
+    ("args-dash-digit-delimited", ["-d", ",", "-5,-3", "-4,,2"], None,
+     "0,0\n0,,2\n", "", 0),
 
     # An operand is a number asked for: empty or blank is invalid, as in
     # numfmt; operands are numbered by argument, whatever they hold.
@@ -111,6 +118,8 @@ CASES = [
      usage("invalid --fields: fields are numbered from 1"), 1),
     ("fields-two-blanks", ["-f", "1  3"], None, "",
      usage("invalid --fields: fields are numbered from 1"), 1),
+    ("fields-empty", ["-f", ""], None, "",
+     usage("invalid --fields: the list of fields is empty"), 1),
     ("fields-control-bytes", ["-f", "a\x1b[2J"], None, "",
      usage("invalid --fields: invalid field value 'a\\x1b[2J'"), 1),
     ("fields-cut-messages", ["-f", "1-2-3"], None, "",
@@ -131,6 +140,11 @@ CASES = [
      usage("the delimiter must be a single character"), 1),
     ("delim-newline", ["-d", "\n"], None, "",
      usage("the delimiter cannot be the record terminator"), 1),
+    ("delim-empty-is-nul", ["-d", "", "-f", "2"], b"a\0-1\0-2\n-3\n",
+     b"a\x000\0-2\n-3\n", "", 0),
+    ("delim-empty-with-z", ["-z", "-d", ""], None, "",
+     usage("the delimiter cannot be the record terminator: -d '' is NUL, "
+           "which ends records with -z"), 1),
 
     # Header.
     ("header-default", ["--header"], "-1\n-2\n", "-1\n0\n", "", 0),
@@ -163,7 +177,8 @@ CASES = [
     ("invalid-binary-token", ["--invalid=warn"], b"\xff\x01'\n", b"\xff\x01'\n",
      "relu: line 1, field 1: invalid number: '\\xff\\x01\\''\n", 0),
     ("invalid-mode-unknown", ["--invalid=loud"], None, "",
-     usage("--invalid: loud not in {abort,fail,warn,ignore}"), 1),
+     usage("invalid --invalid 'loud': it must be abort, fail, warn or "
+           "ignore"), 1),
 
     # Formats.
     ("format-fixed", ["--format", "%.3f", "--", "-1", "2.5"], None,
@@ -191,7 +206,8 @@ CASES = [
     ("format-with-precision", ["--format", "%f", "-p", "1"], None, "",
      usage("--format excludes --precision"), 1),
     ("format-bad-precision", ["-p", "x"], None, "",
-     usage("invalid --precision 'x'"), 1),
+     usage("invalid --precision 'x': it must be a whole number below 10000"),
+     1),
 
     # Usage errors: message and hint on stderr, nothing on stdout, status 1.
     ("usage-unknown-long", ["--bogus"], None, "",
@@ -206,8 +222,67 @@ CASES = [
      usage("invalid --alpha '-inf': it must be a finite number"), 1),
     ("usage-alpha-text", ["-a", "0.1x"], None, "",
      usage("invalid --alpha '0.1x': it must be a finite number"), 1),
+    # Long options may be abbreviated to a unique prefix, as in getopt_long;
+    # --grad and --derivative are one option.
+    ("usage-prefix-flag", ["--deriv", "--", "-1", "1"], None, "0\n1\n", "",
+     0),
+    ("usage-prefix-alias", ["--g", "2"], None, "1\n", "", 0),
+    ("usage-prefix-value", ["--prec", "3", "1"], None, "1.000\n", "", 0),
+    ("usage-prefix-attached", ["--inv=warn", "x"], None, "x\n",
+     "relu: argument 1, field 1: invalid number: 'x'\n", 0),
+    ("usage-prefix-ambiguous", ["--de", "1"], None, "",
+     usage("option '--de' is ambiguous; possibilities: '--derivative' "
+           "'--delimiter'"), 1),
+    ("usage-prefix-ambiguous-value", ["--h=2"], None, "",
+     usage("option '--h=2' is ambiguous; possibilities: '--header' "
+           "'--help'"), 1),
+    ("usage-prefix-full-name", ["--hel=1"], None, "",
+     usage("option '--help' doesn't allow an argument"), 1),
+    ("usage-prefix-missing-value", ["--al"], None, "",
+     usage("option '--alpha' requires an argument"), 1),
+    # An empty value is a value, and gets the message of a bad one.
+    ("usage-empty-precision", ["-p", ""], None, "",
+     usage("invalid --precision '': it must be a whole number below 10000"),
+     1),
+    ("usage-empty-precision-attached", ["--precision="], None, "",
+     usage("invalid --precision '': it must be a whole number below 10000"),
+     1),
+    ("usage-empty-format", ["--format", ""], None, "",
+     usage("invalid --format '': no conversion"), 1),
+    ("usage-empty-invalid", ["--invalid="], None, "",
+     usage("invalid --invalid '': it must be abort, fail, warn or ignore"),
+     1),
+    ("usage-empty-alpha", ["-a", ""], None, "",
+     usage("invalid --alpha '': it must be a finite number"), 1),
+    ("usage-empty-header", ["--header="], None, "",
+     usage("invalid header value ''"), 1),
+    ("usage-format-positional", ["--format", "%5$f"], None, "",
+     usage("invalid --format '%5$f': '%5$' is not a floating-point "
+           "conversion"), 1),
+    ("usage-format-negative-precision", ["--format", "%.-1f"], None, "",
+     usage("invalid --format '%.-1f': '%.-' is not a floating-point "
+           "conversion"), 1),
+    # Option values reach the terminal with control bytes escaped.
+    ("usage-escape-format", ["--format", "a\x1b[2J"], None, "",
+     usage("invalid --format 'a\\x1b[2J': no conversion"), 1),
+    ("usage-escape-conversion", ["--format", "%\x1b"], None, "",
+     usage("invalid --format '%\\x1b': '%\\x1b' is not a floating-point "
+           "conversion"), 1),
+    ("usage-escape-option", ["--\x1b[2J"], None, "",
+     usage("unrecognized option '--\\x1b[2J'"), 1),
+    ("usage-escape-short-option", ["-\x1b"], None, "",
+     usage("invalid option -- '\\x1b'"), 1),
 
     # Version.
     ("version-long", ["--version"], None, f"relu {VERSION}\n", "", 0),
     ("version-short", ["-V"], None, f"relu {VERSION}\n", "", 0),
+    # --help and --version act where they stand, as in GNU tools: what
+    # follows them is not looked at, what precedes them is.
+    ("version-then-bad-option", ["--version", "-x", "--bogus"], None,
+     f"relu {VERSION}\n", "", 0),
+    ("version-before-help", ["-Vh"], None, f"relu {VERSION}\n", "", 0),
+    ("version-after-bad-option", ["-x", "--version"], None, "",
+     usage("invalid option -- 'x'"), 1),
+    ("version-after-bad-value", ["-a", "x", "-V"], None, "",
+     usage("invalid --alpha 'x': it must be a finite number"), 1),
 ]
