@@ -3,8 +3,11 @@
 
 run(argv, stdin) returns what relu should write and its exit status. It
 shares no code and no assumptions with src/: every rule below cites the
-README sentence it comes from, and where README is silent the choice is
-marked AMBIGUOUS (model_random.py does not generate those inputs).
+README sentence it comes from. Where README is silent the code says
+AMBIGUOUS: either the model takes the reading relu has (and the report
+lists it), or run() returns status None, meaning any outcome is accepted.
+--format goes through the C library's snprintf, which is what "as in
+printf(3)" means; --help and --version are not modelled.
 """
 
 import ctypes
@@ -303,6 +306,10 @@ def parse_options(argv):
     if "f" in values:
         o.fields = parse_fields(values["f"])
     if "d" in values:
+        if values["d"] == b"":
+            # AMBIGUOUS: one byte is required, but GNU cut reads -d '' as
+            # NUL (the only way to give it), while numfmt refuses it.
+            raise Unspecified("-d ''")
         if len(values["d"]) != 1:
             raise usage_shaped(b"")
         o.delimiter = values["d"]
@@ -491,9 +498,15 @@ def run(argv, stdin=b""):
                 s.err += b"relu: --header ignored with command-line input\n"
             for i, arg in enumerate(o.operands, 1):
                 where = b"argument %d" % i
-                if arg == b"":          # `relu ''`: invalid number ''
-                    s.record(where, b"", True,
-                             operand_empty=s.selected(1))
+                if arg == b"" and s.selected(1):
+                    # `relu ''`: invalid number '', as numfmt says
+                    s.record(where, b"", True, operand_empty=True)
+                elif not arg.strip(s.blanks + s.terminator):
+                    # AMBIGUOUS: a blank-only argument (numfmt: invalid)
+                    # or an empty one whose field 1 is not selected
+                    # (numfmt: passed through); README names neither.
+                    raise Unspecified("blank-only or unselected empty "
+                                      "argument")
                 else:
                     # AMBIGUOUS: a record terminator inside an argument
                     # splits it into records that keep its number.
@@ -502,6 +515,8 @@ def run(argv, stdin=b""):
             s.records(stdin, lambda k: b"line %d" % k, o.header + 1)
     except Abort:
         return Result(bytes(s.out), bytes(s.err), 2)
+    except Unspecified as u:
+        return Result(b"", str(u).encode(), None)
     status = 2 if s.bad and o.invalid == "fail" else 0
     return Result(bytes(s.out), bytes(s.err), status)
 

@@ -25,8 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model  # noqa: E402
 
 DEFAULT_SEED = 20261127
-DEFAULT_RUNS = 300
-SHOWN_REPRODUCERS = 25
+DEFAULT_RUNS = 500
+SHOWN_REPRODUCERS = 12
 TIMEOUT = 120
 
 # ------------------------------------------------------------ generators
@@ -42,6 +42,7 @@ FORMATS = [
     b"%#a", b"%.0a", b"%.0e", b"%G", b"%F", b"%.30f", b"%.300g", b"%.f",
     b"[%+-10.4g]", b"%012a", b"%015.3e", b"%-+08.1f|", b"%60.40f",
     b"%#.0e", b"%#.0a", b"%.40e", b"%-9A|", b"%0+10.2F", b"% 012g",
+    b"%.800f", b"%.1100e", b"%-+#30.20G|",
 ]
 ALPHAS = [b"0", b"-0", b"0.5", b"0.1", b"0.2", b"1", b"3", b"-2", b"1e-300",
           b"1e300", b"0x1p-3", b"1.0000000000000002", b"2.5e-7", b"+0.01",
@@ -257,7 +258,7 @@ def random_options(rng, stdin_input):
     if r < 0.12:
         args += [b"--format", rng.choice(FORMATS)]
     elif r < 0.17:
-        args += [b"-p", str(rng.choice([0, 1, 3, 17, 40])).encode()]
+        args += [b"-p", str(rng.choice([0, 1, 3, 17, 40, 1000])).encode()]
     return args, o
 
 
@@ -432,12 +433,9 @@ def reproducers(relu, argv, data, feed):
                 break
     if not found:
         return [(shrink_args(relu, argv, data, 60), data)]
-    small = []
-    for piece in found:
-        piece = shrink_bytes(relu, make, piece, 80)
-        a, d = make(piece)
-        small.append((shrink_args(relu, a, d), d))
-    return small
+    piece = shrink_bytes(relu, make, found[0], 60)
+    a, d = make(piece)
+    return [(shrink_args(relu, a, d, 30), d)] + [make(p) for p in found[1:]]
 
 
 def show(relu, argv, data):
@@ -516,7 +514,9 @@ def main():
                   f"{got[1][:200]!r} exit {got[2]}")
             continue
         for a, d in reproducers(relu, argv, data, feed):
-            if (tuple(a), d) not in seen:
+            if (tuple(a), d) in seen:
+                print(f"  (as above: {b' '.join(a)!r:.100} < {d!r:.60})")
+            else:
                 seen.add((tuple(a), d))
                 print(show(relu, a, d))
         sys.stdout.flush()
