@@ -1,4 +1,6 @@
 # fish completion for relu(1)
+# relu reads no files: offer none, for numbers or for option values.
+complete -c relu -f
 complete -c relu -s l -l leaky -d 'leaky ReLU: x for x > 0, alpha*x otherwise'
 complete -c relu -s a -l alpha -x -d 'slope below zero (default 0.01); implies --leaky'
 complete -c relu -s g -l grad -d 'print the derivative instead of the value'

@@ -5,6 +5,7 @@ that every option of --help is in the man page and in every completion.
 usage: completions.py RELU SOURCE_DIR"""
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -12,7 +13,12 @@ import tempfile
 RELU, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 COMPLETION = os.path.join(SRC, "src", "completion")
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODES = ["abort", "fail", "ignore", "warn"]
+HELP = subprocess.run([RELU, "--help"], capture_output=True, text=True,
+                      check=True).stdout
+# The shells run in a folder with a file in it, so that a completion that
+# offers file names (relu reads none) shows it.
+SCRATCH = tempfile.mkdtemp()
+open(os.path.join(SCRATCH, "a-file"), "w").close()
 passed = failed = 0
 
 
@@ -23,14 +29,18 @@ def check(name, ok, detail):
 
 
 def help_options():
-    text = subprocess.run([RELU, "--help"], capture_output=True, text=True,
-                          check=True).stdout
-    options = text.split("Options:\n", 1)[1].split("\n\n", 1)[0]
+    options = HELP.split("Options:\n", 1)[1].split("\n\n", 1)[0]
     names = set()
     for line in options.splitlines():
         spec = re.split(r"\s{2,}", line.strip())[0]
         names.update(re.findall(r"--?[A-Za-z][\w-]*", spec))
     return names
+
+
+def help_modes():
+    """The --invalid modes, as --help lists them: "abort (default)|fail"."""
+    modes = re.search(r"--invalid MODE +on a bad number: (.*)", HELP)[1]
+    return sorted(mode.split(" ")[0] for mode in modes.split("|"))
 
 
 def bash(line):
@@ -46,7 +56,7 @@ _relu relu "${{COMP_WORDS[-1]}}" "${{COMP_WORDS[-2]}}"
 printf '%s\\n' "${{COMPREPLY[@]}}"
 """
     out = subprocess.run(["bash", "-c", script], capture_output=True,
-                         text=True, timeout=30).stdout
+                         text=True, timeout=30, cwd=SCRATCH).stdout
     return sorted(w for w in out.split("\n") if w)
 
 
@@ -56,7 +66,7 @@ def zsh(line):
                    os.path.join(fpath, "_relu"))
         out = subprocess.run(
             ["zsh", "-f", os.path.join(HERE, "zsh_complete.zsh"), fpath, line],
-            capture_output=True, text=True, timeout=30,
+            capture_output=True, text=True, timeout=30, cwd=SCRATCH,
             env=dict(os.environ, HOME=fpath)).stdout
     return sorted(set(w for w in out.split("\n") if w))
 
@@ -65,13 +75,15 @@ def fish(line):
     out = subprocess.run(
         ["fish", "--no-config", "-c",
          f"source {COMPLETION}/relu.fish; complete -C {line!r}"],
-        capture_output=True, text=True, timeout=30).stdout
+        capture_output=True, text=True, timeout=30, cwd=SCRATCH).stdout
     return sorted(w.split("\t")[0] for w in out.split("\n") if w)
 
 
 options = help_options()
 long_options = sorted(o for o in options if o.startswith("--"))
 check("help lists options", len(long_options) >= 12, long_options)
+MODES = help_modes()
+check("help lists the --invalid modes", len(MODES) >= 4, MODES)
 
 def named(text, option, fish_style):
     """Whether text names option: as itself, or as fish's -s x / -l name."""
@@ -106,6 +118,20 @@ for shell, complete in (("bash", bash), ("zsh", zsh), ("fish", fish)):
     got = complete("relu --invalid=w")
     check(f"{shell}: 'relu --invalid=w'",
           [w.split("=", 1)[-1] for w in got] == ["warn"], got)
+    # --header's value is attached, so the next word is an option again.
+    got = complete("relu --header --lea")
+    check(f"{shell}: an option after --header", got == ["--leaky"], got)
+    # After "--" every word is a number.
+    for line in ("relu -- --lea", "relu -- -3 --lea"):
+        got = complete(line)
+        check(f"{shell}: no option after '--' in {line!r}", got == [], got)
+    # relu reads no files: none are offered, for numbers or for values.
+    for line in ("relu ", "relu -l ", "relu --header=", "relu -f ",
+                 "relu --format "):
+        got = complete(line)
+        check(f"{shell}: no file names for {line!r}",
+              not any("a-file" in w for w in got), got)
 
+shutil.rmtree(SCRATCH)
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
