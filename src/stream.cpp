@@ -361,13 +361,17 @@ int run_operands(const Options& options, Output& out) {
     report_error(
         fmt::format("argument {}, field {}: {}", argument, d.field, d.text));
   });
+  // An operand without a field is a number asked for, unless the field
+  // list leaves out its first field.
+  Fields fields = options.fields;
+  bool asks_first = fields.selected(1);
   bool invalid = false;
   std::string record;
   for (const auto& number : options.numbers) {
     ++argument;
     record.assign(number);
     record += options.terminator;
-    if (!has_no_field(number, options)) {
+    if (!has_no_field(number, options) || !asks_first) {
       stream.process(record, true);
       if (stream.aborted())
         break;

@@ -130,7 +130,8 @@ void run(Stream& stream, Output& out, const Reader& read,
 // Process the operands, or standard input, to standard output with
 // diagnostics on standard error; return the exit status (0, or 2 for
 // invalid numbers). Each operand is one number asked for: an empty or
-// blank one is invalid. Throw IoError on a failed read or write.
+// blank one is invalid, unless --fields leaves out field 1. Throw IoError
+// on a failed read or write.
 int execute(const Options& options);
 
 } // namespace relu

@@ -52,12 +52,14 @@ CASES = [
     ("args-empty-ignore", ["--invalid=ignore", "", "-2"], None, "\n0\n", "",
      0),
     ("args-empty-delimited", ["-d", ",", ","], None, ",\n", "", 0),
+    ("args-empty-not-selected", ["-f", "2", ""], None, "\n", "", 0),
     ("args-numbered-by-argument", ["--", "1\n2", "abc"], None, "1\n2\n",
      "relu: argument 2, field 1: invalid number: 'abc'\n", 2),
     ("args-newline-inside", ["--invalid=warn", "--", "1\nx", "y"], None,
      "1\nx\ny\n",
      "relu: argument 1, field 1: invalid number: 'x'\n"
      "relu: argument 2, field 1: invalid number: 'y'\n", 0),
+
     # Functions.
     ("func-leaky", ["-l", "--", "-3", "2.50", "-0", "0", "-inf", "nan"], None,
      "-0.03\n2.50\n-0\n0\n-inf\nnan\n", "", 0),
