@@ -11,6 +11,7 @@ printf(3)" means; --help and --version are not modelled.
 """
 
 import ctypes
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Options:
     invalid: str = "abort"
     zero: bool = False
     format: bytes = None         # a printf format for the C library
+    precision: bytes = None
     operands: list = field(default_factory=list)
 
 
@@ -114,31 +116,66 @@ def printf(fmt, value):
 
 # ---------------------------------------------------------------- options
 
-FLAGS = {b"leaky": "l", b"grad": "g", b"derivative": "g",
-         b"zero-terminated": "z", b"help": "h", b"version": "V"}
-WITH_VALUE = {b"alpha": "a", b"fields": "f", b"delimiter": "d",
-              b"invalid": "invalid", b"format": "format",
-              b"precision": "p"}
-SHORT_FLAGS = b"lgzhV"
-SHORT_WITH_VALUE = b"afdp"
+# (long name, key, takes a value: "no", "yes" or "optional"), in --help's
+# order. --grad and --derivative are one option.
+LONG = [(b"help", "h", "no"), (b"leaky", "l", "no"), (b"alpha", "a", "yes"),
+        (b"grad", "g", "no"), (b"derivative", "g", "no"),
+        (b"fields", "f", "yes"), (b"delimiter", "d", "yes"),
+        (b"header", "header", "optional"), (b"invalid", "invalid", "yes"),
+        (b"zero-terminated", "z", "no"), (b"format", "format", "yes"),
+        (b"precision", "p", "yes"), (b"version", "V", "no")]
+SHORT = {b"h": "no", b"l": "no", b"a": "yes", b"g": "no", b"f": "yes",
+         b"d": "yes", b"z": "no", b"p": "yes", b"V": "no"}
 
 
 def usage(text):
     return Usage(b"relu: " + text + b"\n" + TRY)
 
 
-def usage_shaped(prefix):
+def usage_shaped(prefix=b"", contains=b""):
     """A usage error whose wording README leaves open: one line starting
-    with `prefix`, then the hint."""
-    return Usage(re.compile(re.escape(b"relu: " + prefix) + rb"[^\n]*\n"
+    with `prefix` (and holding `contains`), then the hint."""
+    return Usage(re.compile(re.escape(b"relu: " + prefix) + rb"[^\n]*"
+                            + re.escape(contains) + rb"[^\n]*\n"
                             + re.escape(TRY) + rb"\Z"))
 
 
+def is_operand(arg):
+    """"No option is a digit, so a word of - and a digit or . is a NUMBER";
+    negative numbers such as -inf are NUMBERs too, and so is -."""
+    return not arg.startswith(b"-") or arg == b"-" or \
+        re.match(rb"-[0-9.]", arg) is not None or \
+        parse_number(arg) is not None
+
+
+def long_option(arg):
+    """Return (name, key, takes) for --NAME[=...], as getopt_long matches
+    a unique prefix, or raise its message."""
+    name = arg[2:].partition(b"=")[0]
+    exact = [o for o in LONG if o[0] == name]
+    if exact:
+        return exact[0]
+    found = [o for o in LONG if o[0].startswith(name)]
+    if not found:
+        raise usage(b"unrecognized option " + quote(arg))
+    if len({(key, takes) for _, key, takes in found}) > 1:
+        # getopt_long lists them in its table's order, not documented:
+        # accept any order.
+        names = [b" '--" + o[0] + b"'" for o in found]
+        alternatives = b"|".join(re.escape(b"".join(p)) for p in
+                                 itertools.permutations(names))
+        raise Usage(re.compile(
+            re.escape(b"relu: option " + quote(arg)
+                      + b" is ambiguous; possibilities:")
+            + b"(?:" + alternatives + b")\n" + re.escape(TRY) + rb"\Z"))
+    return found[0]
+
+
 def scan_options(argv):
-    """Return [(name, value)] and the operands, as getopt_long with
-    permutation would, except that negative numbers are operands ("Negative
-    numbers are numbers, not options, without --")."""
-    given, operands = [], []
+    """Yield (key, value) for each option in order, as getopt_long with
+    permutation reads them, and collect operands into the list yielded
+    last as ("operands", list)."""
+    operands = []
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -146,51 +183,43 @@ def scan_options(argv):
         if arg == b"--":
             operands += argv[i:]
             break
-        if arg.startswith(b"--"):
-            name, eq, value = arg[2:].partition(b"=")
-            # AMBIGUOUS: getopt_long takes unambiguous abbreviations
-            # (--lea); the generator never uses them.
-            if name == b"header":
-                given.append(("header", value if eq else None))
-            elif name in FLAGS:
-                if eq:
+        if is_operand(arg):
+            operands.append(arg)
+        elif arg.startswith(b"--"):
+            name, key, takes = long_option(arg)
+            eq, value = arg[2:].partition(b"=")[1:]
+            if takes == "no" and eq:
+                raise usage(b"option '--" + name
+                            + b"' doesn't allow an argument")
+            if takes == "yes" and not eq:
+                if i == len(argv):
                     raise usage(b"option '--" + name
-                                + b"' doesn't allow an argument")
-                given.append((FLAGS[name], None))
-            elif name in WITH_VALUE:
-                if not eq:
-                    if i == len(argv):
-                        raise usage(b"option '--" + name
-                                    + b"' requires an argument")
-                    value = argv[i]
-                    i += 1
-                given.append((WITH_VALUE[name], value))
-            else:
-                raise usage(b"unrecognized option '" + arg + b"'")
-        elif arg.startswith(b"-") and arg != b"-" and \
-                parse_number(arg) is None:
+                                + b"' requires an argument")
+                value, eq = argv[i], b"="
+                i += 1
+            yield key, (value if eq else None)
+        else:
             j = 1
             while j < len(arg):
                 c = arg[j:j + 1]
                 j += 1
-                if c in SHORT_WITH_VALUE:
-                    if j < len(arg):
-                        value = arg[j:]
-                    elif i < len(argv):
-                        value = argv[i]
-                        i += 1
-                    else:
-                        raise usage(b"option requires an argument -- '"
-                                    + c + b"'")
-                    given.append((c.decode(), value))
-                    break
-                if c in SHORT_FLAGS:
-                    given.append((c.decode(), None))
+                takes = SHORT.get(c)
+                if takes is None:
+                    raise usage(b"invalid option -- " + quote(c))
+                if takes == "no":
+                    yield c.decode(), None
+                    continue
+                if j < len(arg):
+                    value = arg[j:]
+                elif i < len(argv):
+                    value = argv[i]
+                    i += 1
                 else:
-                    raise usage(b"invalid option -- '" + c + b"'")
-        else:
-            operands.append(arg)
-    return given, operands
+                    raise usage(b"option requires an argument -- '"
+                                + c + b"'")
+                yield c.decode(), value
+                break
+    yield "operands", operands
 
 
 def parse_fields(text):
@@ -248,10 +277,10 @@ def parse_fields(text):
                 end = num_start
                 while text[end:end + 1].isdigit():
                     end += 1
-                fail(b"field number '" + text[num_start:end]
-                     + b"' is too large")
+                fail(b"field number " + quote(text[num_start:end])
+                     + b" is too large")
         else:
-            fail(b"invalid field value '" + text[i:] + b"'")
+            fail(b"invalid field value " + quote(text[i:]))
         i += 1
 
 
@@ -262,7 +291,7 @@ def check_format(fmt):
     """Raise a usage error unless `fmt` is text with exactly one conversion
     %[-+ #0][width][.precision][fFeEgGaA], %% aside, width and precision
     below 10000."""
-    bad = usage_shaped(b"invalid --format '" + fmt + b"'")
+    bad = usage_shaped(b"invalid --format " + quote(fmt))
     conversions = 0
     i = 0
     while i < len(fmt):
@@ -285,62 +314,66 @@ def check_format(fmt):
 
 
 def parse_options(argv):
-    """Return Options for argv (bytes), or raise Usage."""
-    given, operands = scan_options(argv)
-    o = Options(operands=operands)
-    values = {}
-    for name, value in given:           # "a repeated option's last value
-        values[name] = value            # wins"
-        if name == "l":
+    """Return Options for argv (bytes), or raise Usage. "Options act in
+    order: each checks its value when it is read"; a repeated option's
+    last value wins."""
+    o = Options()
+    seen = set()
+    for key, value in scan_options(argv):
+        seen.add(key)
+        if key in ("h", "V"):
+            raise Unspecified("--help and --version are not modelled")
+        elif key == "operands":
+            o.operands = value
+        elif key == "l":
             o.leaky = True
-        elif name == "g":
+        elif key == "g":
             o.grad = True
-        elif name == "z":
+        elif key == "z":
             o.zero = True
-    if "a" in values:                   # "implies --leaky"
-        o.leaky = True
-        alpha = parse_number(values["a"])
-        if alpha is None or not math.isfinite(alpha):
-            raise usage_shaped(b"invalid --alpha")
-        o.alpha = alpha
-    if "f" in values:
-        o.fields = parse_fields(values["f"])
-    if "d" in values:
-        if values["d"] == b"":
-            # AMBIGUOUS: one byte is required, but GNU cut reads -d '' as
-            # NUL (the only way to give it), while numfmt refuses it.
-            raise Unspecified("-d ''")
-        if len(values["d"]) != 1:
-            raise usage_shaped(b"")
-        o.delimiter = values["d"]
-        if o.delimiter == (b"\0" if o.zero else b"\n"):
-            raise usage_shaped(b"")     # "cannot be the record terminator"
-    if "header" in values:
-        o.header_given = True
-        text = values["header"]
-        if not text:                    # --header and --header= mean 1
-            o.header = 1
-        elif re.fullmatch(rb"[0-9]+", text) and int(text) > 0:
-            o.header = int(text)
-        else:                           # "as numfmt refuses it"
-            raise usage(b"invalid header value '" + text + b"'")
-    if "invalid" in values:
-        mode = values["invalid"]
-        if mode not in (b"abort", b"fail", b"warn", b"ignore"):
-            raise usage_shaped(b"")
-        o.invalid = mode.decode()
+        elif key == "a":                # "implies --leaky"
+            o.leaky = True
+            alpha = parse_number(value)
+            if alpha is None or not math.isfinite(alpha):
+                raise usage_shaped(b"invalid --alpha " + quote(value))
+            o.alpha = alpha
+        elif key == "f":
+            if value == b"":
+                raise usage_shaped(contains=b"the list of fields is empty")
+            o.fields = parse_fields(value)
+        elif key == "d":
+            if len(value) > 1:
+                raise usage_shaped()
+            o.delimiter = value or b"\0"   # "-d '' is NUL, as in cut"
+        elif key == "header":
+            o.header_given = True
+            if value is None:
+                o.header = 1
+            elif value == b"":          # "refused, with the reason"
+                raise usage_shaped()
+            elif re.fullmatch(rb"[0-9]+", value) and int(value) > 0:
+                o.header = int(value)
+            else:                       # "as numfmt refuses it"
+                raise usage(b"invalid header value " + quote(value))
+        elif key == "invalid":
+            if value not in (b"abort", b"fail", b"warn", b"ignore"):
+                raise usage_shaped()
+            o.invalid = value.decode()
+        elif key == "format":
+            check_format(value)
+            o.format = value
+        elif key == "p":
+            if not re.fullmatch(rb"[0-9]+", value) or int(value) >= 10000:
+                raise usage_shaped(b"invalid --precision " + quote(value))
+            o.precision = value
     # AMBIGUOUS: README does not say what --format together with
     # --precision means (relu refuses it, "last wins" would take either).
-    if "format" in values and "p" in values:
+    if "format" in seen and "p" in seen:
         raise Unspecified("--format with --precision")
-    if "format" in values:
-        check_format(values["format"])
-        o.format = values["format"]
-    if "p" in values:
-        p = values["p"]
-        if not re.fullmatch(rb"[0-9]+", p) or int(p) >= 10000:
-            raise usage_shaped(b"invalid --precision")
-        o.format = b"%." + p + b"f"
+    if o.precision is not None:
+        o.format = b"%." + o.precision + b"f"
+    if o.delimiter == (b"\0" if o.zero else b"\n"):
+        raise usage_shaped()            # "cannot be the record terminator"
     return o
 
 

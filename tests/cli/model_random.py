@@ -34,7 +34,7 @@ TIMEOUT = 120
 DELIMITER_CLASSES = [
     b"0123456789", b".", b"+-", b"eE", b"xX", b"pP", b"infatyINFATY",
     b" \t", b",;:|/", b"\r", b"\v\f", bytes(range(0x80, 0x100)),
-    bytes(range(1, 9)), b"'\"\\%",
+    bytes(range(1, 9)), b"'\"\\%", b"\0",
 ]
 FORMATS = [
     b"%.3f", b"%g", b"%e", b"%.17g", b"x=%g", b"%10.3E|", b"%-12f|", b"%+g",
@@ -216,10 +216,33 @@ USAGE_ERRORS = [
     [b"--invalid=bogus"], [b"--invalid", b"Abort"], [b"-d", b"ab"],
     [b"-d", b""], [b"-d", b"\n"], [b"-d", b"\xc3\xa9"], [b"-p", b"abc"],
     [b"-p", b"-1"], [b"-p", b"10000"], [b"-p", b"1.5"],
+    [b"--de=1"], [b"--d", b","], [b"--h"], [b"--f", b"1"], [b"--he"],
+    [b"--precision="], [b"--format="], [b"--invalid="], [b"--header="],
+    [b"-f", b" "], [b"--bogus=\x01'"], [b"-\xff"], [b"-z", b"-d", b""],
+    [b"-a", b"\x80"], [b"--header=\t"], [b"-f", b"1,\x7f"],
 ]
 # Valid lists that exercise cut's grammar at its edges.
 EDGE_FIELDS = [b"1-1", b"01", b"2,1", b"1-", b"-1", b"1,1", b"3-,1",
-               b"18446744073709551614", b"1 2", b"1\t3"]
+               b"18446744073709551614", b"1 2", b"1\t3", b" 2", b"2 ",
+               b"1, 3"]
+# Long options by unique prefixes ("--deriv", "--prec 3", "--inv=warn").
+PREFIXES = {b"--leaky": b"--le", b"--alpha": b"--al", b"--grad": b"--g",
+            b"--derivative": b"--deriv", b"--fields": b"--fi",
+            b"--delimiter": b"--deli", b"--invalid": b"--inv",
+            b"--zero-terminated": b"--z", b"--format": b"--fo",
+            b"--precision": b"--prec", b"--header": b"--hea"}
+
+
+def abbreviate(rng, args):
+    """Shorten some long options to a unique prefix."""
+    out = []
+    for a in args:
+        name, eq, value = a.partition(b"=")
+        if name in PREFIXES and rng.random() < 0.3:
+            a = rng.choice([PREFIXES[name], name[:len(PREFIXES[name]) + 1]]) \
+                + eq + value
+        out.append(a)
+    return out
 
 
 def random_options(rng, stdin_input):
@@ -240,16 +263,20 @@ def random_options(rng, stdin_input):
     if rng.random() < 0.5:
         cls = rng.choice(DELIMITER_CLASSES)
         d = bytes([rng.choice(cls)])
-        if o["zero"] and rng.random() < 0.2:
+        if o["zero"] and (d == b"\0" or rng.random() < 0.2):
             d = b"\n"
         o["delimiter"] = d
-        args += rng.choice([[b"-d", d], [b"-d" + d], [b"--delimiter=" + d]])
+        if d == b"\0":                  # "-d '' is NUL, as in cut"
+            args += rng.choice([[b"-d", b""], [b"--delimiter="]])
+        else:
+            args += rng.choice([[b"-d", d], [b"-d" + d],
+                                [b"--delimiter=" + d]])
     if rng.random() < 0.25:
         fl = random_fields(rng) if rng.random() < 0.9 else \
             rng.choice(EDGE_FIELDS)
         args += rng.choice([[b"-f", fl], [b"--fields=" + fl]])
     if stdin_input and rng.random() < 0.25:
-        args.append(rng.choice([b"--header", b"--header=", b"--header=1",
+        args.append(rng.choice([b"--header", b"--header=1",
                                 b"--header=2", b"--header=5"]))
     if rng.random() < 0.7:
         mode = rng.choice([b"abort", b"fail", b"warn", b"ignore"])
@@ -259,7 +286,7 @@ def random_options(rng, stdin_input):
         args += [b"--format", rng.choice(FORMATS)]
     elif r < 0.17:
         args += [b"-p", str(rng.choice([0, 1, 3, 17, 40, 1000])).encode()]
-    return args, o
+    return abbreviate(rng, args), o
 
 
 def random_run(rng):
@@ -452,10 +479,18 @@ def show(relu, argv, data):
     werr = want.stderr
     werr = repr(werr[:300]) if isinstance(werr, bytes) else \
         "/" + werr.pattern.decode("latin-1") + "/"
-    return (f"  $ {cmd}\n"
+    text = (f"  $ {cmd}\n"
             f"    input  {data[:300]!r}\n"
             f"    model  {want.stdout[:300]!r} {werr} exit {want.status}\n"
             f"    relu   {out[:300]!r} {err[:300]!r} exit {status}")
+    if out != want.stdout and len(min(out, want.stdout, key=len)) > 250:
+        i = next((k for k, (a, b) in enumerate(zip(out, want.stdout))
+                  if a != b), min(len(out), len(want.stdout)))
+        text += (f"\n    stdout differs at byte {i} of {len(want.stdout)}"
+                 f" (model) and {len(out)} (relu): model"
+                 f" {want.stdout[max(i - 20, 0):i + 40]!r}, relu"
+                 f" {out[max(i - 20, 0):i + 40]!r}")
+    return text
 
 
 # ------------------------------------------------------------ the runs
