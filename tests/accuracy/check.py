@@ -29,6 +29,9 @@ import reference  # noqa: E402
 
 DEFAULT_COUNT = 20_000
 LONG_COUNT = 250_000  # per group: 7 million inputs in all
+# Inputs per probe run: the default 28 x 20,000 is one run; larger runs go
+# in pieces so that memory stays near a gigabyte.
+BATCH = 600_000
 
 
 def parse_args(argv):
@@ -39,7 +42,8 @@ def parse_args(argv):
                              f"(default {DEFAULT_COUNT}; {LONG_COUNT} with "
                              f"--long)")
     parser.add_argument("--long", action="store_true",
-                        help="the opt-in long run (hours on 2 cores)")
+                        help="the opt-in long run (about half an hour on "
+                             "2 cores)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2,
                         help="processes computing references (default 2)")
@@ -79,12 +83,12 @@ def reference_task(task):
                            f"{error}"
 
 
-def compute_references(tasks, jobs):
-    """Expected results for all tasks, in order, across `jobs` processes."""
-    if jobs <= 1:
+def compute_references(tasks, pool):
+    """Expected results for all tasks, in order, on the pool's processes
+    (in this process when pool is None)."""
+    if pool is None:
         return [reference_task(t) for t in tasks]
-    with multiprocessing.Pool(jobs) as pool:
-        return list(pool.imap(reference_task, tasks, chunksize=256))
+    return pool.imap(reference_task, tasks, chunksize=256)
 
 
 def run_probe(probe, lines):
@@ -120,34 +124,41 @@ def label(name, derivative):
     return name + ("'" if derivative else "")
 
 
-def main(argv):
-    args = parse_args(argv)
-    names = args.only or reference.NAMES
-    groups = [(n, d) for n in names for d in (0, 1)]
-    start = time.monotonic()
-    items, lines = [], []
+def batches(groups, count, seed):
+    """Yield lists of (name, derivative, Input), whole groups of `count`
+    inputs, at most BATCH inputs each unless one group is larger: the
+    default run is one batch (one probe run); --long stays in bounded
+    memory."""
+    batch = []
     for name, derivative in groups:
-        for item in inputs.generate(name, derivative, args.count, args.seed):
-            items.append((name, derivative, item))
-            lines.append(probe_line(name, derivative, item))
-    tasks = [(n, d, i.x, i.alpha, i.beta, i.threshold) for n, d, i in items]
-    expected = compute_references(tasks, args.jobs)
-    ref_time = time.monotonic() - start
-    start = time.monotonic()
-    got = run_probe(args.probe, lines)
-    probe_time = time.monotonic() - start
+        if batch and len(batch) + count > BATCH:
+            yield batch
+            batch = []
+        batch.extend((name, derivative, item)
+                     for item in inputs.generate(name, derivative, count,
+                                                 seed))
+    if batch:
+        yield batch
 
-    tally = {g: [0, 0, 0] for g in groups}  # passed, misrounded, ref fails
-    for (name, derivative, item), line, (value, any_zero, error), text in \
-            zip(items, lines, expected, got):
-        counts = tally[(name, derivative)]
+
+class Tally:
+    """Per-group counts of passed, misrounded and reference failures, and
+    the printing of each failure."""
+
+    def __init__(self, groups, max_shown):
+        self.counts = {g: [0, 0, 0] for g in groups}
+        self.max_shown = max_shown
+
+    def record(self, name, derivative, item, line, expected, text):
+        value, any_zero, error = expected
+        counts = self.counts[(name, derivative)]
         if error is None and matches(value, any_zero, text):
             counts[0] += 1
-            continue
+            return
         counts[1 if error is None else 2] += 1
-        if args.max_shown is not None and \
-                counts[1] + counts[2] > args.max_shown:
-            continue
+        if self.max_shown is not None and \
+                counts[1] + counts[2] > self.max_shown:
+            return
         if error is None:
             want = "either zero" if any_zero and value == 0 else value.hex()
             print(f"MISROUNDED {label(name, derivative)} [{item.kind}] "
@@ -156,14 +167,45 @@ def main(argv):
             print(f"REFERENCE {label(name, derivative)} input "
                   f"'{line}': {error}")
 
-    print(f"\n{'function':<14} {'passed':>8} {'misrounded':>10} "
-          f"{'ref fails':>9}")
-    for (name, derivative), (passed, wrong, ref_fails) in tally.items():
-        print(f"{label(name, derivative):<14} {passed:>8} {wrong:>10} {ref_fails:>9}")
+    def summary(self):
+        """Print the table; return (passed, failed)."""
+        print(f"\n{'function':<14} {'passed':>8} {'misrounded':>10} "
+              f"{'ref fails':>9}")
+        for (name, derivative), (ok, wrong, ref) in self.counts.items():
+            print(f"{label(name, derivative):<14} {ok:>8} {wrong:>10} "
+                  f"{ref:>9}")
+        passed = sum(c[0] for c in self.counts.values())
+        failed = sum(c[1] + c[2] for c in self.counts.values())
+        return passed, failed
+
+
+def main(argv):
+    args = parse_args(argv)
+    names = args.only or reference.NAMES
+    groups = [(n, d) for n in names for d in (0, 1)]
+    tally = Tally(groups, args.max_shown)
+    ref_time = probe_time = 0.0
+    pool = multiprocessing.Pool(args.jobs) if args.jobs > 1 else None
+    try:
+        for items in batches(groups, args.count, args.seed):
+            start = time.monotonic()
+            lines = [probe_line(n, d, i) for n, d, i in items]
+            tasks = [(n, d, i.x, i.alpha, i.beta, i.threshold)
+                     for n, d, i in items]
+            expected = list(compute_references(tasks, pool))
+            ref_time += time.monotonic() - start
+            start = time.monotonic()
+            got = run_probe(args.probe, lines)
+            probe_time += time.monotonic() - start
+            for (name, derivative, item), line, want, text in \
+                    zip(items, lines, expected, got):
+                tally.record(name, derivative, item, line, want, text)
+    finally:
+        if pool is not None:
+            pool.terminate()
+    passed, failed = tally.summary()
     print(f"references: {ref_time:.1f} s on {args.jobs} processes; "
           f"probe: {probe_time:.1f} s")
-    passed = sum(t[0] for t in tally.values())
-    failed = sum(t[1] + t[2] for t in tally.values())
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
