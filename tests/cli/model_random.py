@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model  # noqa: E402
 
 DEFAULT_SEED = 20261127
-DEFAULT_RUNS = 500
+DEFAULT_RUNS = 1000
 SHOWN_REPRODUCERS = 12
 TIMEOUT = 120
 
