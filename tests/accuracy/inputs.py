@@ -126,7 +126,7 @@ def derivative_root(name):
     return _roots[name]
 
 
-# --- The hard places per function ---------------------------------------------
+# --- The hard places per function -------------------------------------------
 
 def _exp_limits(scale=1.0):
     """Samplers around where e**(x/scale) over- and underflows."""
@@ -188,8 +188,10 @@ def hard_places(name, derivative, params):
             ("moderate", interval(-40 / beta, 40 / beta)),
         ]
     elif name in ("hardswish", "hardsigmoid"):
-        places = zero + [(f"kink {k:g}", around(k))
-                         for k in (-3.0, 3.0, -6.0, 6.0, 0.5, -0.5)]
+        # The kinks, 6 where the cap is reached for x + 3, and -1.5 where
+        # the derivative of hardswish crosses zero.
+        places = zero + [(f"around {k:g}", around(k))
+                         for k in (-3.0, 3.0, -6.0, 6.0, -1.5)]
         places.append(("moderate", interval(-3.5, 3.5)))
     elif name == "sigmoid":
         places = zero + [
