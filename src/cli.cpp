@@ -29,9 +29,10 @@ namespace relu {
 namespace {
 
 constexpr const char* description =
-    "Evaluate ReLU, leaky ReLU or their derivatives on each NUMBER, or on the\n"
-    "numbers in the fields of standard input, and print the results.\n"
-    "Everything that is not a converted number is copied unchanged.\n";
+    "Evaluate ReLU or another function of the rectifier family (--list), or\n"
+    "its derivative, on each NUMBER, or on the numbers in the fields of\n"
+    "standard input, and print the results, correctly rounded. Everything\n"
+    "that is not a converted number is copied unchanged.\n";
 
 constexpr const char* footer =
     R"(Exit status: 0 success, 1 usage or I/O error, 2 invalid number.
@@ -66,13 +67,16 @@ constexpr std::array<ModeName, 4> invalid_modes{{
     {"ignore", InvalidMode::ignore},
 }};
 
-// What the command line asks for; help and version end the walk.
-enum class Action { run, help, version };
+// What the command line asks for; help, version and list end the walk.
+enum class Action { run, help, version, list };
 
 // The first level: what each option said, its value validated on its own.
 struct Args {
   Action action = Action::run;
-  Activation activation;
+  const Function* function = nullptr; // none: relu, or leaky_relu with -a
+  bool derivative = false;
+  std::optional<double> alpha, min_val, max_val, beta, threshold;
+  std::optional<bool> tanh; // --approximate
   Fields fields;
   std::optional<char> delimiter;
   bool zero_terminated = false;
@@ -119,12 +123,40 @@ std::optional<std::uint64_t> whole_number(std::string_view text,
   return n;
 }
 
-double parse_alpha(std::string_view text) {
-  double slope =
+// A function's parameter: any finite number.
+double parse_parameter(std::string_view option, std::string_view text) {
+  double x =
       classify(text) == Kind::invalid ? std::nan("") : parse_number(text);
-  if (!std::isfinite(slope))
-    invalid_value("--alpha", text, "it must be a finite number");
-  return slope;
+  if (!std::isfinite(x))
+    invalid_value(option, text, "it must be a finite number");
+  return x;
+}
+
+// "a, b or c", for messages that list the allowed values.
+template <typename Names> std::string one_of(const Names& names) {
+  std::string text;
+  std::size_t i = 0;
+  for (std::string_view name : names) {
+    text += i == 0 ? "" : i + 1 == std::size(names) ? " or " : ", ";
+    text += name;
+    ++i;
+  }
+  return text;
+}
+
+const Function* parse_function(std::string_view text) {
+  if (const Function* f = find_function(text))
+    return f;
+  std::vector<std::string_view> names;
+  for (const auto& f : functions)
+    names.push_back(f.name);
+  invalid_value("--function", text, "it must be " + one_of(names));
+}
+
+bool parse_approximate(std::string_view text) {
+  if (text != "none" && text != "tanh")
+    invalid_value("--approximate", text, "it must be none or tanh");
+  return text == "tanh";
 }
 
 Fields parse_fields(std::string_view text) {
@@ -188,14 +220,29 @@ std::string invalid_help() {
 }
 
 // How each option stores its value; the parse_ functions validate it.
-void set_leaky(Args& a, Value) { a.activation.leaky = true; }
+void set_function(Args& a, Value v) { a.function = parse_function(*v); }
 
-void set_alpha(Args& a, Value v) {
-  a.activation.alpha = parse_alpha(*v);
-  a.activation.leaky = true;
+void set_leaky(Args& a, Value) { a.function = find_function("leaky_relu"); }
+
+void set_alpha(Args& a, Value v) { a.alpha = parse_parameter("--alpha", *v); }
+
+void set_min_val(Args& a, Value v) {
+  a.min_val = parse_parameter("--min-val", *v);
 }
 
-void set_derivative(Args& a, Value) { a.activation.derivative = true; }
+void set_max_val(Args& a, Value v) {
+  a.max_val = parse_parameter("--max-val", *v);
+}
+
+void set_beta(Args& a, Value v) { a.beta = parse_parameter("--beta", *v); }
+
+void set_threshold(Args& a, Value v) {
+  a.threshold = parse_parameter("--threshold", *v);
+}
+
+void set_approximate(Args& a, Value v) { a.tanh = parse_approximate(*v); }
+
+void set_derivative(Args& a, Value) { a.derivative = true; }
 
 void set_fields(Args& a, Value v) { a.fields = parse_fields(*v); }
 
@@ -215,14 +262,28 @@ void set_help(Args& a, Value) { a.action = Action::help; }
 
 void set_version(Args& a, Value) { a.action = Action::version; }
 
+void set_list(Args& a, Value) { a.action = Action::list; }
+
 // Every option, in the order of --help; getopt_long lists the candidates of
 // an ambiguous prefix in this order too.
 const std::vector<Spec>& specs() {
   static const std::vector<Spec> table{
-      {"-l,--leaky", Arity::none, "",
-       "leaky ReLU: x for x > 0, alpha*x otherwise", set_leaky},
-      {"-a,--alpha", Arity::required, "SLOPE",
-       "slope below zero (default 0.01); implies --leaky", set_alpha},
+      {"-F,--function", Arity::required, "NAME",
+       "the function (default relu); --list shows them", set_function},
+      {"-l,--leaky", Arity::none, "", "leaky ReLU: -F leaky_relu", set_leaky},
+      {"-a,--alpha", Arity::required, "A",
+       "leaky_relu's slope (0.01), elu's and celu's alpha (1); "
+       "without -F, -l",
+       set_alpha},
+      {"--min-val", Arity::required, "X", "hardtanh's lower bound (-1)",
+       set_min_val},
+      {"--max-val", Arity::required, "X", "hardtanh's upper bound (1)",
+       set_max_val},
+      {"--beta", Arity::required, "B", "softplus's beta (1)", set_beta},
+      {"--threshold", Arity::required, "T", "softplus's threshold (20)",
+       set_threshold},
+      {"--approximate", Arity::required, "MODE", "gelu: none (default) or tanh",
+       set_approximate},
       {"-g,--grad,--derivative", Arity::none, "",
        "print the derivative instead of the value", set_derivative},
       {"-f,--fields", Arity::required, "LIST",
@@ -238,6 +299,8 @@ const std::vector<Spec>& specs() {
        "printf style, one of %f %F %e %E %g %G %a %A", set_format},
       {"-p,--precision", Arity::required, "N",
        "N digits after the point: --format %.Nf", set_precision},
+      {"--list", Arity::none, "",
+       "list the functions, their parameters and formulas, and exit", set_list},
       {"-h,--help", Arity::none, "", "print this help and exit", set_help},
       {"-V,--version", Arity::none, "", "print the version and exit",
        set_version},
@@ -382,10 +445,45 @@ Args read_args(int argc, const char* const* argv) {
   return args;
 }
 
+// The function and its parameters: each given parameter must be one of
+// the function's, and together they must pass its check.
+Activation build_activation(const Args& args) {
+  const Function* f = args.function ? args.function
+                      : args.alpha  ? find_function("leaky_relu")
+                                    : &functions[0];
+  Activation a{f, {}, args.derivative};
+
+  struct Given {
+    std::uint8_t bit;
+    std::string_view option;
+    bool given;
+  };
+
+  for (auto [bit, option, given] : {
+           Given{param::alpha, "--alpha", args.alpha.has_value()},
+           Given{param::min_val, "--min-val", args.min_val.has_value()},
+           Given{param::max_val, "--max-val", args.max_val.has_value()},
+           Given{param::beta, "--beta", args.beta.has_value()},
+           Given{param::threshold, "--threshold", args.threshold.has_value()},
+           Given{param::approximate, "--approximate", args.tanh.has_value()},
+       })
+    if (given && !(f->params & bit))
+      throw UsageError(fmt::format("{} does not apply to {}", option, f->name));
+  a.params.alpha = args.alpha.value_or(f->default_alpha);
+  a.params.min_val = args.min_val.value_or(a.params.min_val);
+  a.params.max_val = args.max_val.value_or(a.params.max_val);
+  a.params.beta = args.beta.value_or(a.params.beta);
+  a.params.threshold = args.threshold.value_or(a.params.threshold);
+  a.params.tanh = args.tanh.value_or(false);
+  if (std::string_view why = f->check(a.params); !why.empty())
+    throw UsageError(std::string(why));
+  return a;
+}
+
 // The second level: check the options against each other, build Options.
 Options build(Args args) {
   Options options;
-  options.activation = args.activation;
+  options.activation = build_activation(args);
   options.fields = std::move(args.fields);
   options.terminator = args.zero_terminated ? '\0' : '\n';
   if (args.delimiter == options.terminator)
@@ -450,6 +548,37 @@ std::string help() {
   return app.help();
 }
 
+// One line per function: its names, its parameters with their defaults,
+// and its formula.
+std::string function_list() {
+  std::string text;
+  for (const auto& f : functions) {
+    std::string names(f.name);
+    if (!f.alias.empty())
+      names += fmt::format(", {}", f.alias);
+    Params d;
+    std::string params;
+    auto add = [&params](std::string_view option, double value) {
+      params +=
+          fmt::format("{}{}={}", params.empty() ? "" : " ", option, value);
+    };
+    if (f.params & param::alpha)
+      add("--alpha", f.default_alpha);
+    if (f.params & param::min_val)
+      add("--min-val", d.min_val);
+    if (f.params & param::max_val)
+      add("--max-val", d.max_val);
+    if (f.params & param::beta)
+      add("--beta", d.beta);
+    if (f.params & param::threshold)
+      add("--threshold", d.threshold);
+    if (f.params & param::approximate)
+      params += "--approximate=none";
+    text += fmt::format("{:<18} {:<25} {}\n", names, params, f.formula);
+  }
+  return text;
+}
+
 Exit usage_error(std::string_view message) {
   return Exit{1, "",
               fmt::format("relu: {}\nTry 'relu --help' for more information.\n",
@@ -467,6 +596,8 @@ std::variant<Options, Exit> parse_command_line(int argc,
       return Exit{0, help(), ""};
     case Action::version:
       return Exit{0, "relu " RELU_VERSION "\n", ""};
+    case Action::list:
+      return Exit{0, function_list(), ""};
     case Action::run:
       break;
     }

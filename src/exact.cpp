@@ -458,6 +458,10 @@ bool above_threshold(double x, double beta, double threshold) noexcept {
 
 } // namespace
 
+bool softplus_linear(double x, double beta, double threshold) noexcept {
+  return !std::isnan(x) && above_threshold(x, beta, threshold);
+}
+
 double softplus(double x, double beta, double threshold) noexcept {
   if (std::isnan(x) || !(beta > 0) || std::isnan(threshold))
     return nan;

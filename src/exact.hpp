@@ -64,6 +64,10 @@ double softplus(double x, double beta, double threshold) noexcept;
 // Return 1 when beta * x > threshold, else sigmoid(beta * x).
 double softplus_grad(double x, double beta, double threshold) noexcept;
 
+// Return whether beta * x > threshold in real arithmetic: the branch where
+// softplus returns x itself.
+bool softplus_linear(double x, double beta, double threshold) noexcept;
+
 // Return x * min(max(x + 3, 0), 6) / 6 (-0 for x <= -3, as IEEE gives).
 double hardswish(double x) noexcept;
 

@@ -28,11 +28,10 @@ bool too_long(const char* first, const char* end) noexcept {
 }
 
 Stream::Stream(const Options& options, Output& out, Reporter report)
-    : activation_(options.activation), fields_(options.fields),
+    : converter_(options.activation, options.format), fields_(options.fields),
       delimited_(options.delimiter.has_value()),
       terminator_(options.terminator), header_(options.header),
-      invalid_mode_(options.invalid), format_(options.format), out_(out),
-      report_(std::move(report)),
+      invalid_mode_(options.invalid), out_(out), report_(std::move(report)),
       mode_(header_ > 0 ? Mode::skip_record : Mode::field_start) {
   classes_[static_cast<unsigned char>(' ')] = blank;
   classes_[static_cast<unsigned char>('\t')] = blank;
@@ -42,27 +41,6 @@ Stream::Stream(const Options& options, Output& out, Reporter report)
   if (delimited_)
     classes_[static_cast<unsigned char>(*options.delimiter)] = delimiter;
   separators_ = terminator | (delimited_ ? delimiter : blank);
-
-  // A function that is constant on a kind of number is evaluated once; one
-  // that leaves its input unchanged copies the input text.
-  auto constant = [&](double x) {
-    return Rule{Action::constant, format_.to_string(activation_(x))};
-  };
-  auto at = [](Kind k) { return static_cast<std::size_t>(k); };
-  if (!format_.shortest()) {
-    rules_.fill({Action::compute, {}});
-  } else if (activation_.derivative) {
-    rules_[at(Kind::negative)] = constant(-1.0);
-    rules_[at(Kind::zero)] = constant(0.0);
-    rules_[at(Kind::positive)] = constant(1.0);
-    rules_[at(Kind::nan)] = {Action::compute, {}};
-  } else if (activation_.leaky) {
-    rules_[at(Kind::negative)] = {Action::compute, {}};
-    rules_[at(Kind::zero)] = {Action::compute, {}};
-  } else {
-    rules_[at(Kind::negative)] = constant(-1.0);
-    rules_[at(Kind::zero)] = constant(-0.0);
-  }
 }
 
 std::size_t Stream::process(std::string_view data, bool at_end) {
@@ -265,16 +243,12 @@ void Stream::end_field() noexcept {
 }
 
 void Stream::convert(const char* first, const char* last, Kind kind) {
-  const Rule& rule = rules_[static_cast<std::size_t>(kind)];
-  if (rule.action == Action::copy)
+  std::string_view token(first, static_cast<std::size_t>(last - first));
+  Conversion c = converter_.decide(token, kind);
+  if (c.what == Conversion::What::keep)
     return;
   emit_until(first);
-  if (rule.action == Action::constant) {
-    out_.append(rule.text);
-  } else {
-    std::string_view token(first, static_cast<std::size_t>(last - first));
-    format_.write(activation_(parse_number(token)), out_);
-  }
+  converter_.write(c, out_);
   emitted_ = last;
   if (out_.size() >= flush_threshold)
     out_.flush();

@@ -3,6 +3,7 @@
 // byte to the output unchanged. It never prints by itself.
 #pragma once
 
+#include "convert.hpp"
 #include "number.hpp"
 #include "options.hpp"
 #include "output.hpp"
@@ -61,13 +62,6 @@ private:
     skip_record, // inside a record that passes through unchanged
   };
 
-  enum class Action : std::uint8_t { copy, constant, compute };
-
-  struct Rule {
-    Action action = Action::copy;
-    std::string text; // for Action::constant
-  };
-
   std::uint8_t cls(char c) const noexcept {
     return classes_[static_cast<unsigned char>(c)];
   }
@@ -93,18 +87,16 @@ private:
     emitted_ = p;
   }
 
-  Activation activation_;
+  Converter converter_;
   Fields fields_;
   bool delimited_;
   char terminator_;
   std::uint64_t header_;
   InvalidMode invalid_mode_;
-  Format format_;
   Output& out_;
   Reporter report_;
   std::array<std::uint8_t, 256> classes_{};
   std::uint8_t separators_;
-  std::array<Rule, 5> rules_; // indexed by Kind
 
   Mode mode_;
   std::uint64_t record_ = 1;      // 1-based number of the current record

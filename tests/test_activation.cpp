@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -85,12 +87,114 @@ TEST_SUITE("activation") {
     CHECK(std::isnan(relu::leaky_relu_grad(not_a_number, 0.01)));
   }
 
+  TEST_CASE("hardtanh and relu6") {
+    struct Row {
+      double x, lo, hi, y, dy;
+    };
+
+    for (auto [x, lo, hi, y, dy] :
+         {Row{0.5, -1, 1, 0.5, 1}, Row{-1, -1, 1, -1, 0}, Row{1, -1, 1, 1, 0},
+          Row{-2, -1, 1, -1, 0}, Row{inf, -1, 1, 1, 0}, Row{-inf, -1, 1, -1, 0},
+          Row{-0.0, -1, 1, -0.0, 1}, Row{3, 0, 6, 3, 1}, Row{6, 0, 6, 6, 0},
+          Row{7, 0, 6, 6, 0}, Row{0.0, 0, 6, 0.0, 0}, Row{-0.0, 0, 6, 0.0, 0},
+          Row{-5, 0, 6, 0.0, 0}, Row{-5, -0.0, 6, 0.0, 0}}) {
+      CAPTURE(x);
+      CAPTURE(lo);
+      CHECK(same(relu::hardtanh(x, lo, hi), y));
+      CHECK(same(relu::hardtanh_grad(x, lo, hi), dy));
+    }
+    CHECK(std::isnan(relu::hardtanh(not_a_number, -1, 1)));
+    CHECK(std::isnan(relu::hardtanh_grad(not_a_number, -1, 1)));
+    static_assert(relu::hardtanh(8, 0, 6) == 6);
+  }
+
+  TEST_CASE("find_function knows every name and alias") {
+    for (const auto& f : relu::functions) {
+      CAPTURE(f.name);
+      CHECK(relu::find_function(f.name) == &f);
+      if (!f.alias.empty())
+        CHECK(relu::find_function(f.alias) == &f);
+    }
+    CHECK(relu::find_function("leaky")->name == "leaky_relu");
+    CHECK(relu::find_function("swish")->name == "silu");
+    CHECK(relu::find_function("") == nullptr);
+    CHECK(relu::find_function("gel") == nullptr);
+    CHECK(relu::functions.size() == 17);
+  }
+
+  TEST_CASE("a constant rule holds for every number of its kind") {
+    // The stream evaluates such a function once per kind; check that the
+    // table does not claim a constant where the function varies.
+    const std::vector<std::pair<relu::Kind, std::vector<double>>> kinds = {
+        {relu::Kind::negative,
+         {-5e-324, -1e-300, -0.5, -1, -3, -6, -1e300, -inf}},
+        {relu::Kind::zero, {0.0, -0.0}},
+        {relu::Kind::positive, {5e-324, 1e-300, 0.5, 1, 3, 6, 7, 1e300, inf}},
+    };
+    for (const auto& f : relu::functions) {
+      for (bool derivative : {false, true}) {
+        relu::Activation a{&f, {}, derivative};
+        if (f.params & relu::param::alpha)
+          a.params.alpha = f.default_alpha;
+        for (const auto& [kind, xs] : kinds) {
+          if (a.rule(kind) != relu::Rule::constant)
+            continue;
+          CAPTURE(f.name);
+          CAPTURE(derivative);
+          CAPTURE(static_cast<int>(kind));
+          for (double x : xs) {
+            CAPTURE(x);
+            CHECK(same(a(x), a(xs.front())));
+          }
+        }
+      }
+    }
+  }
+
+  TEST_CASE("keep rules and keeps() say when the result is the input") {
+    for (const auto& f : relu::functions) {
+      relu::Activation a{&f, {}, false};
+      if (f.params & relu::param::alpha)
+        a.params.alpha = f.default_alpha;
+      CAPTURE(f.name);
+      CHECK(a.rule(relu::Kind::nan) == relu::Rule::keep);
+      for (double x : {-7.0, -3.0, -1.0, -0.0, 0.0, 0.5, 1.0, 3.0, 6.0, 25.0,
+                       1e300, inf}) {
+        CAPTURE(x);
+        bool kept = a.rule(x > 0   ? relu::Kind::positive
+                           : x < 0 ? relu::Kind::negative
+                                   : relu::Kind::zero) == relu::Rule::keep ||
+                    a.keeps(x);
+        if (kept)
+          CHECK(same(a(x), x));
+      }
+    }
+  }
+
+  TEST_CASE("parameter checks") {
+    relu::Params p;
+    CHECK(relu::find_function("hardtanh")->check(p) == "");
+    p.min_val = 1;
+    CHECK(relu::find_function("hardtanh")->check(p) ==
+          "--min-val must be below --max-val");
+    p.alpha = 0;
+    CHECK(relu::find_function("celu")->check(p) ==
+          "--alpha must not be 0 for celu");
+    CHECK(relu::find_function("elu")->check(p) == "");
+    p.beta = 0;
+    CHECK(relu::find_function("softplus")->check(p) ==
+          "--beta must be positive");
+  }
+
   TEST_CASE("Activation selects the function") {
+    const auto* leaky = relu::find_function("leaky_relu");
     CHECK(relu::Activation{}(-2) == 0);
-    CHECK(relu::Activation{true, false, 0.5}(-2) == -1);
-    CHECK(relu::Activation{false, true, 0.5}(-2) == 0);
-    CHECK(relu::Activation{true, true, 0.5}(-2) == 0.5);
-    CHECK(relu::Activation{}.alpha == 0.01);
-    static_assert(relu::Activation{true, false, 0.5}(4) == 4);
+    CHECK(relu::Activation{leaky, {.alpha = 0.5}, false}(-2) == -1);
+    CHECK(relu::Activation{nullptr == leaky ? leaky : &relu::functions[0],
+                           {.alpha = 0.5},
+                           true}(-2) == 0);
+    CHECK(relu::Activation{leaky, {.alpha = 0.5}, true}(-2) == 0.5);
+    CHECK(relu::Activation{}.params.alpha == 0.01);
+    CHECK(relu::Activation{}.function->name == "relu");
   }
 }

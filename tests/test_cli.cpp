@@ -38,7 +38,7 @@ TEST_SUITE("cli") {
           Numbers{"-3", "-.5", "-inf", "-1e-3", "-nan", "-0x1p3"});
     CHECK(options({"1", "-l", "-2", "--", "-g", "-"}).numbers ==
           Numbers{"1", "-2", "-g", "-"});
-    CHECK(options({"-l", "-2"}).activation.leaky);
+    CHECK(options({"-l", "-2"}).activation.function->name == "leaky_relu");
     CHECK(options({}).numbers.empty());
   }
 
@@ -49,19 +49,19 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("option values may look like negative numbers") {
-    CHECK(options({"-a", "-.5", "-1"}).activation.alpha == -0.5);
-    CHECK(options({"--alpha=0.2"}).activation.alpha == 0.2);
+    CHECK(options({"-a", "-.5", "-1"}).activation.params.alpha == -0.5);
+    CHECK(options({"--alpha=0.2"}).activation.params.alpha == 0.2);
     CHECK(options({"-ga", "0.2"}).activation.derivative);
-    CHECK(options({"-ga0.2"}).activation.alpha == 0.2);
+    CHECK(options({"-ga0.2"}).activation.params.alpha == 0.2);
     CHECK(options({"-f", "-2", "-d", "-"}).delimiter == '-');
-    CHECK(options({"-a", "0x1p-3"}).activation.alpha == 0.125);
+    CHECK(options({"-a", "0x1p-3"}).activation.params.alpha == 0.125);
   }
 
   TEST_CASE("options") {
     auto o = options({"--alpha", "0.001"});
-    CHECK(o.activation.leaky);
-    CHECK(o.activation.alpha == 0.001);
-    CHECK(!options({"-3"}).activation.leaky);
+    CHECK(o.activation.function->name == "leaky_relu");
+    CHECK(o.activation.params.alpha == 0.001);
+    CHECK(options({"-3"}).activation.function->name == "relu");
     CHECK(options({"--derivative"}).activation.derivative);
     CHECK(options({"--grad"}).activation.derivative);
     CHECK(options({"-z"}).terminator == '\0');
@@ -85,7 +85,7 @@ TEST_SUITE("cli") {
   TEST_CASE("long options may be abbreviated") {
     CHECK(options({"--deriv"}).activation.derivative);
     CHECK(options({"--g"}).activation.derivative);
-    CHECK(options({"--l"}).activation.leaky);
+    CHECK(options({"--le"}).activation.function->name == "leaky_relu");
     CHECK(options({"--prec", "3"}).format.to_string(1) == "1.000");
     CHECK(options({"--inv=warn"}).invalid == relu::InvalidMode::warn);
     CHECK(options({"--head=2"}).header == 2);
@@ -115,16 +115,19 @@ TEST_SUITE("cli") {
               "option '--d=,' is ambiguous; possibilities: '--derivative' "
               "'--delimiter'"},
              {{"--f", "1"},
-              "option '--f' is ambiguous; possibilities: '--fields' "
-              "'--format'"},
+              "option '--f' is ambiguous; possibilities: '--function' "
+              "'--fields' '--format'"},
+             {{"--l"},
+              "option '--l' is ambiguous; possibilities: '--leaky' '--list'"},
              {{"--h"},
               "option '--h' is ambiguous; possibilities: '--header' '--help'"},
              {{"--=1"},
-              "option '--=1' is ambiguous; possibilities: '--leaky' '--alpha' "
-              "'--grad' '--derivative' '--fields' '--delimiter' '--header' "
-              "'--invalid' "
-              "'--zero-terminated' '--format' '--precision' '--help' "
-              "'--version'"},
+              "option '--=1' is ambiguous; possibilities: '--function' "
+              "'--leaky' '--alpha' '--min-val' '--max-val' '--beta' "
+              "'--threshold' '--approximate' '--grad' '--derivative' "
+              "'--fields' '--delimiter' '--header' '--invalid' "
+              "'--zero-terminated' '--format' '--precision' '--list' "
+              "'--help' '--version'"},
              {{"--deriv=1"}, "option '--derivative' doesn't allow an argument"},
              {{"--prec"}, "option '--precision' requires an argument"},
              {{"--leakyx"}, "unrecognized option '--leakyx'"},

@@ -68,7 +68,7 @@ using relu::Options;
 TEST_SUITE("stream") {
   TEST_CASE("values, fields and separators") {
     auto leaky = Options{};
-    leaky.activation.leaky = true;
+    leaky.activation.function = relu::find_function("leaky_relu");
     auto grad = Options{};
     grad.activation.derivative = true;
     auto leaky_grad = leaky;

@@ -56,16 +56,31 @@ std::string format_from(std::uint8_t conversion, std::uint8_t flags,
 // delimiter may be any byte but the terminator, and one field may be
 // stretched to around the 1 MiB limit.
 Case decode(const std::uint8_t* data, std::size_t size) {
-  constexpr std::size_t option_bytes = 8;
+  constexpr std::size_t option_bytes = 9;
   Case c;
   std::uint8_t o[option_bytes] = {};
   std::size_t head = std::min(size, option_bytes);
   std::memcpy(o, data, head);
   auto& opt = c.options;
-  opt.activation.leaky = o[0] & 1;
-  opt.activation.derivative = o[0] & 2;
+  // Every function of the family, with a few of each parameter.
+  auto& a = opt.activation;
+  a.function = &relu::functions[o[8] % relu::functions.size()];
+  if (o[0] & 1)
+    a.function = relu::find_function("leaky_relu");
+  a.derivative = o[0] & 2;
   static constexpr double alphas[] = {0.01, 0.001, 0, -2, 1e300, 0.5};
-  opt.activation.alpha = alphas[((o[0] >> 2) & 7) % 6];
+  a.params.alpha = alphas[((o[0] >> 2) & 7) % 6];
+  if (a.function->name == "celu" && a.params.alpha == 0)
+    a.params.alpha = 1;
+  static constexpr double bounds[][2] = {
+      {-1, 1}, {0, 6}, {-0.5, 2e-300}, {-1e300, 1e300}};
+  a.params.min_val = bounds[(o[8] >> 5) & 3][0];
+  a.params.max_val = bounds[(o[8] >> 5) & 3][1];
+  static constexpr double softplus[][2] = {
+      {1, 20}, {2, 0}, {1e-10, -5}, {1e10, 1e3}};
+  a.params.beta = softplus[(o[8] >> 5) & 3][0];
+  a.params.threshold = softplus[(o[8] >> 5) & 3][1];
+  a.params.tanh = o[8] & 0x80;
   static constexpr const char* lists[] = {nullptr, "1", "2-", "1,3,5"};
   static constexpr bool (*predicates[])(std::size_t) = {
       all_fields, first_field, from_second, odd_up_to_five};
@@ -183,6 +198,30 @@ std::string quoted(const std::string& token) {
   return q + (token.size() > 64 ? "'..." : "'");
 }
 
+// Whether README says the value at x keeps its input text: NaN, and where
+// the formula returns x itself.
+bool keeps(const relu::Activation& a, double x) {
+  const auto& p = a.params;
+  std::string_view f = a.function->name;
+  if (std::isnan(x))
+    return true;
+  if (f == "relu" || f == "leaky_relu" || f == "elu" || f == "celu")
+    return x > 0;
+  if (f == "relu6")
+    return 0 < x && x < 6;
+  if (f == "hardtanh")
+    return p.min_val < x && x < p.max_val;
+  if (f == "softplus") {
+    // beta * x > threshold exactly: the product as hi + lo (the error of a
+    // product is exact with fma, unless it underflows, which no generated
+    // parameter makes matter).
+    double hi = p.beta * x;
+    double lo = std::fma(p.beta, x, -hi);
+    return hi != p.threshold ? hi > p.threshold : lo > 0;
+  }
+  return false;
+}
+
 // What the documentation says the stream becomes.
 Result reference(Case c) {
   Result r;
@@ -209,7 +248,7 @@ Result reference(Case c) {
     if (!is_number(token))
       return bad(token, "invalid number");
     double x = std::strtod(token.c_str(), nullptr);
-    bool unchanged = !opt.activation.derivative && (x > 0 || std::isnan(x));
+    bool unchanged = !opt.activation.derivative && keeps(opt.activation, x);
     if (unchanged && c.format.empty())
       return token;
     if (c.format.empty())

@@ -1,0 +1,49 @@
+#include "convert.hpp"
+
+#include <cmath>
+
+namespace relu {
+
+Converter::Converter(const Activation& activation, const Format& format)
+    : activation_(activation), format_(format) {
+  // A kind on which the function is constant is evaluated once, at a number
+  // of that kind; --format prints even the values that keep their text.
+  for (Kind kind : {Kind::negative, Kind::zero, Kind::positive, Kind::nan}) {
+    auto at = static_cast<std::size_t>(kind);
+    rules_[at] = activation_.rule(kind);
+    if (rules_[at] == Rule::keep && !format_.shortest())
+      rules_[at] = Rule::compute;
+    if (rules_[at] != Rule::constant)
+      continue;
+    double x = kind == Kind::negative   ? -1.0
+               : kind == Kind::zero     ? 0.0
+               : kind == Kind::positive ? 1.0
+                                        : std::nan("");
+    constants_[at] = format_.to_string(activation_(x));
+  }
+}
+
+Conversion Converter::decide(std::string_view token, Kind kind) const noexcept {
+  auto at = static_cast<std::size_t>(kind);
+  switch (rules_[at]) {
+  case Rule::keep:
+    return {Conversion::What::keep, {}, 0};
+  case Rule::constant:
+    return {Conversion::What::text, constants_[at], 0};
+  case Rule::compute:
+    break;
+  }
+  double x = parse_number(token);
+  if (format_.shortest() && activation_.keeps(x))
+    return {Conversion::What::keep, {}, 0};
+  return {Conversion::What::value, {}, activation_(x)};
+}
+
+void Converter::write(const Conversion& c, Output& out) {
+  if (c.what == Conversion::What::text)
+    out.append(c.text);
+  else
+    format_.write(c.value, out);
+}
+
+} // namespace relu

@@ -1,0 +1,45 @@
+// The converter between the stream and the activation core: for each
+// numeric field, decide whether its text stays, which constant replaces it,
+// or which value is computed and printed. The stream knows only records and
+// fields; what a function does with a number is decided here, from the
+// function's row in the activation table.
+#pragma once
+
+#include "activation.hpp"
+#include "format.hpp"
+#include "number.hpp"
+#include "output.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace relu {
+
+// What replaces one number.
+struct Conversion {
+  enum class What : unsigned char { keep, text, value };
+  What what;
+  std::string_view text; // What::text
+  double value;          // What::value: to be printed
+};
+
+class Converter {
+public:
+  Converter(const Activation& activation, const Format& format);
+
+  // Decide what replaces token, a number of the given kind: nothing (its
+  // text stays), a constant text, or a computed value.
+  Conversion decide(std::string_view token, Kind kind) const noexcept;
+
+  // Append the replacement c to out; c is not What::keep.
+  void write(const Conversion& c, Output& out);
+
+private:
+  Activation activation_;
+  Format format_;
+  std::array<Rule, 5> rules_;            // by Kind, with --format folded in
+  std::array<std::string, 5> constants_; // by Kind, for Rule::constant
+};
+
+} // namespace relu
