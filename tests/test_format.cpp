@@ -1,18 +1,15 @@
 #include "format.hpp"
+#include "long/format_oracle.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include <bit>
-#include <cfloat>
 #include <cmath>
-#include <cstdint>
-#include <cstdio>
 #include <initializer_list>
-#include <random>
 #include <stdexcept>
 #include <string>
-#include <vector>
+
+using namespace format_oracle;
 
 namespace {
 
@@ -24,76 +21,6 @@ std::string error(const char* text) {
   }
   return "no error";
 }
-
-// The printf conversions the differential tests build: every subset of the
-// flags, widths 0 (none) to 20, precisions none and 0 to 20, all types.
-constexpr std::string_view flag_chars = "-+ #0";
-constexpr unsigned flag_sets = 1U << flag_chars.size();
-constexpr int max_width = 20;
-constexpr int max_precision = 20;
-constexpr std::string_view types = "fFeEgGaA";
-
-std::string conversion(unsigned flags, int width, int precision, char type) {
-  std::string text = "%";
-  for (std::size_t i = 0; i < flag_chars.size(); ++i)
-    if ((flags >> i & 1U) != 0)
-      text += flag_chars[i];
-  if (width > 0)
-    text += std::to_string(width);
-  if (precision >= 0)
-    text += '.' + std::to_string(precision);
-  return text + type;
-}
-
-// Values every conversion is tried on: the edges of double.
-std::vector<double> edges() {
-  return {
-      0.0,       -0.0,         5e-324,       -5e-324,  0x0.fffffffffffffp-1022,
-      DBL_MIN,   -DBL_MIN,     DBL_MAX,      -DBL_MAX, INFINITY,
-      -INFINITY, std::nan(""), -std::nan("")};
-}
-
-// Values conversions take turns on: ties and carries of decimal and hex
-// rounding, then random doubles from a fixed seed, half of them of any
-// magnitude and half between 2^-40 and 2^60.
-std::vector<double> pool() {
-  std::vector<double> values{
-      0.5,         -1.5,     2.5,      9.5,
-      99999.5,     0.125,    2.25,     123456.789,
-      1e-5,        0.0001,   1e16,     1e21,
-      0x1.08p0,    0x1.18p0, 0x1.f8p0, 0x1.fffffffffffffp0,
-      0x1.8p-1074, -0.96,    999999.5, 1.0};
-  std::mt19937_64 random(20240601);
-  for (int i = 0; i < 48; ++i) {
-    auto any = std::bit_cast<double>(random());
-    if (std::isfinite(any))
-      values.push_back(any);
-    auto significand = static_cast<double>(random() >> 11) * 0x1p-53;
-    auto exponent = static_cast<int>(random() % 101) - 40;
-    values.push_back((i % 2 == 0 ? 1 : -1) * std::ldexp(significand, exponent));
-  }
-  return values;
-}
-
-// Compares relu's text with the C library's snprintf (glibc's is the
-// reference), byte for byte.
-struct Oracle {
-  std::size_t differences = 0;
-
-  void compare(const std::string& printf_format, const relu::Format& format,
-               double x) {
-    char expected[512];
-    int size =
-        std::snprintf(expected, sizeof expected, printf_format.c_str(), x);
-    if (size < 0 || size >= static_cast<int>(sizeof expected))
-      FAIL("snprintf needs more room for " << printf_format);
-    std::string text = format.to_string(x);
-    // Report a handful: a systematic error would bury the log.
-    if (text != expected && ++differences <= 20)
-      FAIL_CHECK(fmt::format("'{}' of {:a}: relu prints '{}', printf '{}'",
-                             printf_format, x, text, expected));
-  }
-};
 
 } // namespace
 
@@ -264,26 +191,6 @@ TEST_SUITE("format") {
               oracle.compare(text, format, x);
             for (int i = 0; i < 4; ++i)
               oracle.compare(text, format, values[turn++ % values.size()]);
-          }
-    CHECK(oracle.differences == 0);
-  }
-
-  // Every conversion on every value, 15 million comparisons; run it with
-  // unit_tests --no-skip -tc='*every conversion*'.
-  TEST_CASE("Format::write prints what snprintf prints, every conversion" *
-            doctest::skip()) {
-    auto values = edges();
-    for (double x : pool())
-      values.push_back(x);
-    Oracle oracle;
-    for (char type : types)
-      for (unsigned flags = 0; flags < flag_sets; ++flags)
-        for (int width = 0; width <= max_width; ++width)
-          for (int precision = -1; precision <= max_precision; ++precision) {
-            auto text = conversion(flags, width, precision, type);
-            auto format = relu::Format::parse(text);
-            for (double x : values)
-              oracle.compare(text, format, x);
           }
     CHECK(oracle.differences == 0);
   }
