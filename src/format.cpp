@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -20,6 +21,16 @@ constexpr int max_digits = 4; // width and precision stay below 10000
 
 // Longest shortest-round-trip text of a double: -2.2250738585072014e-308.
 constexpr std::size_t max_shortest = 32;
+
+// fmt 9 generates at most 767 significant digits, as many as the exact
+// decimal expansion of a double can have (0x1.fffffffffffffp-1022), and then
+// writes the zeros glibc writes after them only for %e and for %#g of 1 and
+// more: %f and %#g below 1 lose digits beyond that.
+constexpr int fmt_max_digits = 767;
+
+// Up to this precision fmt's %f has room for all digits of any double: 309
+// before the point and these after it.
+constexpr int fmt_max_fixed_precision = fmt_max_digits - (DBL_MAX_10_EXP + 1);
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -86,6 +97,35 @@ void write_hex(double magnitude, int precision, bool alt, bool upper,
   fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), std::abs(exponent));
 }
 
+void append_zeros(int count, fmt::memory_buffer& out) {
+  out.resize(out.size() + static_cast<std::size_t>(count));
+  std::fill(out.end() - count, out.end(), '0');
+}
+
+// Return how many bits of magnitude lie after the binary point, which is
+// also how many decimals its exact expansion has.
+int fraction_bits(double magnitude) {
+  auto bits = std::bit_cast<std::uint64_t>(magnitude);
+  auto biased = static_cast<int>(bits >> 52);
+  std::uint64_t significand = bits & ((std::uint64_t{1} << 52) - 1);
+  if (biased == 0 && significand == 0)
+    return 0;
+  significand |= std::uint64_t{biased != 0} << 52;
+  int exponent = std::max(biased, 1) - 1075 + std::countr_zero(significand);
+  return std::max(-exponent, 0);
+}
+
+// Write magnitude as %.<precision>f, for precisions where fmt may run out of
+// digits. Past the decimals of the exact expansion glibc writes zeros; up to
+// them there are at most fmt_max_digits digits, which fmt writes right.
+void write_long_fixed(double magnitude, int precision,
+                      fmt::memory_buffer& out) {
+  int exact = std::min(precision, fraction_bits(magnitude));
+  // '#' keeps the point when exact is 0 and zeros follow.
+  fmt::format_to(fmt::appender(out), "{:#.{}f}", magnitude, exact);
+  append_zeros(precision - exact, out);
+}
+
 // Write magnitude with fmt's digits, as glibc's %#g writes it where fmt's
 // "{:#g}" differs. When all P significant digits lie before the point, glibc
 // ends with the point (123457.), fmt with ".0". A number that rounds up to
@@ -108,6 +148,9 @@ void write_alt_general(double magnitude, int precision, bool upper,
   }
   fmt::format_context context(fmt::appender(out), {});
   spec.format(magnitude, context);
+  // Written as 0.000ddd, all fmt_max_digits digits and no zeros after them.
+  if (significant > fmt_max_digits && magnitude >= 1e-4 && magnitude < 1)
+    append_zeros(significant - fmt_max_digits, out);
   std::string_view text(out.data(), out.size());
   if (text.ends_with(".0") &&
       text.size() - 2 >= static_cast<std::size_t>(significant))
@@ -221,6 +264,9 @@ std::string_view Format::magnitude(double x, fmt::memory_buffer& digits) const {
     return upper ? "INF" : "inf";
   if (hex()) {
     write_hex(std::fabs(x), precision_, alt_, upper, digits);
+  } else if ((type_ == 'f' || type_ == 'F') &&
+             precision_ > fmt_max_fixed_precision) {
+    write_long_fixed(std::fabs(x), precision_, digits);
   } else if (alt_ && (type_ == 'g' || type_ == 'G')) {
     write_alt_general(std::fabs(x), precision_, upper, digits_, digits);
   } else {

@@ -194,4 +194,29 @@ TEST_SUITE("format") {
           }
     CHECK(oracle.differences == 0);
   }
+
+  // Regression: precisions of 767 and above lost digits (`relu -p 767 1`
+  // printed 766 decimals). fmt 9 stops after 767 significant digits, all a
+  // double has, and for %f and %#g below 1 writes none of glibc's zeros.
+  TEST_CASE("precision 767 and above: every digit and zero printf writes") {
+    Oracle oracle;
+    for (char type : types)
+      for (const char* flags : {"", "#", "-", "+0"})
+        for (int width : {0, 9999})
+          for (int precision :
+               {458, 459, 765, 766, 767, 768, 1000, 1073, 1074, 1075, 9999}) {
+            auto text = fmt::format("%{}{}.{}{}", flags,
+                                    width > 0 ? std::to_string(width) : "",
+                                    precision, type);
+            auto format = relu::Format::parse(text);
+            for (double x : edges())
+              oracle.compare(text, format, x);
+            for (double x :
+                 {1.0, 0.1, -0.5, 9.5, 123.456, 1e22, 1e23, 1e300, 1e-4,
+                  std::nextafter(1e-4, 0.0), std::nextafter(1.0, 0.0), 999999.5,
+                  0x1.fffffffffffffp-1022, 0x1.8p-1074, -2.5e-7 * 0.01})
+              oracle.compare(text, format, x);
+          }
+    CHECK(oracle.differences == 0);
+  }
 }
