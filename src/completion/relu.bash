@@ -1,5 +1,13 @@
 # bash completion for relu(1)
 
+# Print the names of relu's functions and their aliases, one a line, as
+# "$1 --list" gives them: "leaky_relu, leaky  --alpha=0.01  x if ...".
+_relu_functions()
+{
+    "$1" --list 2>/dev/null |
+        awk '{ alias = sub(/,$/, "", $1); print $1; if (alias) print $2 }'
+}
+
 _relu()
 {
     local cur prev words cword split
@@ -12,22 +20,32 @@ _relu()
     done
 
     case $prev in
+        -F | --function)
+            COMPREPLY=($(compgen -W "$(_relu_functions "${words[0]}")" \
+                -- "$cur"))
+            return
+            ;;
+        --approximate)
+            COMPREPLY=($(compgen -W 'none tanh' -- "$cur"))
+            return
+            ;;
         --invalid)
             COMPREPLY=($(compgen -W 'abort fail warn ignore' -- "$cur"))
             return
             ;;
         # --header is not here: its value is attached (--header=N).
-        -a | --alpha | -f | --fields | -d | --delimiter | --format | \
-            -p | --precision)
+        -a | --alpha | --min-val | --max-val | --beta | --threshold | \
+            -f | --fields | -d | --delimiter | --format | -p | --precision)
             return
             ;;
     esac
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-l --leaky -a --alpha -g --grad --derivative
-            -f --fields -d --delimiter --header --invalid= -z
-            --zero-terminated --format -p --precision -h --help -V
+        COMPREPLY=($(compgen -W '-F --function -l --leaky -a --alpha
+            --min-val --max-val --beta --threshold --approximate -g --grad
+            --derivative -f --fields -d --delimiter --header --invalid= -z
+            --zero-terminated --format -p --precision --list -h --help -V
             --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
     fi

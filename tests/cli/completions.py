@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Drive each shell's completion of relu and check what it offers; check
-that every option of --help is in the man page and in every completion.
+that --help, the man page, every completion and README name exactly the
+options of --help and the functions of `relu --list`.
+
+The completions read the function names from `relu --list` when they run,
+so the shells run with RELU's folder first on PATH; the test checks that
+what they offer after -F is exactly that list, aliases included.
 
 usage: completions.py RELU SOURCE_DIR"""
 import os
@@ -15,6 +20,13 @@ COMPLETION = os.path.join(SRC, "src", "completion")
 HERE = os.path.dirname(os.path.abspath(__file__))
 HELP = subprocess.run([RELU, "--help"], capture_output=True, text=True,
                       check=True).stdout
+LIST = subprocess.run([RELU, "--list"], capture_output=True, text=True,
+                      check=True).stdout
+README = os.path.join(SRC, "README.md")
+MAN = os.path.join(SRC, "src", "man", "relu.1.in")
+# The shells find relu, for the names after -F, where the test found it.
+ENV = dict(os.environ, PATH=os.path.dirname(RELU) + os.pathsep +
+           os.environ["PATH"])
 # The shells run in a folder with a file in it, so that a completion that
 # offers file names (relu reads none) shows it.
 SCRATCH = tempfile.mkdtemp()
@@ -43,6 +55,48 @@ def help_modes():
     return sorted(mode.split(" ")[0] for mode in modes.split("|"))
 
 
+def list_rows():
+    """The rows of relu --list as (names, parameters, formula): columns are
+    apart by two or more spaces, names are "name" or "name, alias", and a
+    function without parameters has an empty middle column."""
+    rows = []
+    for line in LIST.splitlines():
+        columns = re.split(r" {2,}", line.strip())
+        if len(columns) == 2:
+            columns.insert(1, "")
+        names, params, formula = columns
+        rows.append((names.split(", "), params, formula))
+    return rows
+
+
+def readme_functions():
+    """The rows of README's Functions table, in --list's terms: each cell's
+    code spans joined as --list joins them ("a, b"; "--x=1 --y=2")."""
+    section = open(README, encoding="utf-8").read() \
+        .split("\n## Functions\n", 1)[-1]
+    rows = []
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            if rows:
+                break
+            continue
+        cells = [c.strip() for c in
+                 re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        names, params, formula = [
+            re.findall(r"`([^`]*)`", c.replace("\\|", "|")) for c in cells]
+        rows.append((names, " ".join(params), "".join(formula)))
+    return rows
+
+
+def man_functions():
+    """The headings of the man page's FUNCTIONS subsections, each split into
+    names as --list's first column: .SS "leaky_relu, leaky"."""
+    text = open(MAN).read()
+    section = text.split("\n.SH FUNCTIONS\n", 1)[-1].split("\n.SH ", 1)[0]
+    return [heading.split(", ") for heading in
+            re.findall(r'^\.SS "?([^"\n]*)"?$', section, re.M)]
+
+
 def bash(line):
     script = f"""
 source /usr/share/bash-completion/bash_completion
@@ -56,7 +110,7 @@ _relu relu "${{COMP_WORDS[-1]}}" "${{COMP_WORDS[-2]}}"
 printf '%s\\n' "${{COMPREPLY[@]}}"
 """
     out = subprocess.run(["bash", "-c", script], capture_output=True,
-                         text=True, timeout=30, cwd=SCRATCH).stdout
+                         text=True, timeout=30, cwd=SCRATCH, env=ENV).stdout
     return sorted(w for w in out.split("\n") if w)
 
 
@@ -67,7 +121,7 @@ def zsh(line):
         out = subprocess.run(
             ["zsh", "-f", os.path.join(HERE, "zsh_complete.zsh"), fpath, line],
             capture_output=True, text=True, timeout=30, cwd=SCRATCH,
-            env=dict(os.environ, HOME=fpath)).stdout
+            env=dict(ENV, HOME=fpath)).stdout
     return sorted(set(w for w in out.split("\n") if w))
 
 
@@ -75,7 +129,8 @@ def fish(line):
     out = subprocess.run(
         ["fish", "--no-config", "-c",
          f"source {COMPLETION}/relu.fish; complete -C {line!r}"],
-        capture_output=True, text=True, timeout=30, cwd=SCRATCH).stdout
+        capture_output=True, text=True, timeout=30, cwd=SCRATCH,
+        env=ENV).stdout
     return sorted(w.split("\t")[0] for w in out.split("\n") if w)
 
 
@@ -84,6 +139,11 @@ long_options = sorted(o for o in options if o.startswith("--"))
 check("help lists options", len(long_options) >= 12, long_options)
 MODES = help_modes()
 check("help lists the --invalid modes", len(MODES) >= 4, MODES)
+ROWS = list_rows()
+FUNCTIONS = sorted(n for names, _, _ in ROWS for n in names)
+check("--list lists the functions", len(ROWS) >= 17 and "swish" in FUNCTIONS,
+      FUNCTIONS)
+check("--help names --list", "--list" in long_options, long_options)
 
 def named(text, option, fish_style):
     """Whether text names option: as itself, or as fish's -s x / -l name."""
@@ -95,7 +155,7 @@ def named(text, option, fish_style):
         is not None
 
 
-sources = {"man page": os.path.join(SRC, "src", "man", "relu.1.in")}
+sources = {"man page": MAN, "README": README}
 for f in ("relu.bash", "_relu", "relu.fish"):
     sources[f"{f} completion"] = os.path.join(COMPLETION, f)
 for name, path in sources.items():
@@ -104,11 +164,34 @@ for name, path in sources.items():
                if not named(text, o, path.endswith(".fish"))]
     check(f"{name} has every option of --help", not missing, missing)
 
+list_names = [names for names, _, _ in ROWS]
+man_names = man_functions()
+check("man page: a FUNCTIONS subsection per function of --list, in order, "
+      "aliases included", man_names == list_names, man_names)
+readme_rows = readme_functions()
+check("README: the Functions table is --list's", readme_rows == ROWS,
+      [r for r in readme_rows if r not in ROWS] or
+      [r for r in ROWS if r not in readme_rows])
+
 for shell, complete in (("bash", bash), ("zsh", zsh), ("fish", fish)):
-    offered = complete("relu --")
-    check(f"{shell}: every long option", all(
-        any(o == w.rstrip("=") for w in offered) for o in long_options),
-        offered)
+    offered = sorted(set(w.rstrip("=") for w in complete("relu --")))
+    check(f"{shell}: exactly the long options of --help",
+          offered == long_options, offered)
+    for line in ("relu -F ", "relu --function ", "relu --function=",
+                 "relu -g -F "):
+        got = sorted(w.split("=", 1)[-1] for w in complete(line))
+        check(f"{shell}: the functions of --list after {line!r}",
+              got == FUNCTIONS, got)
+    got = complete("relu -F si")
+    check(f"{shell}: 'relu -F si'", got == ["sigmoid", "silu"], got)
+    for line in ("relu --approximate ", "relu --approximate="):
+        got = sorted(w.split("=", 1)[-1] for w in complete(line))
+        check(f"{shell}: values of {line!r}", got == ["none", "tanh"], got)
+    for line in ("relu --alpha ", "relu --beta ", "relu --min-val ",
+                 "relu --max-val ", "relu --threshold "):
+        got = complete(line)
+        check(f"{shell}: no options or files for {line!r}",
+              not any(w.startswith("-") or "a-file" in w for w in got), got)
     for line in ("relu --invalid ", "relu --invalid="):
         got = complete(line)
         got = sorted(w.split("=", 1)[-1] for w in got)
