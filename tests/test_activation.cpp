@@ -30,9 +30,11 @@ TEST_SUITE("activation") {
       double x, y;
     };
 
-    for (auto [x, y] : {Row{2.5, 2.5}, Row{-3, 0}, Row{0.0, 0.0},
-                        Row{-0.0, 0.0}, Row{inf, inf}, Row{-inf, 0.0},
-                        Row{5e-324, 5e-324}, Row{-5e-324, 0.0}}) {
+    for (const auto& row : {Row{2.5, 2.5}, Row{-3, 0}, Row{0.0, 0.0},
+                            Row{-0.0, 0.0}, Row{inf, inf}, Row{-inf, 0.0},
+                            Row{5e-324, 5e-324}, Row{-5e-324, 0.0}}) {
+      const auto& x = row.x;
+      const auto& y = row.y;
       CAPTURE(x);
       CHECK(same(relu::relu(x), y));
     }
@@ -45,11 +47,14 @@ TEST_SUITE("activation") {
       double x, alpha, y;
     };
 
-    for (auto [x, alpha, y] :
+    for (const auto& row :
          {Row{2.5, 0.01, 2.5}, Row{-3, 0.01, -0.03}, Row{-3, 0.001, -0.003},
           Row{0.0, 0.01, 0.0}, Row{-0.0, 0.01, -0.0}, Row{inf, 0.01, inf},
           Row{-inf, 0.01, -inf}, Row{-2, 0.0, -0.0}, Row{-2, 1.0, -2},
           Row{-2, -0.5, 1.0}, Row{-inf, -0.5, inf}, Row{-1e300, 1e10, -inf}}) {
+      const auto& x = row.x;
+      const auto& alpha = row.alpha;
+      const auto& y = row.y;
       CAPTURE(x);
       CAPTURE(alpha);
       CHECK(same(relu::leaky_relu(x, alpha), y));
@@ -64,8 +69,10 @@ TEST_SUITE("activation") {
       double x, y;
     };
 
-    for (auto [x, y] : {Row{2.5, 1}, Row{-3, 0}, Row{0.0, 0}, Row{-0.0, 0},
-                        Row{5e-324, 1}, Row{inf, 1}, Row{-inf, 0}}) {
+    for (const auto& row : {Row{2.5, 1}, Row{-3, 0}, Row{0.0, 0}, Row{-0.0, 0},
+                            Row{5e-324, 1}, Row{inf, 1}, Row{-inf, 0}}) {
+      const auto& x = row.x;
+      const auto& y = row.y;
       CAPTURE(x);
       CHECK(same(relu::relu_grad(x), y));
     }
@@ -77,10 +84,13 @@ TEST_SUITE("activation") {
       double x, alpha, y;
     };
 
-    for (auto [x, alpha, y] :
+    for (const auto& row :
          {Row{2.5, 0.01, 1}, Row{-3, 0.01, 0.01}, Row{0.0, 0.01, 0.01},
           Row{-0.0, 0.2, 0.2}, Row{inf, 0.01, 1}, Row{-inf, 0.01, 0.01},
           Row{-1, 0.0, 0.0}, Row{-1, -2.0, -2.0}}) {
+      const auto& x = row.x;
+      const auto& alpha = row.alpha;
+      const auto& y = row.y;
       CAPTURE(x);
       CHECK(same(relu::leaky_relu_grad(x, alpha), y));
     }
@@ -92,12 +102,17 @@ TEST_SUITE("activation") {
       double x, lo, hi, y, dy;
     };
 
-    for (auto [x, lo, hi, y, dy] :
+    for (const auto& row :
          {Row{0.5, -1, 1, 0.5, 1}, Row{-1, -1, 1, -1, 0}, Row{1, -1, 1, 1, 0},
           Row{-2, -1, 1, -1, 0}, Row{inf, -1, 1, 1, 0}, Row{-inf, -1, 1, -1, 0},
           Row{-0.0, -1, 1, -0.0, 1}, Row{3, 0, 6, 3, 1}, Row{6, 0, 6, 6, 0},
           Row{7, 0, 6, 6, 0}, Row{0.0, 0, 6, 0.0, 0}, Row{-0.0, 0, 6, 0.0, 0},
           Row{-5, 0, 6, 0.0, 0}, Row{-5, -0.0, 6, 0.0, 0}}) {
+      const auto& x = row.x;
+      const auto& lo = row.lo;
+      const auto& hi = row.hi;
+      const auto& y = row.y;
+      const auto& dy = row.dy;
       CAPTURE(x);
       CAPTURE(lo);
       CHECK(same(relu::hardtanh(x, lo, hi), y));
@@ -136,7 +151,9 @@ TEST_SUITE("activation") {
         relu::Activation a{&f, {}, derivative};
         if (f.params & relu::param::alpha)
           a.params.alpha = f.default_alpha;
-        for (const auto& [kind, xs] : kinds) {
+        for (const auto& entry : kinds) {
+          const auto& kind = entry.first;
+          const auto& xs = entry.second;
           if (a.rule(kind) != relu::Rule::constant)
             continue;
           CAPTURE(f.name);

@@ -100,7 +100,7 @@ TEST_SUITE("cli") {
       std::string message;
     };
 
-    for (const auto& [args, message] : std::vector<Row>{
+    for (const auto& row : std::vector<Row>{
              {{"--bogus"}, "unrecognized option '--bogus'"},
              {{"--bogus=1"}, "unrecognized option '--bogus=1'"},
              {{"-x"}, "invalid option -- 'x'"},
@@ -194,6 +194,8 @@ TEST_SUITE("cli") {
              {{"--invalid="},
               "invalid --invalid '': it must be abort, fail, warn or ignore"},
          }) {
+      const auto& args = row.args;
+      const auto& message = row.message;
       CAPTURE(message);
       CHECK(error(args) == "relu: " + message + "\n" + hint);
     }
@@ -220,7 +222,7 @@ TEST_SUITE("cli") {
       std::string out;
     };
 
-    for (const auto& [args, out] : std::vector<Row>{
+    for (const auto& row : std::vector<Row>{
              {{"--help", "-x"}, help},
              {{"-hV"}, help},
              {{"--hel", "--bogus", "--de"}, help},
@@ -230,6 +232,8 @@ TEST_SUITE("cli") {
              {{"--vers", "-h"}, version},
              {{"-V", "--alpha"}, version},
          }) {
+      const auto& args = row.args;
+      const auto& out = row.out;
       CAPTURE(std::string(args.front()));
       auto result = parse(args);
       auto* exit = std::get_if<relu::Exit>(&result);

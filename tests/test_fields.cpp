@@ -37,7 +37,7 @@ TEST_SUITE("fields") {
     };
 
     constexpr auto all = relu::Fields::unbounded;
-    for (auto [list, selected, last] : {
+    for (const auto& row : {
              Row{"1", "1.........", 1},
              Row{"2,4", ".1.1......", 4},
              Row{"3-5", "..111.....", 5},
@@ -55,6 +55,9 @@ TEST_SUITE("fields") {
              Row{"9- 2", ".1......11", all},
              Row{"18446744073709551614", "..........", 18446744073709551614u},
          }) {
+      const auto& list = row.list;
+      const auto& selected = row.selected;
+      const auto& last = row.last;
       CAPTURE(list);
       auto fields = relu::Fields::parse(list);
       CHECK(pattern(fields) == selected);
@@ -78,7 +81,7 @@ TEST_SUITE("fields") {
       const char* message;
     };
 
-    for (auto [list, message] : {
+    for (const auto& row : {
              Row{"", "the list of fields is empty"},
              Row{"0", "fields are numbered from 1"},
              Row{"0-3", "fields are numbered from 1"},
@@ -109,6 +112,8 @@ TEST_SUITE("fields") {
              Row{"1-99999999999999999999999,2",
                  "field number '99999999999999999999999' is too large"},
          }) {
+      const auto& list = row.list;
+      const auto& message = row.message;
       CAPTURE(list);
       CHECK(error(list) == message);
     }

@@ -33,12 +33,14 @@ TEST_SUITE("format") {
       const char* text;
     };
 
-    for (auto [x, text] :
+    for (const auto& row :
          {Row{-0.03, "-0.03"}, Row{-3 * 0.01, "-0.03"},
           Row{0.1 + 0.2, "0.30000000000000004"}, Row{0.0, "0"}, Row{-0.0, "-0"},
           Row{1e-5, "1e-05"}, Row{1e16, "1e+16"}, Row{123456.0, "123456"},
           Row{5e-324, "5e-324"}, Row{INFINITY, "inf"}, Row{-INFINITY, "-inf"},
           Row{std::nan(""), "nan"}, Row{-std::nan(""), "-nan"}}) {
+      const auto& x = row.x;
+      const auto& text = row.text;
       CAPTURE(text);
       CHECK(shortest.to_string(x) == text);
     }
@@ -51,7 +53,7 @@ TEST_SUITE("format") {
       const char* text;
     };
 
-    for (auto [format, x, text] : {
+    for (const auto& row : {
              Row{"%.3f", -0.03, "-0.030"}, Row{"%10.4e", 1234.5, "1.2345e+03"},
              Row{"x=%g", 0.5, "x=0.5"},    Row{"%f", 1, "1.000000"},
              Row{"%e", 1, "1.000000e+00"}, Row{"%G", 1e-10, "1E-10"},
@@ -64,6 +66,9 @@ TEST_SUITE("format") {
              Row{"%%%g%%", 1, "%1%"},      Row{"%08f", INFINITY, "     inf"},
              Row{"%F", NAN, "NAN"},        Row{"%-+5.0g|", 2, "+2   |"},
          }) {
+      const auto& format = row.format;
+      const auto& x = row.x;
+      const auto& text = row.text;
       CAPTURE(format);
       CHECK(relu::Format::parse(format).to_string(x) == text);
     }
@@ -78,7 +83,7 @@ TEST_SUITE("format") {
       const char* text;
     };
 
-    for (auto [format, x, text] : {
+    for (const auto& row : {
              Row{"[%8.2f]", NAN, "[     nan]"},
              Row{"[%8.2f]", INFINITY, "[     inf]"},
              Row{"[%-8.2f]", INFINITY, "[inf     ]"},
@@ -88,6 +93,9 @@ TEST_SUITE("format") {
              Row{"[%#6A]", NAN, "[   NAN]"},
              Row{"[%06e]", -INFINITY, "[  -inf]"},
          }) {
+      const auto& format = row.format;
+      const auto& x = row.x;
+      const auto& text = row.text;
       CAPTURE(format);
       CHECK(relu::Format::parse(format).to_string(x) == text);
     }
@@ -100,7 +108,7 @@ TEST_SUITE("format") {
       const char* text;
     };
 
-    for (auto [format, x, text] : {
+    for (const auto& row : {
              Row{"%012a", 1, "0x0000001p+0"},
              Row{"%012a", -1.5, "-0x0001.8p+0"},
              Row{"%+012A", 1.5, "+0X0001.8P+0"},
@@ -110,6 +118,9 @@ TEST_SUITE("format") {
              Row{"%a", 5e-324, "0x0.0000000000001p-1022"},
              Row{"%a", 0.0, "0x0p+0"},
          }) {
+      const auto& format = row.format;
+      const auto& x = row.x;
+      const auto& text = row.text;
       CAPTURE(format);
       CHECK(relu::Format::parse(format).to_string(x) == text);
     }
@@ -122,7 +133,7 @@ TEST_SUITE("format") {
       const char* text;
     };
 
-    for (auto [format, x, text] : {
+    for (const auto& row : {
              Row{"%#.0g", 2.25, "2."},
              Row{"%#G", 123456.789, "123457."},
              Row{"%#.3g", 100, "100."},
@@ -133,6 +144,9 @@ TEST_SUITE("format") {
              Row{"%#.5G", -99999.5, "-1.E+05"},
              Row{"%#g", 1e6, "1.00000e+06"},
          }) {
+      const auto& format = row.format;
+      const auto& x = row.x;
+      const auto& text = row.text;
       CAPTURE(format);
       CHECK(relu::Format::parse(format).to_string(x) == text);
     }
@@ -149,7 +163,7 @@ TEST_SUITE("format") {
       const char* message;
     };
 
-    for (auto [format, message] : {
+    for (const auto& row : {
              Row{"", "no conversion"},
              Row{"abc", "no conversion"},
              Row{"%%", "no conversion"},
@@ -165,6 +179,8 @@ TEST_SUITE("format") {
              Row{"%10000f", "width is too large"},
              Row{"%.10000f", "precision is too large"},
          }) {
+      const auto& format = row.format;
+      const auto& message = row.message;
       CAPTURE(format);
       CHECK(error(format) == message);
     }

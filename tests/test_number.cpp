@@ -18,7 +18,7 @@ TEST_SUITE("number") {
       Kind kind;
     };
 
-    for (auto [token, kind] : {
+    for (const auto& row : {
              Row{"1", Kind::positive},
              Row{"-2.5", Kind::negative},
              Row{"+2.5", Kind::positive},
@@ -62,6 +62,8 @@ TEST_SUITE("number") {
              Row{"1e99999999999999999999", Kind::positive},
              Row{"1e-99999999999999999999", Kind::zero},
          }) {
+      const auto& token = row.token;
+      const auto& kind = row.kind;
       CAPTURE(token);
       CHECK(relu::classify(token) == kind);
     }
@@ -86,10 +88,13 @@ TEST_SUITE("number") {
       Kind kind;
     };
 
-    for (auto [text, used, kind] :
+    for (const auto& row :
          {Row{"12 3", 2, Kind::positive}, Row{"-1,2", 2, Kind::negative},
           Row{"1.5x", 3, Kind::positive}, Row{"infinite", 3, Kind::positive},
           Row{"1e+", 3, Kind::invalid}, Row{"0x", 2, Kind::invalid}}) {
+      const auto& text = row.text;
+      const auto& used = row.used;
+      const auto& kind = row.kind;
       CAPTURE(text);
       auto s = relu::scan_number(text, text + std::strlen(text));
       CHECK(s.ptr - text == static_cast<std::ptrdiff_t>(used));

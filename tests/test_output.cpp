@@ -56,9 +56,11 @@ TEST_SUITE("output") {
       const char* message;
     };
 
-    for (auto [path, message] :
+    for (const auto& row :
          {Row{"/dev/full", "write error: No space left on device"},
           Row{nullptr, "write error: Bad file descriptor"}}) {
+      const auto& path = row.path;
+      const auto& message = row.message;
       int fd = path ? ::open(path, O_WRONLY) : 1000;
       std::string what;
       try {

@@ -11,7 +11,7 @@ TEST_SUITE("quote") {
       std::string quoted;
     };
 
-    for (const auto& [text, quoted] : {
+    for (const auto& row : {
              Row{"abc", "'abc'"},
              Row{"", "''"},
              Row{"it's", "'it\\'s'"},
@@ -21,6 +21,8 @@ TEST_SUITE("quote") {
              Row{std::string(64, 'a'), "'" + std::string(64, 'a') + "'"},
              Row{std::string(65, 'a'), "'" + std::string(64, 'a') + "'..."},
          }) {
+      const auto& text = row.text;
+      const auto& quoted = row.quoted;
       CAPTURE(text);
       CHECK(relu::quote(text) == quoted);
     }
@@ -32,12 +34,14 @@ TEST_SUITE("quote") {
       std::string shown;
     };
 
-    for (const auto& [text, shown] : {
+    for (const auto& row : {
              Row{"'%5$' is bad", "'%5$' is bad"},
              Row{"a\\b", "a\\b"},
              Row{"'%\x1b'", "'%\\x1b'"},
              Row{std::string(100, 'a'), std::string(100, 'a')},
          }) {
+      const auto& text = row.text;
+      const auto& shown = row.shown;
       CAPTURE(text);
       CHECK(relu::printable(text) == shown);
     }

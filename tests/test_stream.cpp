@@ -92,7 +92,7 @@ TEST_SUITE("stream") {
       std::string out;
     };
 
-    for (const auto& [name, options, in, out] : std::vector<Row>{
+    for (const auto& row : std::vector<Row>{
              {"relu", Options{}, "2.50\n-3\n1e3\n", "2.50\n0\n1e3\n"},
              {"zeros", Options{}, "0\n-0\n0.000\n", "0\n0\n0\n"},
              {"nan and inf", Options{}, "NaN\n-inf\ninf\n", "NaN\n0\ninf\n"},
@@ -115,6 +115,10 @@ TEST_SUITE("stream") {
               std::string("0\n2\0000\0", 6)},
              {"format", fixed, "-1 2.5 nan\n", "0.00 2.50 nan\n"},
          }) {
+      const auto& name = row.name;
+      const auto& options = row.options;
+      const auto& in = row.in;
+      const auto& out = row.out;
       CAPTURE(name);
       Result r = run_all_splits(in, options);
       CHECK(r.out == out);
@@ -134,12 +138,16 @@ TEST_SUITE("stream") {
       bool aborted;
     };
 
-    for (const auto& [mode, out, err, aborted] : std::vector<Row>{
+    for (const auto& row : std::vector<Row>{
              {relu::InvalidMode::abort, "1 0\n3 ", message, true},
              {relu::InvalidMode::fail, "1 0\n3 x\xff 0\n0\n", message, false},
              {relu::InvalidMode::warn, "1 0\n3 x\xff 0\n0\n", message, false},
              {relu::InvalidMode::ignore, "1 0\n3 x\xff 0\n0\n", "", false},
          }) {
+      const auto& mode = row.mode;
+      const auto& out = row.out;
+      const auto& err = row.err;
+      const auto& aborted = row.aborted;
       auto options = Options{};
       options.invalid = mode;
       Result r = run_all_splits(in, options);
@@ -167,7 +175,7 @@ TEST_SUITE("stream") {
     };
 
     // Regression: the scanner read past such a delimiter (issue 8, item 1).
-    for (const auto& [delimiter, in, out] : std::vector<Row>{
+    for (const auto& row : std::vector<Row>{
              {'.', "-1.-2\n", "0.0\n"},
              {'.', "-1..-2\n", "0..0\n"},
              {'-', "-1--2\n", "-1--2\n"},
@@ -181,6 +189,9 @@ TEST_SUITE("stream") {
              {' ', "-1  -2\n", "0  0\n"},
              {'0', "-10-20\n", "0000\n"},
          }) {
+      const auto& delimiter = row.delimiter;
+      const auto& in = row.in;
+      const auto& out = row.out;
       CAPTURE(delimiter);
       auto options = Options{};
       options.delimiter = delimiter;
@@ -258,7 +269,7 @@ TEST_SUITE("stream") {
       std::string after;
     };
 
-    for (const auto& [name, delimiter, before, after] : std::vector<Row>{
+    for (const auto& row : std::vector<Row>{
              {"blank", std::nullopt, "-3 ", "\n"},
              {"blank crlf", std::nullopt, "", "\r\n"},
              {"blank last", std::nullopt, "", ""},
@@ -267,6 +278,10 @@ TEST_SUITE("stream") {
              {"delimited crlf", ',', "", "\r\n"},
              {"delimited last", ',', "", ""},
          }) {
+      const auto& name = row.name;
+      const auto& delimiter = row.delimiter;
+      const auto& before = row.before;
+      const auto& after = row.after;
       for (std::size_t size : {limit - 1, limit, limit + 1, limit + 2}) {
         for (std::size_t chunk : {std::size_t{4096}, size - 1, size, size + 1,
                                   size + 2, 3 * size}) {
