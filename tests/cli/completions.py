@@ -18,6 +18,8 @@ import tempfile
 RELU, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 COMPLETION = os.path.join(SRC, "src", "completion")
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import doc_examples  # noqa: E402
 HELP = subprocess.run([RELU, "--help"], capture_output=True, text=True,
                       check=True).stdout
 LIST = subprocess.run([RELU, "--list"], capture_output=True, text=True,
@@ -97,6 +99,19 @@ def man_functions():
             re.findall(r'^\.SS "?([^"\n]*)"?$', section, re.M)]
 
 
+def man_function_examples():
+    """Yield (command, expected output) for each example of the man page's
+    FUNCTIONS section, as doc_examples.py reads those of EXAMPLES: a
+    paragraph of the rendered page whose first line starts with "$ "."""
+    text = subprocess.run(["groff", "-man", "-Tascii", "-P-cbou", MAN],
+                          capture_output=True, text=True, check=True).stdout
+    section = text.split("\nFUNCTIONS\n", 1)[1].split("\nACCURACY\n", 1)[0]
+    for paragraph in section.split("\n\n"):
+        lines = [line.strip() for line in paragraph.splitlines()]
+        if lines and lines[0].startswith("$ "):
+            yield from doc_examples.examples(lines)
+
+
 def bash(line):
     script = f"""
 source /usr/share/bash-completion/bash_completion
@@ -163,6 +178,16 @@ for name, path in sources.items():
     missing = [o for o in sorted(options)
                if not named(text, o, path.endswith(".fish"))]
     check(f"{name} has every option of --help", not missing, missing)
+
+examples = list(man_function_examples())
+check("man page: an example per function", len(examples) == len(ROWS),
+      [command for command, _ in examples])
+for command, expected in examples:
+    got = subprocess.run(["sh", "-c", command], cwd=SCRATCH,
+                         env=dict(ENV, LC_ALL="C"), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, timeout=60).stdout.splitlines()
+    check(f"man page: $ {command}", got == expected, got)
 
 list_names = [names for names, _, _ in ROWS]
 man_names = man_functions()
