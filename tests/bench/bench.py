@@ -136,18 +136,20 @@ def write_data(path, name, scale):
     os.rename(path + ".tmp", path)
 
 
-def make_data(folder, quick):
-    """Write the data sets not yet cached; return [(name, path, kind)]."""
+def data_sets(folder, quick):
+    """Return [(name, path, kind)] of the data sets, written or not."""
     if quick:
         folder = os.path.join(folder, "quick")
-    os.makedirs(folder, exist_ok=True)
-    out = []
-    for name, file, kind in DATA_SETS:
-        path = os.path.join(folder, file)
-        if not os.path.exists(path):
+    return [(name, os.path.join(folder, file), kind)
+            for name, file, kind in DATA_SETS]
+
+
+def make_data(data, names, quick):
+    """Write the data sets called names that are not cached yet."""
+    for name, path, _ in data:
+        if name in names and not os.path.exists(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             write_data(path, name, 10 if quick else 1)
-        out.append((name, path, kind))
-    return out
 
 
 def awk_program(kind, statement, fmt=None):
@@ -227,8 +229,9 @@ def family_functions(relu):
                              text=True, check=True).stdout
     out = []
     for line in listing.splitlines():
-        names = line.split()[0].rstrip(","), *(
-            [line.split()[1]] if line.split()[0].endswith(",") else [])
+        first, *rest = line.split()  # "silu, swish  x*sigmoid(x)"
+        names = [first.rstrip(",")] + (rest[:1] if first.endswith(",")
+                                       else [])
         out.append((names[0], ["-F", names[0]], set(names)))
         if names[0] == "gelu":
             out.append(("gelu_tanh", ["-F", "gelu", "--approximate", "tanh"],
@@ -250,8 +253,7 @@ def family_rows(relu, data, jobs, libm):
                 if label in FAMILY_AWK:
                     tools.update(awk_tools(awk_program(kind,
                                                        FAMILY_AWK[label])))
-                if libm:
-                    tools["libm"] = f"{quote(libm)} {label}"
+                tools["libm"] = f"{quote(libm)} {label}"
             rows.append(Row("family", name, path, label,
                             {"family", name, *names, label}, tools))
     return rows
@@ -382,17 +384,17 @@ def run_section(title, rows, speeds, ratios, runs):
         print_row(row, speeds, ratios)
 
 
-def build_libm(folder):
-    """Compile libm_formula.cpp with the system compiler; return the
-    program's path, or None (with a note) if there is no compiler."""
+def build_libm(program):
+    """Compile libm_formula.cpp into program with the system compiler
+    ($CXX, else c++); return whether that worked, with a note if not."""
     cxx = os.environ.get("CXX") or shutil.which("c++") or shutil.which("g++")
-    if not cxx:
-        print("note: no C++ compiler: no libm column")
-        return None
-    program = os.path.join(folder, "libm_formula")
-    built = subprocess.run([cxx, "-std=c++17", "-O2", "-o", program,
-                            os.path.join(HERE, "libm_formula.cpp")])
-    return program if built.returncode == 0 else None
+    os.makedirs(os.path.dirname(program), exist_ok=True)
+    if cxx and subprocess.run([cxx, "-std=c++17", "-O2", "-o", program,
+                               os.path.join(HERE, "libm_formula.cpp")]
+                              ).returncode == 0:
+        return True
+    print("note: libm_formula.cpp not built: no libm column")
+    return False
 
 
 def machine():
@@ -489,10 +491,10 @@ def parse_args():
     ap.add_argument("relu")
     ap.add_argument("--data", default="bench-data")
     ap.add_argument("--runs", type=int,
-                    help="alternating runs per row (default 5; 1 with "
+                    help="alternating runs per row (default 5; 3 with "
                          "--quick)")
     ap.add_argument("--quick", action="store_true",
-                    help="a tenth of the data, one run: a smoke test")
+                    help="a tenth of the data, 3 runs: a smoke test")
     ap.add_argument("--modes", default="relu,leaky,derivative,format",
                     help="the table's modes")
     ap.add_argument("--only", action="append", default=[],
@@ -501,21 +503,35 @@ def parse_args():
     return ap.parse_args()
 
 
+def plan(args, relu, data, jobs):
+    """Return the rows and extra sections (startup, memory) that --only
+    selects, once their data is written and the libm formula built."""
+    libm = os.path.join(os.path.abspath(args.data), "libm_formula")
+    rows = (table_rows(relu, data, args.modes.split(","), jobs)
+            + family_rows(relu, data, jobs, libm))
+    rows = [r for r in rows if selected(r.labels, args.only)]
+    extras = [s for s in ("startup", "memory") if selected({s}, args.only)]
+    if not rows and not extras:
+        raise SystemExit("bench.py: no row matches --only "
+                         + " --only ".join(args.only))
+    make_data(data, {r.data for r in rows}
+              | ({"numbers"} if "memory" in extras else set()), args.quick)
+    if any("libm" in r.tools for r in rows) and not build_libm(libm):
+        for row in rows:
+            row.tools.pop("libm", None)
+    return rows, extras
+
+
 def main():
     """Run the selected sections and print their tables."""
     args = parse_args()
     relu = os.path.abspath(args.relu)
-    runs = args.runs or (1 if args.quick else 5)
-    data = make_data(args.data, args.quick)
+    runs = args.runs or (3 if args.quick else 5)
+    data = data_sets(args.data, args.quick)
     help_text = subprocess.run([relu, "--help"], capture_output=True,
                                text=True).stdout
     jobs = "--jobs" in help_text
-    rows = table_rows(relu, data, args.modes.split(","), jobs)
-    family_wanted = any(selected(r.labels, args.only) for r in
-                        family_rows(relu, data, jobs, "libm"))
-    libm = build_libm(args.data) if family_wanted else None
-    rows += family_rows(relu, data, jobs, libm)
-    rows = [r for r in rows if selected(r.labels, args.only)]
+    rows, extras = plan(args, relu, data, jobs)
     print("\n".join(machine()))
     print(f"relu: {relu}; medians of {runs} alternating runs, "
           f"`cat FILE | TOOL > /dev/null`; -j: "
@@ -530,12 +546,12 @@ def main():
                 [r for r in rows if r.section == "family"],
                 FAMILY_SPEEDS, FAMILY_RATIOS, runs)
     print()
-    if selected({"startup"}, args.only):
+    if "startup" in extras:
         per_relu, per_true = startup(relu, 50 if args.quick else 300)
         print(f"start-up: relu 2 -3 {per_relu * 1e3:.2f} ms, /bin/true "
               f"{per_true * 1e3:.2f} ms per run: ratio "
               f"{per_relu / per_true:.2f}")
-    if selected({"memory"}, args.only):
+    if "memory" in extras:
         memory(relu, data[0][1], args.quick)
 
 
