@@ -1,7 +1,22 @@
+// How each function rounds correctly, in three tiers:
+//  1. Shortcuts: NaN, infinities, exact zeros, and the saturated ends where
+//     a short argument (in the comment beside each) proves the rounded
+//     value (sigmoid(x) = 1 above 37.5, tanh x = x below 2^-27, ...).
+//  2. The fast path: the formula in double-double arithmetic with its own
+//     exp/expm1 kernel, carrying a bound on the absolute error; decide()
+//     accepts the result when every real within the bound rounds alike.
+//     It declines near the subnormal range, and on exact midpoints.
+//  3. The slow path, which is always right: MPFR interval arithmetic in a
+//     Ziv loop for the transcendental formulas, one exact rounding for the
+//     rational ones. gelu, gelu_grad, gelu_tanh_grad, softplus and
+//     logsigmoid have no fast path yet (they need erfc or log1p kernels).
 #include "exact.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <mpfr.h>
@@ -232,6 +247,290 @@ double round_quotient(mpfr_srcptr num, mpfr_srcptr den) noexcept {
   return d;
 }
 
+// The fast path: double-double arithmetic with an absolute error bound
+// carried along, and a rounding test; when the test cannot decide, the
+// caller falls back to the Ziv loop above. Products use Dekker's splitting
+// rather than std::fma, which is a slow library call on baseline x86-64.
+
+// hi + lo, an unevaluated sum, |lo| <= ulp(hi).
+struct Dd {
+  double hi, lo;
+};
+
+Dd two_sum(double a, double b) noexcept {
+  const double s = a + b;
+  const double bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
+}
+
+// Exact when |a| >= |b| or a == 0.
+Dd fast_two_sum(double a, double b) noexcept {
+  const double s = a + b;
+  return {s, b - (s - a)};
+}
+
+Dd split(double a) noexcept {
+  constexpr double c = 0x1p27 + 1;
+  const double t = c * a;
+  const double hi = t - (t - a);
+  return {hi, a - hi};
+}
+
+// a * b exactly (for |a|, |b| < 2^995 and a product far from underflow).
+Dd two_prod(double a, double b) noexcept {
+  const double p = a * b;
+  const Dd x = split(a);
+  const Dd y = split(b);
+  return {p, ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo};
+}
+
+// A double-double approximation with a bound on its absolute error.
+struct Approx {
+  double hi, lo, err;
+};
+
+constexpr Approx exactly(double x) noexcept { return {x, 0, 0}; }
+
+// The relative rounding error of one double-double operation, with margin.
+constexpr double dd_eps = 0x1p-100;
+
+Approx operator+(const Approx& a, const Approx& b) noexcept {
+  const Dd s = two_sum(a.hi, b.hi);
+  const Dd r = fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+  return {r.hi, r.lo,
+          a.err + b.err + (std::fabs(a.hi) + std::fabs(b.hi)) * dd_eps};
+}
+
+Approx operator-(const Approx& a) noexcept { return {-a.hi, -a.lo, a.err}; }
+
+Approx operator-(const Approx& a, const Approx& b) noexcept { return a + -b; }
+
+Approx operator*(const Approx& a, const Approx& b) noexcept {
+  const Dd p = two_prod(a.hi, b.hi);
+  const Dd r = fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+  const double ma = std::fabs(a.hi), mb = std::fabs(b.hi);
+  return {r.hi, r.lo,
+          ma * b.err + mb * a.err + a.err * b.err + std::fabs(r.hi) * dd_eps};
+}
+
+Approx operator*(double a, const Approx& b) noexcept { return exactly(a) * b; }
+
+// a / b for a b whose error is at most 2^-45 |b| (else never decided).
+// One division: q = a.hi / b.hi need not be correctly rounded, as the
+// remainder a - q b is computed exactly (two_prod, then Sterbenz).
+Approx operator/(const Approx& a, const Approx& b) noexcept {
+  const double inv = 1 / b.hi;
+  const double q = a.hi * inv;
+  const Dd p = two_prod(q, b.hi);
+  const double rem = ((a.hi - p.hi) - p.lo) + (a.lo - q * b.lo);
+  const Dd r = fast_two_sum(q, rem * inv);
+  const double mi = std::fabs(inv);
+  if (!(b.err <= std::fabs(b.hi) * 0x1p-45))
+    return {r.hi, r.lo, inf};
+  return {r.hi, r.lo,
+          (a.err + std::fabs(q) * b.err) * mi * (1 + 0x1p-40) +
+              std::fabs(q) * dd_eps};
+}
+
+// Results below this magnitude are left to the slow path: near the
+// subnormal range the low parts of double-doubles lose bits.
+constexpr double fast_min = 0x1p-960;
+
+// Whether every real within a.err of a.hi + a.lo rounds to the same double;
+// if so, store it in out. The error is widened to cover the rounding of the
+// two sums below, so that each bound of the test is on the safe side;
+// rounding is monotone, so two equal ends decide every value between.
+bool decide(const Approx& a, double& out) noexcept {
+  const double e = a.err * (1 + 0x1p-20) + std::fabs(a.hi) * 0x1p-100;
+  const double down = a.hi + (a.lo - e);
+  const double up = a.hi + (a.lo + e);
+  if (down != up || !(std::fabs(down) >= fast_min) || std::isinf(down))
+    return false;
+  out = down;
+  return true;
+}
+
+// 2^(j/128) for j in [0, 128), to double-double precision. Built once with
+// MPFR on first use (a function-local static: no mutable global).
+const std::array<Dd, 128>& exp2_table() noexcept {
+  static const std::array<Dd, 128> table = [] {
+    std::array<Dd, 128> t{};
+    mpfr_t v;
+    mpfr_init2(v, 200);
+    for (std::size_t j = 0; j < t.size(); ++j) {
+      mpfr_set_ui(v, j, MPFR_RNDN);
+      mpfr_div_ui(v, v, 128, MPFR_RNDN);
+      mpfr_exp2(v, v, MPFR_RNDN);
+      t[j].hi = mpfr_get_d(v, MPFR_RNDN);
+      mpfr_sub_d(v, v, t[j].hi, MPFR_RNDN);
+      t[j].lo = mpfr_get_d(v, MPFR_RNDN);
+    }
+    mpfr_clear(v);
+    return t;
+  }();
+  return table;
+}
+
+// ln 2 / 128 as a double-double.
+constexpr double ln2_128_hi = 0x1.62e42fefa39efp-8;
+constexpr double ln2_128_lo = 0x1.abc9e3b39803fp-63;
+
+// Where e^x is taken to be normal: |x| <= exp_max.
+constexpr double exp_max = 708;
+
+// e^r - 1 for |r| <= ln 2 / 256 (r = rh + rl), relative error below 2^-67:
+// the Taylor series to r^7 (truncation below 2^-83 |r|), with r + r^2/2 in
+// double-double and the terms from r^3 on in double, whose rounding errors
+// stay below 5 * 2^-53 * |r|^3 / 6 < 2^-70 |r|.
+Dd expm1_small(double rh, double rl) noexcept {
+  const Dd sq = two_prod(rh, rh);
+  const Dd head = fast_two_sum(rh, 0.5 * sq.hi);
+  const double cubic =
+      sq.hi * rh *
+      (1.0 / 6 +
+       rh * (1.0 / 24 + rh * (1.0 / 120 + rh * (1.0 / 720 + rh / 5040))));
+  const double tail = head.lo + rl + 0.5 * sq.lo + rh * rl + cubic;
+  return fast_two_sum(head.hi, tail);
+}
+
+// e^(xh + xl) for |xh| <= exp_max, |xl| <= 2^-40 |xh|. Write x = k ln2/128
+// + r, |r| <= ln2/256: k ln2_128_hi is exact (two_prod) and xh minus it is
+// exact (Sterbenz), so r carries only the error of k ln2_128_lo (below
+// 2^17 * 2^-115 < 2^-98 absolute, relative in e^x); e^r - 1 is good to
+// 2^-67 |r| <= 2^-75, the table to 2^-106, the final products to 2^-104:
+// 2^-72 relative covers it all with margin. A subnormal low part costs at
+// most 2^-1074 absolute.
+Approx exp_fast(double xh, double xl) noexcept {
+  // Round to an integer by adding and removing 1.5 * 2^52 (|k| < 2^18):
+  // std::nearbyint is a library call on baseline x86-64.
+  constexpr double round_shift = 0x1.8p52;
+  const double k =
+      (xh * (128 / 0x1.62e42fefa39efp-1) + round_shift) - round_shift;
+  const Dd kl = two_prod(k, ln2_128_hi);
+  const Dd r = two_sum(xh - kl.hi, -kl.lo);
+  const Dd rr = fast_two_sum(r.hi, r.lo + (xl - k * ln2_128_lo));
+  const Dd p = expm1_small(rr.hi, rr.lo);
+  const auto ki = static_cast<std::int64_t>(k);
+  const Dd t = exp2_table()[static_cast<std::size_t>(ki & 127)];
+  const Dd q = two_prod(t.hi, p.hi);
+  const Dd h = fast_two_sum(t.hi, q.hi);
+  const Dd e =
+      fast_two_sum(h.hi, h.lo + q.lo + t.hi * p.lo + t.lo + t.lo * p.hi);
+  const double scale =
+      std::bit_cast<double>(static_cast<std::uint64_t>(1023 + (ki >> 7)) << 52);
+  const double hi = e.hi * scale;
+  return {hi, e.lo * scale, std::fabs(hi) * 0x1p-72 + 0x1p-1074};
+}
+
+// e^x - 1 for |xh| <= exp_max: below ln2/256 it is the series itself,
+// relative error 2^-67; above, e^x - 1 from exp_fast (no cancellation worth
+// a bit there: |e^x - 1| >= 2^-9).
+Approx expm1_fast(double xh, double xl) noexcept {
+  if (std::fabs(xh) < 0x1.6p-9) {
+    const Dd p = expm1_small(xh, xl);
+    return {p.hi, p.lo, std::fabs(p.hi) * 0x1p-67};
+  }
+  return exp_fast(xh, xl) - exactly(1);
+}
+
+// 1 / (1 + e^-z) for z = zh + zl, |zh| <= exp_max, from m = e^-|z| so
+// nothing overflows.
+Approx sigmoid_fast(double zh, double zl = 0) noexcept {
+  const Approx m = zh >= 0 ? exp_fast(-zh, -zl) : exp_fast(zh, zl);
+  const Approx one = exactly(1);
+  return zh >= 0 ? one / (one + m) : m / (one + m);
+}
+
+// The exact decimal constants as double-doubles, error below 2^-106.
+constexpr Approx selu_lambda_dd{0x1.0cfabd6a91132p+0, 0x1.6fc7d272f2695p-55,
+                                0x1p-106};
+constexpr Approx selu_scale_dd{0x1.c212cc640f031p+0, 0x1.05161b045a1fep-56,
+                               0x1p-105};
+
+// a + b exactly.
+Approx sum(double a, double b) noexcept {
+  const Dd s = two_sum(a, b);
+  return {s.hi, s.lo, 0};
+}
+
+// x / alpha as a double-double: relative error below 2^-100, plus 2^-1073
+// absolute for a low part lost to underflow.
+Approx quotient(double x, double alpha) noexcept {
+  const Approx q = exactly(x) / exactly(alpha);
+  return {q.hi, q.lo, std::fabs(q.hi) * 0x1p-100 + 0x1p-1073};
+}
+
+// Whether e^q or e^q - 1 may take the fast path: a q near the subnormal
+// range would have lost the low part that the result needs.
+bool exp_arg_ok(const Approx& q) noexcept {
+  return std::fabs(q.hi) <= exp_max && std::fabs(q.hi) >= 0x1p-900;
+}
+
+// f(q) computed from q.hi + q.lo, widened for the error dq of q, where f
+// is e^q or e^q - 1 and exp_q is e^q: both move by at most
+// e^q |dq| (1 + 2|dq|) for |dq| small.
+Approx with_arg_error(Approx f, const Approx& q, double exp_q) noexcept {
+  f.err += exp_q * q.err * 1.01;
+  return f;
+}
+
+// e^q - 1, widened for the error of q.
+Approx expm1_with_arg_error(const Approx& q) noexcept {
+  const Approx f = expm1_fast(q.hi, q.lo);
+  return with_arg_error(f, q, std::fabs(f.hi + 1));
+}
+
+// sigmoid(x) and sigmoid(-x) from one exponential.
+struct SigmoidPair {
+  Approx plus, minus;
+};
+
+SigmoidPair sigmoid_pair(double x) noexcept {
+  const Approx m = exp_fast(-std::fabs(x), 0);
+  const Approx inv = exactly(1) / (exactly(1) + m);
+  const Approx small = m * inv;
+  return x >= 0 ? SigmoidPair{inv, small} : SigmoidPair{small, inv};
+}
+
+// sigmoid(x) (1 + x sigmoid(-x)); the error bound follows the cancellation
+// near the minimum of silu.
+Approx silu_grad_fast(double x) noexcept {
+  const SigmoidPair s = sigmoid_pair(x);
+  return s.plus * (exactly(1) + x * s.minus);
+}
+
+// tanh(softplus(x)) and its derivative, as mish_parts does it in MPFR.
+struct MishFast {
+  Approx t, dt;
+};
+
+MishFast mish_fast(double x) noexcept {
+  const Approx m = exp_fast(-std::fabs(x), 0);
+  const Approx one = exactly(1);
+  if (x >= 0) {
+    const Approx twice = 2 * m;
+    const Approx den = one + twice + twice * m;
+    return {one / (one + twice * m / (one + twice)),
+            4 * (m * m * (one + m)) / (den * den)};
+  }
+  const Approx n = m * (exactly(2) + m);
+  const Approx den = n + exactly(2);
+  return {n / den, 4 * (m * (one + m)) / (den * den)};
+}
+
+// sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3): the argument carries its
+// own error into the result through sigmoid' = sigmoid (1 - sigmoid).
+Approx gelu_tanh_fast(double x) noexcept {
+  constexpr Approx twice_c{0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54,
+                           0x1p-104};
+  constexpr Approx k{0x1.6e4e26d4801f7p-5, 0x1.441355475a31ap-59, 0x1p-110};
+  const Approx z = twice_c * (exactly(x) + k * (x * (x * exactly(x))));
+  if (std::fabs(z.hi) > exp_max)
+    return {0, 0, inf}; // never decided
+  Approx s = sigmoid_fast(z.hi, z.lo);
+  s.err += std::fabs(s.hi) * z.err * 1.01; // sigmoid' <= sigmoid
+  return s;
+}
 } // namespace
 
 double elu(double x, double alpha) noexcept {
@@ -243,6 +542,11 @@ double elu(double x, double alpha) noexcept {
     return -alpha;
   if (x == 0 || alpha == 0)
     return alpha * (x == 0 ? x : -1.0);
+  // Below -40, 1 - e^x is within 2^-57 of 1: the product rounds to -alpha.
+  if (x < -40)
+    return -alpha;
+  if (double y; decide(alpha * expm1_fast(x, 0), y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x)); });
 }
 
@@ -255,6 +559,8 @@ double elu_grad(double x, double alpha) noexcept {
     return alpha;
   if (x == -inf)
     return alpha * 0.0;
+  if (double y; x >= -exp_max && decide(alpha * exp_fast(x, 0), y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return alpha * exp(Iv(p, x)); });
 }
 
@@ -263,6 +569,13 @@ double selu(double x) noexcept {
     return x;
   if (x == inf)
     return inf;
+  // lambda * alpha * (1 - e^x) is within 2^-57 of lambda * alpha, whose
+  // double-double low part is 2^-4 ulp: it rounds as lambda * alpha does.
+  if (x < -40)
+    return -selu_scale_dd.hi;
+  if (double y;
+      decide(x > 0 ? x * selu_lambda_dd : selu_scale_dd * expm1_fast(x, 0), y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv lambda = decimal(p, selu_lambda);
     if (x > 0)
@@ -277,6 +590,12 @@ double selu_grad(double x) noexcept {
     return x;
   if (x == -inf)
     return 0;
+  if (x > 0)
+    return selu_lambda_dd.hi;
+  if (x == 0)
+    return selu_scale_dd.hi;
+  if (double y; x >= -exp_max && decide(selu_scale_dd * exp_fast(x, 0), y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv lambda = decimal(p, selu_lambda);
     if (x > 0)
@@ -294,6 +613,12 @@ double celu(double x, double alpha) noexcept {
     return alpha > 0 ? -alpha : -inf;
   if (x == 0)
     return alpha * (x / alpha);
+  const Approx q = quotient(x, alpha);
+  // As for elu: below -40, 1 - e^q is within 2^-57 of 1.
+  if (q.hi < -40)
+    return -alpha;
+  if (double y; exp_arg_ok(q) && decide(alpha * expm1_with_arg_error(q), y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x) / alpha); });
 }
 
@@ -304,6 +629,11 @@ double celu_grad(double x, double alpha) noexcept {
     return 1;
   if (x == -inf)
     return alpha > 0 ? 0 : inf;
+  if (const Approx q = quotient(x, alpha); exp_arg_ok(q)) {
+    const Approx e = exp_fast(q.hi, q.lo);
+    if (double y; decide(with_arg_error(e, q, std::fabs(e.hi)), y))
+      return y;
+  }
   return ziv([=](mpfr_prec_t p) { return exp(Iv(p, x) / alpha); });
 }
 
@@ -349,6 +679,14 @@ double gelu_tanh(double x) noexcept {
     return x;
   if (x == -inf)
     return -0.0;
+  // Above 10, 2u > 87 and x sigmoid(2u) rounds to x; below -21.55,
+  // |x| e^(2u) < 2^-1075 (solved with mpmath: -21.5470754...).
+  if (x > 10)
+    return x;
+  if (x < -21.55)
+    return -0.0;
+  if (double y; decide(x * gelu_tanh_fast(x), y))
+    return y;
   // (1 + tanh u) / 2 = sigmoid(2u): no cancellation for negative x.
   return ziv([=](mpfr_prec_t p) {
     return Iv(p, x) * sigmoid(2.0 * gelu_tanh_arg(p, x));
@@ -378,6 +716,17 @@ double silu(double x) noexcept {
     return x;
   if (x == -inf)
     return -0.0;
+  // Above 38, 1 - sigmoid(x) < 2^-54: x sigmoid(x) rounds to x. Below
+  // 2^-53 in magnitude, x/2 + x^2/4 + ... rounds to x/2. Below -760 the
+  // magnitude is under 2^-1075.
+  if (x > 38)
+    return x;
+  if (std::fabs(x) < 0x1p-53 && std::fabs(x) >= fast_min)
+    return x / 2;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max && decide(x * sigmoid_fast(x), y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
     return X * sigmoid(X);
@@ -391,6 +740,16 @@ double silu_grad(double x) noexcept {
     return 0.5;
   if (x == inf || x == -inf)
     return x > 0 ? 1 : 0;
+  // Above 45, (x - 1) e^-x < 2^-59: rounds to 1. Below 2^-54 in magnitude,
+  // 1/2 + x/2 + ... rounds to 1/2. Below -760, |x| e^x < 2^-1075.
+  if (x > 45)
+    return 1;
+  if (std::fabs(x) < 0x1p-54)
+    return 0.5;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max && decide(silu_grad_fast(x), y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
     return sigmoid(X) * (1.0 + X * sigmoid(-X));
@@ -426,6 +785,14 @@ double mish(double x) noexcept {
     return x;
   if (x == -inf)
     return -0.0;
+  // Above 40, 1 - tanh(softplus(x)) < 2 e^-80: rounds to x. Below -760,
+  // |x| tanh(softplus(x)) < 2|x| e^x < 2^-1075.
+  if (x > 40)
+    return x;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max && decide(x * mish_fast(x).t, y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return Iv(p, x) * mish_parts(p, x).t; });
 }
 
@@ -434,6 +801,17 @@ double mish_grad(double x) noexcept {
     return x;
   if (x == inf || x == -inf)
     return x > 0 ? 1 : 0;
+  // Above 40 the value is 1 within 2^-100; below -760, (1 + x) e^x is
+  // negative and below 2^-1075 in magnitude.
+  if (x > 40)
+    return 1;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max) {
+    const MishFast parts = mish_fast(x);
+    if (decide(parts.t + x * parts.dt, y))
+      return y;
+  }
   return ziv([=](mpfr_prec_t p) {
     const MishParts parts = mish_parts(p, x);
     return parts.t + Iv(p, x) * parts.dt;
@@ -442,11 +820,19 @@ double mish_grad(double x) noexcept {
 
 namespace {
 
-// Whether beta * x > threshold in real arithmetic: the product of two
-// doubles is exact at 106 bits.
+// Whether beta * x > threshold in real arithmetic. beta x = p + e exactly
+// (two_prod, far from both ends of the exponent range), and p = RN(beta x)
+// is above (below) threshold only if beta x is; on a tie e decides.
+// Elsewhere the product is exact in MPFR at 106 bits.
 bool above_threshold(double x, double beta, double threshold) noexcept {
   if (std::isinf(x))
     return x > 0;
+  if (x == 0)
+    return 0 > threshold;
+  if (std::fabs(x) < 0x1p990 && beta < 0x1p990) {
+    if (const Dd z = two_prod(beta, x); std::fabs(z.hi) > 0x1p-900)
+      return z.hi > threshold || (z.hi == threshold && z.lo > 0);
+  }
   mpfr_t z;
   mpfr_init2(z, 2 * 53);
   mpfr_set_d(z, x, MPFR_RNDN);
@@ -489,6 +875,13 @@ double softplus_grad(double x, double beta, double threshold) noexcept {
     return 0;
   if (x == 0)
     return 0.5;
+  // beta x is exact as a double-double while far from both ends of the
+  // exponent range.
+  if (const Dd z = two_prod(beta, x);
+      std::fabs(z.hi) <= exp_max && std::fabs(z.hi) >= 0x1p-900) {
+    if (double y; decide(sigmoid_fast(z.hi, z.lo), y))
+      return y;
+  }
   return ziv([=](mpfr_prec_t p) { return sigmoid(beta * Iv(p, x)); });
 }
 
@@ -497,6 +890,8 @@ double hardswish(double x) noexcept {
     return x;
   if (x <= -3)
     return -0.0;
+  if (double y; decide(x * sum(x, 3) / exactly(6), y))
+    return y;
   Exact num(x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
   mpfr_mul_d(num.v, num.v, x, MPFR_RNDN);
@@ -511,6 +906,8 @@ double hardswish_grad(double x) noexcept {
     return 0;
   if (x > 3)
     return 1;
+  if (double y; decide(sum(2 * x, 3) / exactly(6), y))
+    return y;
   Exact num(2 * x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
   Exact six(6);
@@ -524,6 +921,8 @@ double hardsigmoid(double x) noexcept {
     return 0;
   if (x >= 3)
     return 1;
+  if (double y; decide(sum(x, 3) / exactly(6), y))
+    return y;
   Exact num(x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
   Exact six(6);
@@ -544,6 +943,17 @@ double sigmoid(double x) noexcept {
     return 0.5;
   if (std::isinf(x))
     return x > 0 ? 1 : 0;
+  // Above 37.5, 1 - sigmoid(x) < e^-37.5 < 2^-54: rounds to 1. Below 2^-54
+  // in magnitude, |sigmoid(x) - 1/2| < 2^-56: rounds to 1/2. Below -745.5,
+  // sigmoid(x) < e^x < 2^-1075.
+  if (x > 37.5)
+    return 1;
+  if (std::fabs(x) < 0x1p-54)
+    return 0.5;
+  if (x < -745.5)
+    return 0;
+  if (double y; std::fabs(x) <= exp_max && decide(sigmoid_fast(x), y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return sigmoid(Iv(p, x)); });
 }
 
@@ -554,7 +964,19 @@ double sigmoid_grad(double x) noexcept {
     return 0.25;
   if (std::isinf(x))
     return 0;
+  // Below 2^-54 in magnitude, 1/4 - x^2/16 rounds to 1/4; above 745.5,
+  // the value is below e^-|x| < 2^-1075.
+  if (std::fabs(x) < 0x1p-54)
+    return 0.25;
+  if (std::fabs(x) > 745.5)
+    return 0;
   // e^-|x| / (1 + e^-|x|)^2: sigmoid(x)(1 - sigmoid(x)) would cancel.
+  if (double y; std::fabs(x) <= exp_max) {
+    const Approx m = exp_fast(-std::fabs(x), 0);
+    const Approx den = exactly(1) + m;
+    if (decide(m / (den * den), y))
+      return y;
+  }
   return ziv([=](mpfr_prec_t p) {
     const Iv m = exp(Iv(p, -std::fabs(x)));
     const Iv den = 1.0 + m;
@@ -567,6 +989,17 @@ double tanh(double x) noexcept {
     return x;
   if (std::isinf(x))
     return x > 0 ? 1 : -1;
+  // Below 2^-27 in magnitude, x - x^3/3 rounds to x; above 19.5,
+  // 1 - |tanh x| < 2 e^-39 < 2^-55: rounds to +-1.
+  if (std::fabs(x) < 0x1p-27)
+    return x;
+  if (std::fabs(x) > 19.5)
+    return x > 0 ? 1 : -1;
+  // tanh |x| = -m / (2 + m), m = e^-2|x| - 1: no cancellation.
+  const Approx m = expm1_fast(-2 * std::fabs(x), 0);
+  const Approx t = -m / (exactly(2) + m);
+  if (double y; decide(x > 0 ? t : -t, y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return increasing(mpfr_tanh, Iv(p, x)); });
 }
 
@@ -577,6 +1010,19 @@ double tanh_grad(double x) noexcept {
     return 1;
   if (std::isinf(x))
     return 0;
+  // Below 2^-27 in magnitude, 1 - x^2 rounds to 1; above 375,
+  // 4 e^-2|x| < 2^-1075.
+  if (std::fabs(x) < 0x1p-27)
+    return 1;
+  if (std::fabs(x) > 375)
+    return 0;
+  // 4e / (1 + e)^2, e = e^-2|x|.
+  if (double y; std::fabs(x) <= exp_max / 2) {
+    const Approx e = exp_fast(-2 * std::fabs(x), 0);
+    const Approx den = exactly(1) + e;
+    if (decide(4 * e / (den * den), y))
+      return y;
+  }
   // sech(x)^2: 1 - tanh(x)^2 would cancel.
   return ziv([=](mpfr_prec_t p) {
     const Iv s = sech(Iv(p, x));
@@ -589,6 +1035,14 @@ double softsign(double x) noexcept {
     return x;
   if (std::isinf(x))
     return x > 0 ? 1 : -1;
+  // Below 2^-60 in magnitude, x - x|x| rounds to x; above 2^54,
+  // 1 - 1/(1 + |x|) rounds to 1.
+  if (std::fabs(x) < 0x1p-60 && std::fabs(x) >= fast_min)
+    return x;
+  if (std::fabs(x) > 0x1p54)
+    return x > 0 ? 1 : -1;
+  if (double y; decide(exactly(x) / sum(1, std::fabs(x)), y))
+    return y;
   Exact den(std::fabs(x));
   mpfr_add_d(den.v, den.v, 1, MPFR_RNDN);
   Exact num(x);
@@ -600,6 +1054,14 @@ double softsign_grad(double x) noexcept {
     return x;
   if (std::isinf(x))
     return 0;
+  // Below 2^-55 in magnitude, 1 - 2|x| rounds to 1.
+  if (std::fabs(x) < 0x1p-55)
+    return 1;
+  if (double y; std::fabs(x) < 0x1p400) {
+    const Approx den = sum(1, std::fabs(x));
+    if (decide(exactly(1) / (den * den), y))
+      return y;
+  }
   Exact den(std::fabs(x));
   mpfr_add_d(den.v, den.v, 1, MPFR_RNDN);
   mpfr_sqr(den.v, den.v, MPFR_RNDN);
@@ -629,6 +1091,15 @@ double logsigmoid_grad(double x) noexcept {
     return 0.5;
   if (std::isinf(x))
     return x > 0 ? 0 : 1;
+  // The mirror image of sigmoid's shortcuts.
+  if (x < -37.5)
+    return 1;
+  if (std::fabs(x) < 0x1p-54)
+    return 0.5;
+  if (x > 745.5)
+    return 0;
+  if (double y; std::fabs(x) <= exp_max && decide(sigmoid_fast(-x), y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
 }
 

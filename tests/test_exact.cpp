@@ -207,6 +207,11 @@ TEST_SUITE("exact") {
              SoftplusRow{1.5, 2.0, 3.0, 0x1.86381c3f0115cp+0,
                          0x1.e7b7cbc36fabcp-1},
              SoftplusRow{2.0, 2.0, 3.0, 2.0, 1.0},
+             // beta * x rounds to the threshold in both rows: exactly it is
+             // 20 + 2^-49.98 in the first, 3 - 2^-53 in the second.
+             SoftplusRow{200.0, 0.1, 20.0, 200.0, 1.0},
+             SoftplusRow{10.0, 0.3, 3.0, 0x1.452ec23480e77p+3,
+                         0x1.e7b7cbc36fabcp-1},
              // beta * x = 1e-10 is below the threshold, ln 2 / beta
              // overflows.
              SoftplusRow{1e300, 1e-310, 20.0, inf, 0x1.0000000036f9cp-1},
@@ -318,6 +323,33 @@ TEST_SUITE("exact") {
            {40.0, -0x1.39792499b1a24p-58, 0x1.39792499b1a24p-58},
            {800.0, -0.0, 0.0},
            {-800.0, -800.0, 1.0}});
+  }
+
+  TEST_CASE("shortcuts where the fast path saturates") {
+    struct Edge {
+      Fn f;
+      double x, y;
+    };
+
+    const Fn elu = [](double x) { return relu::elu(x, 1); };
+    for (const Edge& row : {
+             Edge{relu::sigmoid, 0x1.2c00000000001p+5, 1.0},
+             Edge{relu::sigmoid, 0x1.2b33333333333p+5, 0x1.fffffffffffffp-1},
+             Edge{relu::silu, 0x1.3000000000001p+5, 0x1.3000000000001p+5},
+             Edge{relu::tanh, 0x1.3800000000001p+4, 1.0},
+             Edge{relu::tanh, 19.0, 0x1.fffffffffffffp-1},
+             Edge{relu::gelu_tanh, -21.3, -0x5f4200ee5p-1074},
+             Edge{relu::gelu_tanh, -21.5, -0x39p-1074},
+             Edge{relu::gelu_tanh, -21.6, -0.0},
+             Edge{relu::softsign, 0x1.0000000000001p+54, 1.0},
+             Edge{relu::softsign, 0x1p+53, 0x1.fffffffffffffp-1},
+             Edge{relu::hardswish, -1.5, -0.375},
+             Edge{elu, -40.0, -1.0},
+             Edge{elu, -39.0, -1.0},
+         }) {
+      CAPTURE(row.x);
+      CHECK(same(row.f(row.x), row.y));
+    }
   }
 
   TEST_CASE("hard cases: the exact value lies within 5e-4 ulp of a midpoint") {
