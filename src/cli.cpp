@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -84,6 +85,7 @@ struct Args {
   InvalidMode invalid = InvalidMode::abort;
   std::optional<Format> format;
   std::optional<Format> precision;
+  std::optional<unsigned> jobs;
   std::vector<std::string> numbers;
 };
 
@@ -211,6 +213,25 @@ Format parse_precision(std::string_view text) {
   return Format::fixed(static_cast<int>(*n));
 }
 
+// Threads beyond the machine's cores only wait for their turn, and each
+// holds up to a few chunks of memory: so a bound on --jobs.
+constexpr unsigned max_jobs = 256;
+
+unsigned parse_jobs(std::string_view text) {
+  auto n = whole_number(text, max_jobs + 1);
+  if (!n || *n == 0)
+    invalid_value(
+        "--jobs", text,
+        fmt::format("it must be a whole number from 1 to {}", max_jobs));
+  return static_cast<unsigned>(*n);
+}
+
+// The default --jobs: the online CPUs, but no more than 4, which keeps peak
+// memory within 8 MiB on any input.
+unsigned default_jobs() {
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
+
 std::string invalid_help() {
   std::string help = "on a bad number:";
   for (const auto& [name, mode] : invalid_modes)
@@ -258,6 +279,8 @@ void set_format(Args& a, Value v) { a.format = parse_format(*v); }
 
 void set_precision(Args& a, Value v) { a.precision = parse_precision(*v); }
 
+void set_jobs(Args& a, Value v) { a.jobs = parse_jobs(*v); }
+
 void set_help(Args& a, Value) { a.action = Action::help; }
 
 void set_version(Args& a, Value) { a.action = Action::version; }
@@ -297,6 +320,8 @@ const std::vector<Spec>& specs() {
        "printf style, one of %f %F %e %E %g %G %a %A", set_format},
       {"-p,--precision", Arity::required, "N",
        "N digits after the point: --format %.Nf", set_precision},
+      {"-j,--jobs", Arity::required, "N",
+       "threads for costly conversions (CPUs, at most 4)", set_jobs},
       {"--list", Arity::none, "",
        "list the functions with parameters and formulas", set_list},
       {"-h,--help", Arity::none, "", "print this help and exit", set_help},
@@ -497,6 +522,7 @@ Options build(Args args) {
   options.format = args.format      ? *args.format
                    : args.precision ? *args.precision
                                     : Format{};
+  options.jobs = args.jobs.value_or(default_jobs());
   options.numbers = std::move(args.numbers);
   return options;
 }

@@ -3,6 +3,7 @@
 // piece, so a stream that needs no change is little more than a memcpy.
 #include "stream.hpp"
 
+#include "parallel.hpp"
 #include "quote.hpp"
 
 #include <fmt/format.h>
@@ -27,12 +28,14 @@ bool too_long(const char* first, const char* end) noexcept {
   return size > max_field + 1 || (size == max_field + 1 && end[-1] != '\r');
 }
 
-Stream::Stream(const Options& options, Output& out, Reporter report)
+Stream::Stream(const Options& options, Output& out, Reporter report,
+               std::uint64_t first_record)
     : converter_(options.activation, options.format), fields_(options.fields),
       delimited_(options.delimiter.has_value()),
       terminator_(options.terminator), header_(options.header),
       invalid_mode_(options.invalid), out_(out), report_(std::move(report)),
-      mode_(header_ > 0 ? Mode::skip_record : Mode::field_start) {
+      mode_(first_record <= header_ ? Mode::skip_record : Mode::field_start),
+      record_(first_record) {
   classes_[static_cast<unsigned char>(' ')] = blank;
   classes_[static_cast<unsigned char>('\t')] = blank;
   if (terminator_ == '\0')
@@ -377,13 +380,21 @@ int execute(const Options& options) {
   const auto& numbers = options.numbers;
   if (!numbers.empty() && !(numbers.size() == 1 && numbers[0] == "-"))
     return run_operands(options, out);
-  Stream stream(options, out, [](const Diagnostic& d) {
+  Reporter report = [](const Diagnostic& d) {
     report_error(
         fmt::format("line {}, field {}: {}", d.record, d.field, d.text));
-  });
-  run(stream, out, fd_reader(STDIN_FILENO));
-  bool failed = stream.aborted() ||
-                (stream.saw_invalid() && options.invalid == InvalidMode::fail);
+  };
+  Outcome outcome;
+  if (options.jobs > 1 && conversions_cost(options)) {
+    outcome = run_parallel(options, fd_sink(STDOUT_FILENO), report,
+                           fd_source(STDIN_FILENO), options.jobs);
+  } else {
+    Stream stream(options, out, report);
+    run(stream, out, fd_reader(STDIN_FILENO));
+    outcome = {stream.aborted(), stream.saw_invalid()};
+  }
+  bool failed = outcome.aborted ||
+                (outcome.invalid && options.invalid == InvalidMode::fail);
   return failed ? 2 : 0;
 }
 

@@ -40,7 +40,12 @@ bool too_long(const char* first, const char* end) noexcept;
 
 class Stream {
 public:
-  Stream(const Options& options, Output& out, Reporter report);
+  // A stream that starts at record first_record (1-based), so that a piece
+  // of the input cut at a record's end can be processed on its own: its
+  // messages name the right lines, and header records are skipped only
+  // while the record number is within --header.
+  Stream(const Options& options, Output& out, Reporter report,
+         std::uint64_t first_record = 1);
 
   // Process data, which starts where the previous call stopped consuming;
   // at_end says no more data follows. Return how many bytes were consumed:
@@ -99,7 +104,7 @@ private:
   std::uint8_t separators_;
 
   Mode mode_;
-  std::uint64_t record_ = 1;      // 1-based number of the current record
+  std::uint64_t record_;          // 1-based number of the current record
   std::uint64_t field_ = 0;       // fields of the current record seen so far
   const char* emitted_ = nullptr; // input before this is in out_ already
   std::size_t stalled_ = 0; // bytes offered again after an incomplete field

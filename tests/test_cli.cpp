@@ -126,8 +126,8 @@ TEST_SUITE("cli") {
               "'--leaky' '--alpha' '--min-val' '--max-val' '--beta' "
               "'--threshold' '--approximate' '--grad' '--derivative' "
               "'--fields' '--delimiter' '--header' '--invalid' "
-              "'--zero-terminated' '--format' '--precision' '--list' "
-              "'--help' '--version'"},
+              "'--zero-terminated' '--format' '--precision' '--jobs' "
+              "'--list' '--help' '--version'"},
              {{"--deriv=1"}, "option '--derivative' doesn't allow an argument"},
              {{"--prec"}, "option '--precision' requires an argument"},
              {{"--leakyx"}, "unrecognized option '--leakyx'"},

@@ -269,6 +269,37 @@ CASES = [
      usage("invalid --precision 'x': it must be a whole number below 10000"),
      1),
 
+    # Threads: the same bytes, messages and status as one thread.
+    ("jobs-leaky", ["-l", "-j", "2"], "-1.5 2.25\n" * 20000,
+     "-0.015 2.25\n" * 20000, "", 0),
+    ("jobs-abort", ["-l", "--jobs=2"], "-1\n" * 30000 + "x\n" + "-2\n" * 30000,
+     "-0.01\n" * 30000, "relu: line 30001, field 1: invalid number: 'x'\n", 2),
+    ("jobs-warn-header-crlf", ["-j2", "--header=2", "--invalid=warn",
+                               "--format", "%.1f"],
+     "h1\r\nh2\r\n" + "-1 y\r\n" * 20000 + "2",
+     "h1\r\nh2\r\n" + "0.0 y\r\n" * 20000 + "2.0",
+     "".join(f"relu: line {i}, field 2: invalid number: 'y'\n"
+             for i in range(3, 20003)), 0),
+    ("jobs-fail-zero-terminated", ["-z", "-F", "silu", "-j", "3",
+                                   "--invalid=fail"],
+     "-1\0z\0" * 3 + "1", "-0.2689414213699951\0z\0" * 3 + "0.7310585786300049",
+     "".join(f"relu: line {i}, field 1: invalid number: 'z'\n"
+             for i in (2, 4, 6)), 2),
+    ("jobs-one", ["-l", "-j", "1", "-3"], None, "-0.03\n", "", 0),
+    ("jobs-relu", ["-j", "256"], "-1 2\n", "0 2\n", "", 0),
+    ("jobs-zero", ["-j", "0"], None, "",
+     usage("invalid --jobs '0': it must be a whole number from 1 to 256"), 1),
+    ("jobs-too-many", ["--jobs=257"], None, "",
+     usage("invalid --jobs '257': it must be a whole number from 1 to 256"),
+     1),
+    ("jobs-not-a-number", ["-j", "two"], None, "",
+     usage("invalid --jobs 'two': it must be a whole number from 1 to 256"),
+     1),
+    ("jobs-empty", ["--jobs="], None, "",
+     usage("invalid --jobs '': it must be a whole number from 1 to 256"), 1),
+    ("jobs-missing", ["-l", "-j"], None, "",
+     usage("option requires an argument -- 'j'"), 1),
+
     # Usage errors: message and hint on stderr, nothing on stdout, status 1.
     ("usage-unknown-long", ["--bogus"], None, "",
      usage("unrecognized option '--bogus'"), 1),

@@ -87,7 +87,7 @@ check("abort-writes-everything-before", status == 2 and
       f"status {status}, {len(out)} bytes, {err!r}")
 
 
-def reader_goes_away(name, ignore_sigpipe):
+def reader_goes_away(name, ignore_sigpipe, args=()):
     """relu on a big input, its reader closing after one line."""
     with tempfile.TemporaryFile() as f:
         f.write(big * 5)
@@ -95,7 +95,7 @@ def reader_goes_away(name, ignore_sigpipe):
         preexec = (lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN)) \
             if ignore_sigpipe else None
         start = time.monotonic()
-        p = subprocess.Popen([RELU], stdin=f, stdout=subprocess.PIPE,
+        p = subprocess.Popen([RELU, *args], stdin=f, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=ENV,
                              preexec_fn=preexec)
         first = p.stdout.readline()
@@ -112,12 +112,15 @@ def reader_goes_away(name, ignore_sigpipe):
             ok = p.returncode == 1 and err == b"relu: write error: Broken pipe\n"
         else:
             ok = p.returncode == -signal.SIGPIPE and err == b""
-        check(name, ok and first == b"0 2.25\n" and elapsed < 10,
+        want = b"-0.015 2.25\n" if args else b"0 2.25\n"
+        check(name, ok and first == want and elapsed < 10,
               f"status {p.returncode}, stderr {err!r}, {elapsed:.1f} s")
 
 
 reader_goes_away("reader-goes-away-sigpipe", False)
 reader_goes_away("reader-goes-away-epipe", True)
+reader_goes_away("jobs-reader-goes-away-sigpipe", False, ["-l", "-j", "2"])
+reader_goes_away("jobs-reader-goes-away-epipe", True, ["-l", "-j", "2"])
 
 
 def trickle(name, args, data, want, piece=3):
@@ -188,9 +191,9 @@ def stop_and_continue(name):
 stop_and_continue("stop-and-continue-storm")
 
 
-def prompt(name):
+def prompt(name, args=(), want=(b"1\n", b"0\n")):
     """A result shows as soon as its line arrives, before more input."""
-    p = subprocess.Popen([RELU], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    p = subprocess.Popen([RELU, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          env=ENV, bufsize=0)
     p.stdin.write(b"1\n")
     ready = select.select([p.stdout], [], [], 5)[0]
@@ -199,11 +202,48 @@ def prompt(name):
     p.stdin.close()
     rest = p.stdout.read()
     p.wait(timeout=10)
-    check(name, first == b"1\n" and rest == b"0\n",
+    check(name, (first, rest) == want,
           f"first {first!r}, rest {rest!r}")
 
 
 prompt("output-as-input-arrives")
+prompt("jobs-output-as-input-arrives", ["-l", "-j", "2"], (b"1\n", b"-0.02\n"))
+
+
+# Threads: the same faults with conversions on two threads.
+leaky_big = b"-0.015 2.25\n" * 2_000_000
+expect("jobs-dev-full", sh("relu -l -j 2 > /dev/full", big), 1, b"",
+       b"relu: write error: No space left on device\n")
+expect("jobs-closed-stdin", sh("relu -l -j 2 <&-"), 1, b"",
+       b"relu: read error: Bad file descriptor\n")
+expect("jobs-stdin-is-a-directory", sh("relu -l -j 2 < /"), 1, b"",
+       b"relu: read error: Is a directory\n")
+expect("jobs-abort-writes-everything-before",
+       sh("relu -l -j 2", big + b"x\n" + big), 2, leaky_big,
+       b"relu: line 2000001, field 1: invalid number: 'x'\n")
+trickle("jobs-tiny-pieces", ["-l", "-j", "2"], b"-1 -2\n" * 2000,
+        b"-0.01 -0.02\n" * 2000, piece=1)
+
+
+def abort_with_input_open(name):
+    """An abort ends relu at once, though its input is still open."""
+    p = subprocess.Popen([RELU, "-l", "-j", "2"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=ENV)
+    p.stdin.write(b"1\nx\n")
+    p.stdin.flush()
+    try:
+        status = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        status = None
+    got = (status, p.stdout.read(), p.stderr.read())
+    p.stdin.close()
+    check(name, got == (2, b"1\n", b"relu: line 2, field 1: invalid number: "
+                        b"'x'\n"), f"got {got!r}")
+
+
+abort_with_input_open("jobs-abort-with-input-open")
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

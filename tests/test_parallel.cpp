@@ -1,0 +1,282 @@
+#include "parallel.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+// Everything a run wrote: stdout, stderr, and both in the order they were
+// written, each message marked, so that a message written before the
+// output that precedes it shows.
+struct Result {
+  std::string out;
+  std::string err;
+  std::string both;
+  bool aborted = false;
+  bool invalid = false;
+  std::string error; // what() of the IoError thrown, if any
+
+  bool operator==(const Result&) const = default;
+};
+
+constexpr std::size_t never = SIZE_MAX;
+
+// How the input arrives and leaves: reads of 1 to max_read bytes in a
+// seeded random sequence (0: as much as asked for), a read error after
+// fail_read bytes, and a sink that takes only the first full_after bytes.
+struct Delivery {
+  std::size_t chunk = 64;
+  std::size_t max_read = 0;
+  unsigned seed = 1;
+  std::size_t fail_read = never;
+  std::size_t full_after = never;
+};
+
+relu::Reader reader(std::string_view input, const Delivery& how) {
+  auto at = std::make_shared<std::size_t>(0);
+  auto rng = std::make_shared<std::mt19937>(how.seed);
+  return [input, how, at, rng](char* buf, std::size_t n) -> std::size_t {
+    if (*at >= how.fail_read)
+      throw relu::IoError("read error: Input/output error");
+    std::size_t k = std::min(n, input.size() - *at);
+    if (how.max_read != 0)
+      k = std::min(
+          k, std::uniform_int_distribution<std::size_t>(1, how.max_read)(*rng));
+    k = std::min(k, how.fail_read - *at);
+    std::copy_n(input.data() + *at, k, buf);
+    *at += k;
+    return k;
+  };
+}
+
+// Run input through run() with one Stream, or through run_parallel with
+// `jobs` threads.
+Result process(std::string_view input, const relu::Options& options,
+               unsigned jobs, const Delivery& how) {
+  Result r;
+  relu::Sink sink = [&r, &how](std::string_view s) {
+    if (r.out.size() + s.size() > how.full_after) {
+      std::size_t room = how.full_after - r.out.size();
+      r.out += s.substr(0, room);
+      r.both += s.substr(0, room);
+      throw relu::IoError("write error: No space left on device");
+    }
+    r.out += s;
+    r.both += s;
+  };
+  relu::Reporter report = [&r](const relu::Diagnostic& d) {
+    std::string line =
+        fmt::format("line {}, field {}: {}\n", d.record, d.field, d.text);
+    r.err += line;
+    r.both += "<" + line + ">";
+  };
+  try {
+    if (jobs == 0) {
+      relu::Output out(sink);
+      relu::Stream stream(options, out, report);
+      relu::run(stream, out, reader(input, how), how.chunk);
+      r.aborted = stream.aborted();
+      r.invalid = stream.saw_invalid();
+    } else {
+      relu::Outcome o = relu::run_parallel(
+          options, sink, report, {reader(input, how), {}}, jobs, how.chunk);
+      r.aborted = o.aborted;
+      r.invalid = o.invalid;
+    }
+  } catch (const relu::IoError& e) {
+    r.error = e.what();
+  }
+  return r;
+}
+
+// The result of one thread, checked to be that of 2 and 3 threads, and
+// that of run_parallel's single thread, for this delivery and random ones.
+Result same_as_one_thread(std::string_view input, const relu::Options& options,
+                          Delivery how = {}) {
+  Result one = process(input, options, 0, how);
+  for (unsigned jobs : {1u, 2u, 3u}) {
+    CAPTURE(jobs);
+    CHECK(process(input, options, jobs, how) == one);
+  }
+  for (unsigned seed = 1; seed <= 8; ++seed) {
+    CAPTURE(seed);
+    Delivery random = how;
+    random.seed = seed;
+    random.max_read = seed * 7;
+    random.chunk = how.chunk + seed;
+    CHECK(process(input, options, 2, random) == one);
+  }
+  return one;
+}
+
+// Random records of numbers, bad tokens, blanks, CRs and empty lines.
+std::string random_records(unsigned seed, std::size_t records,
+                           char terminator = '\n') {
+  const std::vector<std::string> tokens = {
+      "-1.5", "2.25", "-3e-2", "0",  "-0", "nan",   "-inf", "x",      "1,5",
+      "",     " ",    "\t",    "\r", "-7", "0x1p3", "-.5",  "abc\xff"};
+  std::mt19937 rng(seed);
+  std::string text;
+  for (std::size_t i = 0; i < records; ++i) {
+    std::size_t fields = rng() % 6;
+    for (std::size_t f = 0; f < fields; ++f)
+      text += tokens[rng() % tokens.size()] + (rng() % 4 ? " " : "  ");
+    text += rng() % 5 ? "-2" : "";
+    text += terminator;
+  }
+  return text;
+}
+
+using relu::InvalidMode;
+using relu::Options;
+
+Options leaky(InvalidMode mode = InvalidMode::warn) {
+  Options o;
+  o.activation.function = relu::find_function("leaky_relu");
+  o.invalid = mode;
+  return o;
+}
+
+} // namespace
+
+TEST_SUITE("parallel") {
+  TEST_CASE("conversions_cost") {
+    Options fixed;
+    fixed.format = relu::Format::fixed(2);
+    Options gelu;
+    gelu.activation.function = relu::find_function("gelu");
+    Options grad;
+    grad.activation.derivative = true;
+    Options leaky_grad = leaky();
+    leaky_grad.activation.derivative = true;
+    CHECK(!relu::conversions_cost(Options{}));
+    CHECK(!relu::conversions_cost(grad));
+    CHECK(!relu::conversions_cost(leaky_grad));
+    CHECK(relu::conversions_cost(leaky()));
+    CHECK(relu::conversions_cost(fixed));
+    CHECK(relu::conversions_cost(gelu));
+  }
+
+  TEST_CASE("the output, messages and status of one thread") {
+    Options header = leaky();
+    header.header = 3;
+    Options csv = leaky();
+    csv.delimiter = ',';
+    csv.fields = relu::Fields::parse("2-");
+    Options nul = leaky();
+    nul.terminator = '\0';
+    Options fixed = leaky();
+    fixed.format = relu::Format::parse("%12.3f");
+    Options silu = leaky();
+    silu.activation.function = relu::find_function("silu");
+
+    struct Row {
+      const char* name;
+      Options options;
+      std::string in;
+    };
+
+    for (auto mode : {InvalidMode::abort, InvalidMode::fail, InvalidMode::warn,
+                      InvalidMode::ignore}) {
+      for (auto& [name, options, in] : std::vector<Row>{
+               {"leaky", leaky(), random_records(1, 300)},
+               {"no final newline", leaky(), random_records(2, 50) + "-1 x"},
+               {"final cr", leaky(), "-1\n-2\r"},
+               {"header", header, random_records(3, 100)},
+               {"fields", csv, "a,b\n" + random_records(4, 100)},
+               {"nul", nul, random_records(5, 100, '\0')},
+               {"format", fixed, random_records(6, 100)},
+               {"silu", silu, random_records(7, 40)},
+               {"empty", leaky(), ""},
+               {"one long record", leaky(), random_records(8, 200, ' ')},
+           }) {
+        CAPTURE(name);
+        CAPTURE(static_cast<int>(mode));
+        options.invalid = mode;
+        same_as_one_thread(in, options);
+      }
+    }
+  }
+
+  TEST_CASE("abort writes everything before the bad field, nothing after") {
+    std::string good;
+    for (int i = 0; i < 2000; ++i)
+      good += fmt::format("{} -{}.5\n", i, i);
+    Result r = same_as_one_thread(good + "7 x -1\n" + good,
+                                  leaky(InvalidMode::abort), {.chunk = 256});
+    CHECK(r.aborted);
+    CHECK(r.err == "line 2001, field 2: invalid number: 'x'\n");
+    CHECK(r.out.ends_with("1999 -19.995\n7 "));
+  }
+
+  TEST_CASE("output longer than a piece may hold") {
+    Options wide = leaky();
+    wide.format = relu::Format::parse("%300.1f");
+    Result r = same_as_one_thread(random_records(9, 200), wide);
+    CHECK(r.out.size() > 4 * 64 * 10);
+  }
+
+  TEST_CASE("fields at the 1 MiB limit") {
+    for (std::size_t size : {relu::max_field - 1, relu::max_field,
+                             relu::max_field + 1, relu::max_field + 2}) {
+      for (auto mode : {InvalidMode::abort, InvalidMode::warn}) {
+        CAPTURE(size);
+        std::string field(size, '1');
+        field[0] = '-';
+        std::string in = "-1 2\n-3 " + field + " -4\r\n-5\n" + field;
+        Result one = process(in, leaky(mode), 0, {.chunk = 4096});
+        for (std::size_t chunk : {std::size_t{4096}, std::size_t{65536}}) {
+          CAPTURE(chunk);
+          CHECK(process(in, leaky(mode), 2, {.chunk = chunk}) == one);
+          CHECK(process(in, leaky(mode), 2,
+                        {.chunk = chunk, .max_read = 3000, .seed = 3}) == one);
+        }
+        CHECK(one.invalid == (size > relu::max_field));
+      }
+    }
+  }
+
+  TEST_CASE("write and read errors come where they come on one thread") {
+    std::string in = random_records(10, 300);
+    for (auto mode : {InvalidMode::abort, InvalidMode::warn}) {
+      for (std::size_t at : {std::size_t{0}, std::size_t{1}, std::size_t{100},
+                             std::size_t{1000}, std::size_t{3000}}) {
+        CAPTURE(at);
+        Result full = same_as_one_thread(in, leaky(mode), {.full_after = at});
+        CHECK((full.aborted ||
+               full.error == "write error: No space left on device"));
+        Result broken = same_as_one_thread(in, leaky(mode), {.fail_read = at});
+        CHECK((broken.aborted ||
+               broken.error == "read error: Input/output error"));
+      }
+    }
+  }
+
+  TEST_CASE("an abort ends a read that waits for a slow producer") {
+    // The input stays open after a bad field: the run must not wait for it.
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::string in = "-1\n-2 x\n-3\n";
+    REQUIRE(::write(fds[1], in.data(), in.size()) ==
+            static_cast<ssize_t>(in.size()));
+    std::string out, err;
+    relu::Outcome o = relu::run_parallel(
+        leaky(InvalidMode::abort), [&out](std::string_view s) { out += s; },
+        [&err](const relu::Diagnostic& d) { err += d.text; },
+        relu::fd_source(fds[0]), 2, 64);
+    CHECK(o.aborted);
+    CHECK(out == "-0.01\n-0.02 ");
+    CHECK(err == "invalid number: 'x'");
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+}
