@@ -2,7 +2,7 @@
 """Hostile input: each case must end promptly, exit as documented, keep
 memory flat, and write exactly the documented bytes.
 
-usage: hostile.py RELU GROUP PEAK_RSS   (GROUP: random, huge, limits)
+usage: hostile.py RELU GROUP PEAK_RSS   (GROUP: random, huge, limits, jobs)
 
 Peak memory is checked against 8 MiB unless RELU_SANITIZED is set (the
 sanitizers' shadow memory is not relu's)."""
@@ -190,12 +190,50 @@ def group_limits(c):
     c.run("limits-grad", ["-g"], data, b"0\n" * len(cases))
 
 
+def group_jobs(c):
+    """Conversions on two threads: the bytes, messages and status of one
+    thread, and memory within the same bound."""
+    rng = random.Random(5)
+    jobs = ["-l", "-j", "2"]
+    for label, alphabet in (("bytes", bytes(range(256))),
+                            ("numeric", b"0123456789.-+eEx \t\n\r,infa")):
+        data = bytes(rng.choice(alphabet) for _ in range(200_000))
+        want, bad = relu_stream(data, leaky=True)
+        c.run(f"jobs-random-{label}-ignore", jobs + ["--invalid=ignore"], data,
+              want, 0, b"")
+        one = c.run(f"jobs-random-{label}-warn-one", ["-l", "-j", "1",
+                                                      "--invalid=warn"], data,
+                    want, 0)
+        c.run(f"jobs-random-{label}-warn", jobs + ["--invalid=warn"], data,
+              want, 0, one.err)
+        one = c.run(f"jobs-random-{label}-abort-one", ["-l", "-j", "1"], data,
+                    None, 2 if bad else 0)
+        c.run(f"jobs-random-{label}-abort", jobs, data, one.out,
+              2 if bad else 0, one.err)
+    unit = b"-1.5 2.25 "
+    n = 10_000_000  # a 100 MB line: one thread takes it as it comes
+    c.run("jobs-huge-line", jobs, unit * n + b"\n", b"-0.015 2.25 " * n + b"\n")
+    lines = b"-1.5 2.25\n" * 5_000_000
+    c.run("jobs-many-lines", jobs, lines, b"-0.015 2.25\n" * 5_000_000)
+    c.run("jobs-wide-format", ["-j", "2", "--format", "%9000.1f"],
+          b"-1 2\n" * 2000, (b" " * 8997 + b"0.0 " + b" " * 8997 + b"2.0\n")
+          * 2000)
+    token = b"7" * 5_000_000
+    c.run("jobs-huge-token-abort", jobs, b"-1 " + token + b" -2\n", b"-0.01 ",
+          2, re.compile(rb"relu: line 1, field 2: field longer than 1 MiB: "
+                        rb"'7{64}'\.\.\.\n"))
+    c.run("jobs-huge-token-ignore", jobs + ["--invalid=ignore"],
+          b"-1\n" * 100_000 + token + b"\n-2\n",
+          b"-0.01\n" * 100_000 + token + b"\n-0.02\n")
+
+
 def main():
     global PEAK_RSS
     relu, group = os.path.abspath(sys.argv[1]), sys.argv[2]
     PEAK_RSS = os.path.abspath(sys.argv[3])
     c = Checker(relu)
-    {"random": group_random, "huge": group_huge, "limits": group_limits}[group](c)
+    {"random": group_random, "huge": group_huge, "limits": group_limits,
+     "jobs": group_jobs}[group](c)
     print(f"{c.passed} passed, {c.failed} failed")
     sys.exit(1 if c.failed else 0)
 
