@@ -8,8 +8,8 @@
 //     It declines near the subnormal range, and on exact midpoints.
 //  3. The slow path, which is always right: MPFR interval arithmetic in a
 //     Ziv loop for the transcendental formulas, one exact rounding for the
-//     rational ones. gelu, gelu_grad, gelu_tanh_grad, softplus and
-//     logsigmoid have no fast path yet (they need erfc or log1p kernels).
+//     rational ones. gelu and gelu_grad have no fast path yet (they need an
+//     erfc kernel).
 #include "exact.hpp"
 
 #include <algorithm>
@@ -433,6 +433,73 @@ Approx expm1_fast(double xh, double xl) noexcept {
   return exp_fast(xh, xl) - exactly(1);
 }
 
+// For c = 1 + j/128, j in [0, 128]: inv = 1/c rounded to double, and
+// -ln(inv) (of that double, so the reduction below is exact) as a
+// double-double. Built once with MPFR on first use.
+struct LogEntry {
+  double inv;
+  Dd neg_log;
+};
+
+const std::array<LogEntry, 129>& log_table() noexcept {
+  static const std::array<LogEntry, 129> table = [] {
+    std::array<LogEntry, 129> t{};
+    mpfr_t v;
+    mpfr_init2(v, 200);
+    for (std::size_t j = 0; j < t.size(); ++j) {
+      t[j].inv = 128.0 / static_cast<double>(128 + j);
+      mpfr_set_d(v, t[j].inv, MPFR_RNDN);
+      mpfr_log(v, v, MPFR_RNDN);
+      mpfr_neg(v, v, MPFR_RNDN);
+      t[j].neg_log.hi = mpfr_get_d(v, MPFR_RNDN);
+      mpfr_sub_d(v, v, t[j].neg_log.hi, MPFR_RNDN);
+      t[j].neg_log.lo = mpfr_get_d(v, MPFR_RNDN);
+    }
+    mpfr_clear(v);
+    return t;
+  }();
+  return table;
+}
+
+// ln(1 + m) for an m in [0, 1]. With y = 1 + m and c = 1 + j/128 nearest
+// to y, r = y inv - 1 is exact but for one rounding (two_prod, then
+// Sterbenz) and |r| <= 2^-8 + 2^-52; ln y = -ln(inv) + ln(1 + r), the
+// latter by its series to r^10 (truncation below 2^-80 |r|), with
+// r - r^2/2 in double-double and the rest in double (rounding below
+// 2^-68 |r|): 2^-66 |r| covers it. The table adds 2^-106 relative, and the
+// error of m passes through with slope 1/(1 + m) <= 1.
+Approx log1p_fast(const Approx& m) noexcept {
+  // y = y.hi + y.lo + m.lo: folding m.lo into y.lo would lose it when m is
+  // tiny (then y.lo is m.hi and r must be m itself).
+  const Dd y = fast_two_sum(1, m.hi);
+  const auto j = static_cast<std::size_t>((y.hi - 1) * 128 + 0.5);
+  const LogEntry& e = log_table()[j];
+  const Dd p = two_prod(y.hi, e.inv);
+  const Dd r0 = two_sum(p.hi - 1, p.lo + y.lo * e.inv);
+  // Normalized, so that the series may drop r^2 r.lo.
+  const Dd r = fast_two_sum(r0.hi, r0.lo + m.lo * e.inv);
+  // Rounding p.lo + y.lo inv costs up to 2^-105 absolute, which is not
+  // relative to a small r; for j = 0 (inv = 1) nothing is rounded.
+  const double reduction_err = j == 0 ? 0 : 0x1p-103;
+  const Dd sq = two_prod(r.hi, r.hi);
+  const Dd head = fast_two_sum(r.hi, -0.5 * sq.hi);
+  const double rh = r.hi;
+  const double cubic =
+      sq.hi * rh *
+      (1.0 / 3 -
+       rh * (1.0 / 4 -
+             rh * (1.0 / 5 -
+                   rh * (1.0 / 6 -
+                         rh * (1.0 / 7 -
+                               rh * (1.0 / 8 - rh * (1.0 / 9 - rh / 10)))))));
+  const double tail = head.lo + r.lo - 0.5 * sq.lo - rh * r.lo + cubic;
+  const Dd series = fast_two_sum(head.hi, tail);
+  const Approx sum =
+      Approx{e.neg_log.hi, e.neg_log.lo, std::fabs(e.neg_log.hi) * 0x1p-106} +
+      Approx{series.hi, series.lo, std::fabs(rh) * 0x1p-66 + reduction_err};
+  return {sum.hi, sum.lo, sum.err + m.err};
+}
+
 // 1 / (1 + e^-z) for z = zh + zl, |zh| <= exp_max, from m = e^-|z| so
 // nothing overflows.
 Approx sigmoid_fast(double zh, double zl = 0) noexcept {
@@ -485,11 +552,11 @@ struct SigmoidPair {
   Approx plus, minus;
 };
 
-SigmoidPair sigmoid_pair(double x) noexcept {
-  const Approx m = exp_fast(-std::fabs(x), 0);
+SigmoidPair sigmoid_pair(double zh, double zl = 0) noexcept {
+  const Approx m = zh >= 0 ? exp_fast(-zh, -zl) : exp_fast(zh, zl);
   const Approx inv = exactly(1) / (exactly(1) + m);
   const Approx small = m * inv;
-  return x >= 0 ? SigmoidPair{inv, small} : SigmoidPair{small, inv};
+  return zh >= 0 ? SigmoidPair{inv, small} : SigmoidPair{small, inv};
 }
 
 // sigmoid(x) (1 + x sigmoid(-x)); the error bound follows the cancellation
@@ -518,18 +585,43 @@ MishFast mish_fast(double x) noexcept {
   return {n / den, 4 * (m * (one + m)) / (den * den)};
 }
 
-// sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3): the argument carries its
-// own error into the result through sigmoid' = sigmoid (1 - sigmoid).
+constexpr Approx gelu_tanh_twice_c{0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54,
+                                   0x1p-104};
+constexpr Approx gelu_tanh_k_dd{0x1.6e4e26d4801f7p-5, 0x1.441355475a31ap-59,
+                                0x1p-110};
+
+// z = 2u = 2 sqrt(2/pi) (x + 0.044715 x^3), the constants as double-doubles.
+Approx gelu_tanh_z(double x) noexcept {
+  return gelu_tanh_twice_c *
+         (exactly(x) + gelu_tanh_k_dd * (x * (x * exactly(x))));
+}
+
+// sigmoid(2u): the argument carries its own error into the result through
+// sigmoid' = sigmoid (1 - sigmoid) <= sigmoid.
 Approx gelu_tanh_fast(double x) noexcept {
-  constexpr Approx twice_c{0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54,
-                           0x1p-104};
-  constexpr Approx k{0x1.6e4e26d4801f7p-5, 0x1.441355475a31ap-59, 0x1p-110};
-  const Approx z = twice_c * (exactly(x) + k * (x * (x * exactly(x))));
+  const Approx z = gelu_tanh_z(x);
   if (std::fabs(z.hi) > exp_max)
     return {0, 0, inf}; // never decided
   Approx s = sigmoid_fast(z.hi, z.lo);
-  s.err += std::fabs(s.hi) * z.err * 1.01; // sigmoid' <= sigmoid
+  s.err += std::fabs(s.hi) * z.err * 1.01;
   return s;
+}
+
+// The derivative of x sigmoid(z): S + w S T with S = sigmoid(z),
+// T = sigmoid(-z), w = x z'(x) = x 2 sqrt(2/pi) (1 + 3k x^2). It moves with z
+// by S T (1 + (T - S) w), at most S T (1 + |w|): that bounds what the error
+// of z adds.
+Approx gelu_tanh_grad_fast(double x) noexcept {
+  const Approx z = gelu_tanh_z(x);
+  if (std::fabs(z.hi) > exp_max)
+    return {0, 0, inf}; // never decided
+  const SigmoidPair s = sigmoid_pair(z.hi, z.lo);
+  const Approx st = s.plus * s.minus;
+  const Approx w = x * (gelu_tanh_twice_c *
+                        (exactly(1) + 3 * (gelu_tanh_k_dd * (x * exactly(x)))));
+  Approx d = s.plus + w * st;
+  d.err += std::fabs(st.hi) * (1 + std::fabs(w.hi)) * z.err * 1.01;
+  return d;
 }
 } // namespace
 
@@ -700,6 +792,15 @@ double gelu_tanh_grad(double x) noexcept {
     return 0.5;
   if (x == inf || x == -inf)
     return x > 0 ? 1 : 0;
+  // Above 10 the value is 1 within 2^-100; below -21.6, |w| e^(2u) (w as
+  // in gelu_tanh_grad_fast) is under 2^-1075 (solved with mpmath:
+  // -21.5927...) and the value negative.
+  if (x > 10)
+    return 1;
+  if (x < -21.6)
+    return -0.0;
+  if (double y; decide(gelu_tanh_grad_fast(x), y))
+    return y;
   // sigmoid(2u) + x u' sech(u)^2 / 2, u' = sqrt(2/pi) (1 + 3k x^2).
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
@@ -848,6 +949,29 @@ bool softplus_linear(double x, double beta, double threshold) noexcept {
   return !std::isnan(x) && above_threshold(x, beta, threshold);
 }
 
+namespace {
+
+// softplus below its threshold on the fast path, if decided. beta x = z
+// is exact as a double-double far from both ends of the exponent range.
+// Above z = 40, 0 < ln(1 + e^-z) / beta < x e^-z / z < 2^-54 x: rounds to x.
+bool softplus_fast(double x, double beta, double& out) noexcept {
+  if (!(std::fabs(x) < 0x1p990 && beta < 0x1p990))
+    return false;
+  const Dd z = x == 0 ? Dd{0, 0} : two_prod(beta, x);
+  if (z.hi > 40) {
+    out = x;
+    return true;
+  }
+  if (!(std::fabs(z.hi) <= exp_max) ||
+      (x != 0 && !(std::fabs(z.hi) >= 0x1p-900)))
+    return false;
+  const Approx m = z.hi >= 0 ? exp_fast(-z.hi, -z.lo) : exp_fast(z.hi, z.lo);
+  const Approx l = log1p_fast(m) / exactly(beta);
+  return decide(x >= 0 ? exactly(x) + l : l, out);
+}
+
+} // namespace
+
 double softplus(double x, double beta, double threshold) noexcept {
   if (std::isnan(x) || !(beta > 0) || std::isnan(threshold))
     return nan;
@@ -857,6 +981,8 @@ double softplus(double x, double beta, double threshold) noexcept {
     return 0;
   // For z = beta x >= 0, ln(1 + e^z) = z + ln(1 + e^-z), so the value is
   // x + ln(1 + e^-z) / beta and e^-z cannot overflow.
+  if (double y; softplus_fast(x, beta, y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
     const Iv z = beta * X;
@@ -1074,8 +1200,19 @@ double logsigmoid(double x) noexcept {
     return x;
   if (x == inf)
     return -0.0;
+  // Above 745.5, ln(1 + e^-x) < e^-x < 2^-1075; below -40,
+  // ln(1 + e^x) < e^x < 2^-57: x - ln(1 + e^x) rounds to x.
+  if (x > 745.5)
+    return -0.0;
+  if (x < -40)
+    return x;
   // -ln(1 + e^-x) for x >= 0; x - ln(1 + e^x) below, where e^-x could
   // overflow: two terms of one sign, no cancellation.
+  if (double y; std::fabs(x) <= exp_max) {
+    const Approx l = log1p_fast(exp_fast(-std::fabs(x), 0));
+    if (decide(x >= 0 ? -l : exactly(x) - l, y))
+      return y;
+  }
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
     if (x >= 0)

@@ -332,6 +332,8 @@ TEST_SUITE("exact") {
     };
 
     const Fn elu = [](double x) { return relu::elu(x, 1); };
+    // Below its threshold, above beta x = 40.
+    const Fn softplus_to_50 = [](double x) { return relu::softplus(x, 1, 50); };
     for (const Edge& row : {
              Edge{relu::sigmoid, 0x1.2c00000000001p+5, 1.0},
              Edge{relu::sigmoid, 0x1.2b33333333333p+5, 0x1.fffffffffffffp-1},
@@ -341,6 +343,14 @@ TEST_SUITE("exact") {
              Edge{relu::gelu_tanh, -21.3, -0x5f4200ee5p-1074},
              Edge{relu::gelu_tanh, -21.5, -0x39p-1074},
              Edge{relu::gelu_tanh, -21.6, -0.0},
+             Edge{relu::gelu_tanh_grad, -21.5, -0x167ep-1074},
+             Edge{relu::gelu_tanh_grad, -21.7, -0.0},
+             Edge{relu::gelu_tanh_grad, 10.5, 1.0},
+             Edge{relu::logsigmoid, -40.5, -40.5},
+             Edge{relu::logsigmoid, 745.0, -0x1p-1074},
+             Edge{relu::logsigmoid, 746.0, -0.0},
+             Edge{softplus_to_50, 41.0, 41.0},
+             Edge{softplus_to_50, 39.0, 0x1.38p+5},
              Edge{relu::softsign, 0x1.0000000000001p+54, 1.0},
              Edge{relu::softsign, 0x1p+53, 0x1.fffffffffffffp-1},
              Edge{relu::hardswish, -1.5, -0.375},
