@@ -35,7 +35,8 @@ _relu()
             ;;
         # --header is not here: its value is attached (--header=N).
         -a | --alpha | --min-val | --max-val | --beta | --threshold | \
-            -f | --fields | -d | --delimiter | --format | -p | --precision)
+            -f | --fields | -d | --delimiter | --format | -p | --precision | \
+            -j | --jobs)
             return
             ;;
     esac
@@ -45,8 +46,8 @@ _relu()
         COMPREPLY=($(compgen -W '-F --function -l --leaky -a --alpha
             --min-val --max-val --beta --threshold --approximate -g --grad
             --derivative -f --fields -d --delimiter --header --invalid= -z
-            --zero-terminated --format -p --precision --list -h --help -V
-            --version' -- "$cur"))
+            --zero-terminated --format -p --precision -j --jobs --list -h
+            --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
     fi
 } &&

@@ -32,6 +32,7 @@ complete -c relu -l invalid -x -a 'abort fail warn ignore' -d 'what to do with a
 complete -c relu -s z -l zero-terminated -d 'records end with NUL instead of newline'
 complete -c relu -l format -x -d 'printf-style format with one floating conversion'
 complete -c relu -s p -l precision -x -d 'digits after the point'
+complete -c relu -s j -l jobs -x -d 'threads for costly conversions'
 complete -c relu -l list -d 'list the functions, their parameters and formulas, and exit'
 complete -c relu -s h -l help -d 'print a summary of the options and exit'
 complete -c relu -s V -l version -d 'print the version and exit'
