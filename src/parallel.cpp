@@ -332,11 +332,9 @@ void Worker::end_turn(const Stream& stream) {
   s_.turn_changed.notify_all();
 }
 
+// Not the read lock: a thread that holds it may be waiting for its turn,
+// which comes after this one. Stopping the run stops the readers too.
 void Worker::fail(std::exception_ptr error) noexcept {
-  {
-    std::lock_guard lock(s_.read_mutex);
-    s_.input_done = true;
-  }
   std::unique_lock lock(s_.turn_mutex);
   s_.turn_changed.wait(lock,
                        [this] { return s_.turn == piece_ || s_.stopped; });
