@@ -14,10 +14,10 @@
 #include <deque>
 #include <exception>
 #include <fcntl.h>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <poll.h>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -370,9 +370,10 @@ Outcome run_parallel(const Options& options, const Sink& sink,
     workers.emplace_back(shared);
   {
     std::vector<std::jthread> threads;
-    for (auto& worker : workers | std::views::drop(1)) {
+    // Not views::drop(1): clang 14 cannot compile libstdc++ 12's ranges.
+    for (auto it = std::next(workers.begin()); it != workers.end(); ++it) {
       try {
-        threads.emplace_back([&worker] { worker.work(); });
+        threads.emplace_back([&worker = *it] { worker.work(); });
       } catch (const std::system_error&) {
         break; // the threads that started do the work of those that did not
       }

@@ -187,7 +187,7 @@ TEST_SUITE("parallel") {
 
     for (auto mode : {InvalidMode::abort, InvalidMode::fail, InvalidMode::warn,
                       InvalidMode::ignore}) {
-      for (auto& [name, options, in] : std::vector<Row>{
+      for (auto& row : std::vector<Row>{
                {"leaky", leaky(), random_records(1, 300)},
                {"no final newline", leaky(), random_records(2, 50) + "-1 x"},
                {"final cr", leaky(), "-1\n-2\r"},
@@ -199,10 +199,10 @@ TEST_SUITE("parallel") {
                {"empty", leaky(), ""},
                {"one long record", leaky(), random_records(8, 200, ' ')},
            }) {
-        CAPTURE(name);
+        CAPTURE(row.name);
         CAPTURE(static_cast<int>(mode));
-        options.invalid = mode;
-        same_as_one_thread(in, options);
+        row.options.invalid = mode;
+        same_as_one_thread(row.in, row.options);
       }
     }
   }
