@@ -123,9 +123,16 @@ LONG = [(b"help", "h", "no"), (b"leaky", "l", "no"), (b"alpha", "a", "yes"),
         (b"fields", "f", "yes"), (b"delimiter", "d", "yes"),
         (b"header", "header", "optional"), (b"invalid", "invalid", "yes"),
         (b"zero-terminated", "z", "no"), (b"format", "format", "yes"),
-        (b"precision", "p", "yes"), (b"version", "V", "no")]
+        (b"precision", "p", "yes"), (b"version", "V", "no"),
+        # The family's options and --jobs: known for prefixes only; this
+        # model covers relu and leaky ReLU (tests/accuracy checks the rest).
+        (b"function", "family function", "yes"), (b"min-val", "family min-val", "yes"),
+        (b"max-val", "family max-val", "yes"), (b"beta", "family beta", "yes"),
+        (b"threshold", "family threshold", "yes"), (b"approximate", "family approximate", "yes"),
+        (b"list", "family list", "no"), (b"jobs", "family jobs", "yes")]
 SHORT = {b"h": "no", b"l": "no", b"a": "yes", b"g": "no", b"f": "yes",
-         b"d": "yes", b"z": "no", b"p": "yes", b"V": "no"}
+         b"d": "yes", b"z": "no", b"p": "yes", b"V": "no", b"F": "yes",
+         b"j": "yes"}
 
 
 def usage(text):
@@ -323,6 +330,8 @@ def parse_options(argv):
         seen.add(key)
         if key in ("h", "V"):
             raise Unspecified("--help and --version are not modelled")
+        elif key.startswith("family") or key in ("F", "j"):
+            raise Unspecified("the family's options are not modelled")
         elif key == "operands":
             o.operands = value
         elif key == "l":
