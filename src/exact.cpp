@@ -734,6 +734,13 @@ double gelu(double x) noexcept {
     return x;
   if (x == -inf)
     return -0.0;
+  // Above 10, x Phi(-x) < 2^-54 x: x Phi(x) rounds to x. Below -38.6,
+  // |x| Phi(x) < phi(x) < 2^-1075 (Mills' ratio; phi(x) = 2^-1075 at
+  // |x| = 38.58).
+  if (x > 10)
+    return x;
+  if (x < -38.6)
+    return -0.0;
   // x/2 * erfc(-x/sqrt 2): no cancellation for negative x, where 1 + erf
   // would lose everything.
   return ziv([=](mpfr_prec_t p) {
@@ -749,6 +756,13 @@ double gelu_grad(double x) noexcept {
     return 0.5;
   if (x == inf || x == -inf)
     return x > 0 ? 1 : 0;
+  // Above 10, 0 < gelu'(x) - 1 < x phi(x) < 2^-70: rounds to 1. Below
+  // -38.7 the value is negative and |x| phi(x) < 2^-1075 (equality at
+  // |x| = 38.67).
+  if (x > 10)
+    return 1;
+  if (x < -38.7)
+    return -0.0;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
     const Iv cdf = 0.5 * erfc(-X / sqrt(Iv(p, 2.0)));
