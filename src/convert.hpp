@@ -32,6 +32,12 @@ public:
   // text stays), a constant text, or a computed value.
   Conversion decide(std::string_view token, Kind kind) const noexcept;
 
+  // Whether decide() answers for every number of kind without reading its
+  // text: it keeps the text, or replaces it by a constant.
+  bool by_kind(Kind kind) const noexcept {
+    return rules_[static_cast<std::size_t>(kind)] != Rule::compute;
+  }
+
   // Append the replacement c to out; c is not What::keep.
   void write(const Conversion& c, Output& out);
 

@@ -32,6 +32,11 @@ public:
 
   void rewind() noexcept { cursor_ = 0; }
 
+  // Whether every field is selected.
+  bool every() const noexcept {
+    return ranges_[0].first == 1 && ranges_[0].last == unbounded;
+  }
+
   // The highest selected field, or unbounded.
   std::uint64_t last() const noexcept {
     return ranges_[ranges_.size() - 2].last;

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <unistd.h>
@@ -20,6 +22,10 @@ namespace {
 // Output beyond this is flushed early, so that wide --format conversions
 // cannot make one chunk's output grow without bound.
 constexpr std::size_t flush_threshold = 256 * 1024;
+
+// The fast path takes at most this much input at a time, so that the
+// output it reserves stays small; a longer record takes the exact path.
+constexpr std::size_t fast_block = 64 * 1024;
 
 } // namespace
 
@@ -44,6 +50,35 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
   if (delimited_)
     classes_[static_cast<unsigned char>(*options.delimiter)] = delimiter;
   separators_ = terminator | (delimited_ ? delimiter : blank);
+  // The fast path knows newline records of blank-separated fields, every
+  // one selected, and results fixed by the kind of number.
+  fast_allowed_ = std::endian::native == std::endian::little && !delimited_ &&
+                  terminator_ == '\n' && fields_.every();
+  for (Kind kind : {Kind::negative, Kind::zero, Kind::positive}) {
+    Conversion c{Conversion::What::value, {}, 0};
+    if (converter_.by_kind(kind))
+      c = converter_.decide({}, kind);
+    if (c.what == Conversion::What::value ||
+        c.text.size() > FastTable::max_text) {
+      fast_allowed_ = false;
+      break;
+    }
+    fast_table_.set(kind, c.what == Conversion::What::keep, c.text);
+  }
+  use_path(default_path());
+}
+
+void Stream::use_path(Path path) noexcept {
+  fast_ = fast_allowed_ && path == Path::swar;
+}
+
+Path default_path() noexcept {
+  static const Path path = [] {
+    const char* simd = std::getenv("RELU_SIMD");
+    return simd != nullptr && std::string_view(simd) == "off" ? Path::exact
+                                                              : Path::swar;
+  }();
+  return path;
 }
 
 std::size_t Stream::process(std::string_view data, bool at_end) {
@@ -121,6 +156,8 @@ const char* Stream::find_separator(const char* p,
 // long as no field needs to be skipped.
 const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
                                  bool& stalled) {
+  if (field_ == 0)
+    p = fast_records(p, end);
   while (mode_ == Mode::field_start && !aborted_) {
     std::uint8_t c = 0;
     while (p != end && (c = cls(*p)) != 0) {
@@ -129,6 +166,7 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
         end_record();
         if (mode_ != Mode::field_start)
           return p;
+        p = fast_records(p, end);
       }
     }
     if (p == end)
@@ -165,6 +203,37 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
     bad_field(p, r);
     end_field();
     p = r;
+  }
+  return p;
+}
+
+// Take whole records at p, a record's start, through the fast path, a
+// block at a time, for as long as it can; return where the exact path
+// takes over.
+const char* Stream::fast_records(const char* p, const char* end) {
+  if (!fast_)
+    return p;
+  while (p != end) {
+    auto size = std::min(static_cast<std::size_t>(end - p), fast_block);
+    const void* newline = ::memrchr(p, '\n', size);
+    if (newline == nullptr)
+      return p; // a record longer than a block, or one not yet complete
+    const char* last = static_cast<const char*>(newline) + 1;
+    auto in = static_cast<std::size_t>(last - emitted_);
+    std::size_t room =
+        in +
+        fast_table_.growth() * ((static_cast<std::size_t>(last - p)) / 2 + 1) +
+        FastTable::max_text;
+    char* out = out_.reserve(room);
+    FastScan s = scan_records(emitted_, p, last, end, out, fast_table_);
+    out_.commit(static_cast<std::size_t>(s.out - out));
+    emitted_ = s.from;
+    record_ += s.records;
+    if (out_.size() >= flush_threshold)
+      out_.flush();
+    if (s.in != last)
+      return s.in;
+    p = last;
   }
   return p;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "convert.hpp"
+#include "fast_records.hpp"
 #include "number.hpp"
 #include "options.hpp"
 #include "output.hpp"
@@ -38,6 +39,17 @@ using Reporter = std::function<void(const Diagnostic&)>;
 // the one before the record's end, which belongs to no field.
 bool too_long(const char* first, const char* end) noexcept;
 
+// How records are scanned. exact: the scanner of every number syntax,
+// field by field; swar: a fast path, eight bytes at a time, for whole
+// records of blank-separated ordinary decimals, where the function's
+// result depends on the number's kind alone (relu, and -g); it hands every
+// other record to the exact path, and gives the same output.
+enum class Path : std::uint8_t { exact, swar };
+
+// The path streams use: swar, unless the environment variable RELU_SIMD is
+// "off" (read once), for measurements and for tests of the exact path.
+Path default_path() noexcept;
+
 class Stream {
 public:
   // A stream that starts at record first_record (1-based), so that a piece
@@ -51,6 +63,10 @@ public:
   // at_end says no more data follows. Return how many bytes were consumed:
   // the rest is an incomplete field, to be offered again with more data.
   std::size_t process(std::string_view data, bool at_end);
+
+  // Use path where the options allow it, so that tests can run every path
+  // on the same inputs.
+  void use_path(Path path) noexcept;
 
   // Whether --invalid=abort stopped the stream at a bad field.
   bool aborted() const noexcept { return aborted_; }
@@ -77,6 +93,7 @@ private:
                            bool& stalled);
   const char* delimited_field(const char* p, const char* end, bool at_end,
                               bool& stalled);
+  const char* fast_records(const char* p, const char* end);
   const char* after_separator(const char* r, const char* end);
   const char* incomplete(const char* first, const char* end, bool& stalled);
   void bad_field(const char* first, const char* last);
@@ -102,6 +119,9 @@ private:
   Reporter report_;
   std::array<std::uint8_t, 256> classes_{};
   std::uint8_t separators_;
+  FastTable fast_table_;
+  bool fast_allowed_; // whether the options let the fast path apply
+  bool fast_ = false; // whether it does
 
   Mode mode_;
   std::uint64_t record_;          // 1-based number of the current record

@@ -19,15 +19,17 @@ struct Result {
   bool operator==(const Result&) const = default;
 };
 
-// Run input through a Stream, delivered in pieces that end at the given
-// offsets, as a pipe might deliver it.
+// Run input through a Stream on the given path, delivered in pieces that
+// end at the given offsets, as a pipe might deliver it.
 Result process(std::string_view input, const relu::Options& options,
-               std::vector<std::size_t> cuts, std::size_t chunk = 8) {
+               std::vector<std::size_t> cuts, std::size_t chunk = 8,
+               relu::Path path = relu::Path::swar) {
   Result r;
   relu::Output out([&r](std::string_view s) { r.out += s; });
   relu::Stream stream(options, out, [&r](const relu::Diagnostic& d) {
     r.err += fmt::format("line {}, field {}: {}\n", d.record, d.field, d.text);
   });
+  stream.use_path(path);
   cuts.push_back(input.size());
   std::size_t at = 0;
   std::size_t next_cut = 0;
@@ -46,18 +48,24 @@ Result process(std::string_view input, const relu::Options& options,
   return r;
 }
 
-// The result, checked to be the same however the input is split: in two at
-// every offset, and byte by byte.
+// The result, checked to be the same on every path and however the input
+// is split: in two at every offset, and byte by byte.
 Result run_all_splits(std::string_view input, const relu::Options& options) {
   Result whole = process(input, options, {});
-  for (std::size_t i = 1; i < input.size(); ++i) {
-    CAPTURE(i);
-    CHECK(process(input, options, {i}) == whole);
-  }
   std::vector<std::size_t> bytes(input.size());
   for (std::size_t i = 0; i < bytes.size(); ++i)
     bytes[i] = i + 1;
-  CHECK(process(input, options, bytes) == whole);
+  for (relu::Path path : {relu::Path::exact, relu::Path::swar}) {
+    CAPTURE(path);
+    CHECK(process(input, options, {}, 8, path) == whole);
+    CHECK(process(input, options, {}, input.size() + 1, path) == whole);
+    for (std::size_t i = 1; i < input.size(); ++i) {
+      CAPTURE(i);
+      CHECK(process(input, options, {i}, 8, path) == whole);
+      CHECK(process(input, options, {i}, input.size(), path) == whole);
+    }
+    CHECK(process(input, options, bytes, 8, path) == whole);
+  }
   return whole;
 }
 
@@ -84,6 +92,10 @@ TEST_SUITE("stream") {
     nul.terminator = '\0';
     auto fixed = Options{};
     fixed.format = relu::Format::fixed(2);
+    auto grad_fixed = grad;
+    grad_fixed.format = relu::Format::fixed(2);
+    auto grad_wide = grad; // constants too long for the fast path's table
+    grad_wide.format = relu::Format::fixed(40);
 
     struct Row {
       std::string name;
@@ -114,6 +126,25 @@ TEST_SUITE("stream") {
              {"nul records", nul, std::string("-1\n2\0-3\0", 8),
               std::string("0\n2\0000\0", 6)},
              {"format", fixed, "-1 2.5 nan\n", "0.00 2.50 nan\n"},
+             // Records the fast path takes, and ones it hands over whole.
+             {"signed zeros", Options{}, "-0 +0.000 -00.0 +7\n", "0 0 0 +7\n"},
+             {"long digit runs", Options{},
+              "-123456789012345678.90123456789 0.00000000000000000001\n",
+              "0 0.00000000000000000001\n"},
+             {"other syntax", Options{}, "-1 .5\n-2 5.\n-3 1e3\n-4 0x1p3\n",
+              "0 .5\n0 5.\n0 1e3\n0 0x1p3\n"},
+             {"more syntax", Options{}, "-1 -.5\n-2 -inf\n-3 +5.e1\n-4\n",
+              "0 0\n0 0\n0 +5.e1\n0\n"},
+             {"mixed records", Options{}, "-1 2\n-3\t4\r\n\t-5 -6  \n",
+              "0 2\n0\t4\r\n\t0 0  \n"},
+             {"long token", Options{},
+              "-0." + std::string(300, '0') + "1 -1\n-2\n", "0 0\n0\n"},
+             {"grad format", grad_fixed, "-1 2 0\n", "0.00 1.00 0.00\n"},
+             {"grad wide format", grad_wide, "-1 2\n",
+              "0." + std::string(40, '0') + " 1." + std::string(40, '0') +
+                  "\n"},
+             {"leaky grad constants", leaky_grad, "-1 -2 0 3\n-4 5\n",
+              "0.01 0.01 0.01 1\n0.01 1\n"},
          }) {
       const auto& name = row.name;
       const auto& options = row.options;

@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes and options through the stream
 // processor, checked against a slow reference written from README's rules:
-// the output must not depend on how the input is split into chunks, bytes
+// the output must not depend on how the input is split into chunks nor on
+// the path (the exact one, the fast one where it applies), bytes
 // that are not converted numbers must come out unchanged, and every
 // converted field must be the activation core's value of strtod's number.
 #include "stream.hpp"
@@ -115,13 +116,14 @@ struct Result {
   bool aborted = false;
 };
 
-Result run(const Case& c, bool chunked) {
+Result run(const Case& c, bool chunked, relu::Path path) {
   Result r;
   relu::Output out([&r](std::string_view s) { r.out += s; });
   relu::Stream stream(c.options, out, [&r](const relu::Diagnostic& d) {
     r.err += "line " + std::to_string(d.record) + ", field " +
              std::to_string(d.field) + ": " + std::string(d.text) + "\n";
   });
+  stream.use_path(path);
   std::size_t at = 0, next = 0;
   relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
     std::size_t stop = c.input.size();
@@ -358,11 +360,15 @@ void require(bool ok, const char* what, const Case& c, const Result& a,
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   Case c = decode(data, size);
-  Result whole = run(c, false);
-  Result chunked = run(c, true);
+  Result whole = run(c, false, relu::Path::swar);
+  Result chunked = run(c, true, relu::Path::swar);
   require(whole.out == chunked.out && whole.err == chunked.err &&
               whole.aborted == chunked.aborted,
           "output depends on chunking", c, whole, chunked);
+  Result exact = run(c, false, relu::Path::exact);
+  require(whole.out == exact.out && whole.err == exact.err &&
+              whole.aborted == exact.aborted,
+          "output depends on the path", c, whole, exact);
   Result want = reference(c);
   require(whole.out == want.out, "stdout differs from the reference", c, whole,
           want);

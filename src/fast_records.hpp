@@ -1,0 +1,63 @@
+// The fast path of the stream processor: whole newline-ended records of
+// blank-separated ordinary decimals ([+-]digits[.digits]), where each
+// number's replacement depends on its kind alone. Anything else stops it
+// at the start of the record, which the exact path then takes.
+#pragma once
+
+#include "number.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace relu {
+
+// The replacements of the fast path's numbers, by Kind (negative, zero,
+// positive): keep the text, or write a constant of at most max_text bytes.
+class FastTable {
+public:
+  static constexpr std::size_t max_text = 32;
+
+  // Set what replaces numbers of kind: keep is their own text, else text,
+  // which fits max_text.
+  void set(Kind kind, bool keep, std::string_view text) noexcept;
+
+  // The most output bytes one number of at least one byte can add beyond
+  // its own length.
+  std::size_t growth() const noexcept { return growth_; }
+
+private:
+  friend struct FastScanner;
+
+  struct Entry {
+    bool keep = true;
+    std::uint8_t size = 0;
+    std::array<char, max_text> text{};
+  };
+
+  std::array<Entry, 3> entries_{}; // by Kind - 1
+  std::size_t growth_ = 0;
+};
+
+// How far scan_records got: in is the start of the first record it did
+// not take (or last), from the start of the input not yet in out, and
+// records how many records it took.
+struct FastScan {
+  const char* in;
+  const char* from;
+  char* out;
+  std::uint64_t records;
+};
+
+// Process the records of [first, last), which ends with a newline, writing
+// to out the replacements and the input from `from` (at most first) that
+// precede them; unchanged input after the last replacement is left for the
+// caller to copy, from FastScan::from. out must have room for
+// (last - from) + growth() * ((last - first) / 2 + 1) + FastTable::max_text
+// bytes. Bytes up to limit (at least last) may be read.
+FastScan scan_records(const char* from, const char* first, const char* last,
+                      const char* limit, char* out,
+                      const FastTable& table) noexcept;
+
+} // namespace relu
