@@ -27,22 +27,32 @@ public:
   // its own length.
   std::size_t growth() const noexcept { return growth_; }
 
-private:
-  friend struct FastScanner;
-
+  // What replaces a number: keep its text, or size bytes of text.
   struct Entry {
     bool keep = true;
     std::uint8_t size = 0;
     std::array<char, max_text> text{};
   };
 
+  // The entry of kind negative (0), zero (1) or positive (2).
+  const Entry& entry(std::size_t index) const noexcept {
+    return entries_[index];
+  }
+
+private:
   std::array<Entry, 3> entries_{}; // by Kind - 1
   std::size_t growth_ = 0;
 };
 
-// How far scan_records got: in is the start of the first record it did
-// not take (or last), from the start of the input not yet in out, and
-// records how many records it took.
+// How records are scanned. exact: the scanner of every number syntax,
+// field by field; swar (eight bytes at a time), sse2 and avx2 (64 bytes at
+// a time, x86-64): fast paths for whole records of blank-separated ordinary
+// decimals, which hand every other record to the exact path.
+enum class Path : std::uint8_t { exact, swar, sse2, avx2 };
+
+// How far a scanner got: in is the start of the first record it did not
+// take (or last), from the start of the input not yet in out, and records
+// how many records it took.
 struct FastScan {
   const char* in;
   const char* from;
@@ -50,14 +60,18 @@ struct FastScan {
   std::uint64_t records;
 };
 
-// Process the records of [first, last), which ends with a newline, writing
-// to out the replacements and the input from `from` (at most first) that
-// precede them; unchanged input after the last replacement is left for the
-// caller to copy, from FastScan::from. out must have room for
+// A scanner processes the records of [first, last), which ends with a
+// newline, writing to out the replacements and the input from `from` (at
+// most first) that precede them; input after the last replacement is left
+// for the caller to copy, from FastScan::from. out must have room for
 // (last - from) + growth() * ((last - first) / 2 + 1) + FastTable::max_text
 // bytes. Bytes up to limit (at least last) may be read.
-FastScan scan_records(const char* from, const char* first, const char* last,
-                      const char* limit, char* out,
-                      const FastTable& table) noexcept;
+using Scanner = FastScan (*)(const char* from, const char* first,
+                             const char* last, const char* limit, char* out,
+                             const FastTable& table) noexcept;
+
+// The scanner of a fast path, or nullptr for Path::exact and for a path
+// this machine lacks.
+Scanner scanner(Path path) noexcept;
 
 } // namespace relu

@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +21,9 @@ namespace {
 // Output beyond this is flushed early, so that wide --format conversions
 // cannot make one chunk's output grow without bound.
 constexpr std::size_t flush_threshold = 256 * 1024;
+
+// The values of RELU_SIMD, by Path.
+constexpr std::string_view path_names[] = {"off", "swar", "sse2", "avx2"};
 
 // The fast path takes at most this much input at a time, so that the
 // output it reserves stays small; a longer record takes the exact path.
@@ -52,8 +54,7 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
   separators_ = terminator | (delimited_ ? delimiter : blank);
   // The fast path knows newline records of blank-separated fields, every
   // one selected, and results fixed by the kind of number.
-  fast_allowed_ = std::endian::native == std::endian::little && !delimited_ &&
-                  terminator_ == '\n' && fields_.every();
+  fast_allowed_ = !delimited_ && terminator_ == '\n' && fields_.every();
   for (Kind kind : {Kind::negative, Kind::zero, Kind::positive}) {
     Conversion c{Conversion::What::value, {}, 0};
     if (converter_.by_kind(kind))
@@ -69,14 +70,22 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
 }
 
 void Stream::use_path(Path path) noexcept {
-  fast_ = fast_allowed_ && path == Path::swar;
+  scan_ = fast_allowed_ ? scanner(path) : nullptr;
 }
 
 Path default_path() noexcept {
   static const Path path = [] {
-    const char* simd = std::getenv("RELU_SIMD");
-    return simd != nullptr && std::string_view(simd) == "off" ? Path::exact
-                                                              : Path::swar;
+    std::string_view simd;
+    if (const char* value = std::getenv("RELU_SIMD"))
+      simd = value;
+    for (Path p : {Path::exact, Path::swar, Path::sse2, Path::avx2})
+      if (simd == path_names[static_cast<std::size_t>(p)] &&
+          (p == Path::exact || scanner(p) != nullptr))
+        return p;
+    for (Path p : {Path::avx2, Path::sse2})
+      if (scanner(p) != nullptr)
+        return p;
+    return Path::swar;
   }();
   return path;
 }
@@ -211,7 +220,7 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
 // block at a time, for as long as it can; return where the exact path
 // takes over.
 const char* Stream::fast_records(const char* p, const char* end) {
-  if (!fast_)
+  if (scan_ == nullptr)
     return p;
   while (p != end) {
     auto size = std::min(static_cast<std::size_t>(end - p), fast_block);
@@ -225,7 +234,7 @@ const char* Stream::fast_records(const char* p, const char* end) {
         fast_table_.growth() * ((static_cast<std::size_t>(last - p)) / 2 + 1) +
         FastTable::max_text;
     char* out = out_.reserve(room);
-    FastScan s = scan_records(emitted_, p, last, end, out, fast_table_);
+    FastScan s = scan_(emitted_, p, last, end, out, fast_table_);
     out_.commit(static_cast<std::size_t>(s.out - out));
     emitted_ = s.from;
     record_ += s.records;

@@ -39,15 +39,9 @@ using Reporter = std::function<void(const Diagnostic&)>;
 // the one before the record's end, which belongs to no field.
 bool too_long(const char* first, const char* end) noexcept;
 
-// How records are scanned. exact: the scanner of every number syntax,
-// field by field; swar: a fast path, eight bytes at a time, for whole
-// records of blank-separated ordinary decimals, where the function's
-// result depends on the number's kind alone (relu, and -g); it hands every
-// other record to the exact path, and gives the same output.
-enum class Path : std::uint8_t { exact, swar };
-
-// The path streams use: swar, unless the environment variable RELU_SIMD is
-// "off" (read once), for measurements and for tests of the exact path.
+// The fastest path this machine has, unless the environment variable
+// RELU_SIMD names another that it has ("off" for the exact path, "swar",
+// "sse2", "avx2"), for measurements and to rule a fast path out; read once.
 Path default_path() noexcept;
 
 class Stream {
@@ -64,8 +58,8 @@ public:
   // the rest is an incomplete field, to be offered again with more data.
   std::size_t process(std::string_view data, bool at_end);
 
-  // Use path where the options allow it, so that tests can run every path
-  // on the same inputs.
+  // Use path where the options allow it and the machine has it, so that
+  // tests can run every path on the same inputs.
   void use_path(Path path) noexcept;
 
   // Whether --invalid=abort stopped the stream at a bad field.
@@ -120,8 +114,8 @@ private:
   std::array<std::uint8_t, 256> classes_{};
   std::uint8_t separators_;
   FastTable fast_table_;
-  bool fast_allowed_; // whether the options let the fast path apply
-  bool fast_ = false; // whether it does
+  bool fast_allowed_;      // whether the options let a fast path apply
+  Scanner scan_ = nullptr; // the fast path in use, if any
 
   Mode mode_;
   std::uint64_t record_;          // 1-based number of the current record

@@ -23,7 +23,7 @@ struct Result {
 // end at the given offsets, as a pipe might deliver it.
 Result process(std::string_view input, const relu::Options& options,
                std::vector<std::size_t> cuts, std::size_t chunk = 8,
-               relu::Path path = relu::Path::swar) {
+               relu::Path path = relu::default_path()) {
   Result r;
   relu::Output out([&r](std::string_view s) { r.out += s; });
   relu::Stream stream(options, out, [&r](const relu::Diagnostic& d) {
@@ -55,7 +55,8 @@ Result run_all_splits(std::string_view input, const relu::Options& options) {
   std::vector<std::size_t> bytes(input.size());
   for (std::size_t i = 0; i < bytes.size(); ++i)
     bytes[i] = i + 1;
-  for (relu::Path path : {relu::Path::exact, relu::Path::swar}) {
+  for (relu::Path path : {relu::Path::exact, relu::Path::swar, relu::Path::sse2,
+                          relu::Path::avx2}) {
     CAPTURE(path);
     CHECK(process(input, options, {}, 8, path) == whole);
     CHECK(process(input, options, {}, input.size() + 1, path) == whole);
@@ -186,6 +187,73 @@ TEST_SUITE("stream") {
       CHECK(r.err == err);
       CHECK(r.aborted == aborted);
       CHECK(r.invalid);
+    }
+  }
+
+  TEST_CASE("records the fast paths hand over") {
+    // Tokens that look like ordinary decimals in part, among good ones, so
+    // that a fast path must hand over exactly their records.
+    auto options = Options{};
+    options.invalid = relu::InvalidMode::warn;
+    using namespace std::literals;
+    Result r = run_all_splits("-1 1.2.3 -2\n-3 1-2 -.\n- -4\n+-5 -6\n"
+                              "-7 8. .9 -1x -1\x80 \0 -8\n-9\n"sv,
+                              options);
+    CHECK(r.out == "0 1.2.3 0\n0 1-2 -.\n- 0\n+-5 0\n"
+                   "0 8. .9 -1x -1\x80 \0 0\n0\n"sv);
+    CHECK(r.err == "line 1, field 2: invalid number: '1.2.3'\n"
+                   "line 2, field 2: invalid number: '1-2'\n"
+                   "line 2, field 3: invalid number: '-.'\n"
+                   "line 3, field 1: invalid number: '-'\n"
+                   "line 4, field 1: invalid number: '+-5'\n"
+                   "line 5, field 4: invalid number: '-1x'\n"
+                   "line 5, field 5: invalid number: '-1\\x80'\n"
+                   "line 5, field 6: invalid number: '\\x00'\n");
+  }
+
+  TEST_CASE("every path gives the same output on long mixed input") {
+    // Tokens of every length around the fast paths' 8- and 64-byte steps,
+    // good and bad, so that windows and reads end anywhere in them.
+    std::string in;
+    std::uint32_t state = 12345;
+    auto next = [&state](std::uint32_t n) {
+      state = state * 1103515245 + 12345;
+      return (state >> 8) % n;
+    };
+    const std::string odd[] = {"1e3", ".5",    "5.", "-inf",  "nan", "\r",
+                               "x",   "0x1p3", "-",  "1.2.3", "\x80"};
+    for (int record = 0; record < 3000; ++record) {
+      for (std::uint32_t field = next(6); field-- > 0;) {
+        in += std::string(next(3), ' ') + (next(2) ? "\t" : "");
+        if (next(40) == 0) {
+          in += odd[next(11)];
+          continue;
+        }
+        in += std::string_view("-+").substr(next(3), 1);
+        for (std::uint32_t d = 1 + next(next(8) == 0 ? 70 : 12); d-- > 0;)
+          in += static_cast<char>('0' + (next(3) ? next(10) : 0));
+        if (next(2))
+          in += '.' + std::string(next(20), "0123456789"[next(10)]);
+      }
+      in += next(10) ? "\n" : " \n";
+    }
+    for (auto invalid : {relu::InvalidMode::ignore, relu::InvalidMode::warn}) {
+      for (bool derivative : {false, true}) {
+        auto options = Options{};
+        options.invalid = invalid;
+        options.activation.derivative = derivative;
+        Result want =
+            process(in, options, {}, in.size() + 1, relu::Path::exact);
+        for (relu::Path path : {relu::Path::exact, relu::Path::swar,
+                                relu::Path::sse2, relu::Path::avx2}) {
+          for (std::size_t chunk :
+               {std::size_t{61}, std::size_t{4096}, in.size() + 1}) {
+            CAPTURE(path);
+            CAPTURE(chunk);
+            CHECK(process(in, options, {}, chunk, path) == want);
+          }
+        }
+      }
     }
   }
 

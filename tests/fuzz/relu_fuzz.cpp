@@ -360,15 +360,18 @@ void require(bool ok, const char* what, const Case& c, const Result& a,
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   Case c = decode(data, size);
-  Result whole = run(c, false, relu::Path::swar);
-  Result chunked = run(c, true, relu::Path::swar);
+  Result whole = run(c, false, relu::default_path());
+  Result chunked = run(c, true, relu::default_path());
   require(whole.out == chunked.out && whole.err == chunked.err &&
               whole.aborted == chunked.aborted,
           "output depends on chunking", c, whole, chunked);
-  Result exact = run(c, false, relu::Path::exact);
-  require(whole.out == exact.out && whole.err == exact.err &&
-              whole.aborted == exact.aborted,
-          "output depends on the path", c, whole, exact);
+  for (relu::Path path : {relu::Path::exact, relu::Path::swar, relu::Path::sse2,
+                          relu::Path::avx2}) {
+    Result other = run(c, false, path);
+    require(whole.out == other.out && whole.err == other.err &&
+                whole.aborted == other.aborted,
+            "output depends on the path", c, whole, other);
+  }
   Result want = reference(c);
   require(whole.out == want.out, "stdout differs from the reference", c, whole,
           want);
