@@ -191,18 +191,7 @@ constexpr mpfr_prec_t max_precision = mpfr_prec_t{1} << 17;
 // included; rounding is monotone, so when both ends round to d every value
 // between them does. Both ends rounding to a zero decide its sign only when
 // the enclosure excludes the other sign.
-// MPFR caches constants (log 2, pi) per thread; a thread frees its cache
-// when it ends, or each worker of -j would leak it (LeakSanitizer says so).
-struct ThreadCache {
-  ThreadCache() = default;
-  ThreadCache(const ThreadCache&) = delete;
-  ThreadCache& operator=(const ThreadCache&) = delete;
-
-  ~ThreadCache() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
-};
-
 template <class Eval> double ziv(Eval eval) noexcept {
-  thread_local ThreadCache cache;
   for (mpfr_prec_t p = 64;; p *= 2) {
     const Iv r = eval(p);
     const double lo = mpfr_get_d(r.lo, MPFR_RNDN);
@@ -1263,6 +1252,10 @@ double logsigmoid_grad(double x) noexcept {
   if (double y; std::fabs(x) <= exp_max && decide(sigmoid_fast(-x), y))
     return y;
   return ziv([=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
+}
+
+void release_thread_caches() noexcept {
+  mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
 }
 
 } // namespace relu

@@ -104,4 +104,9 @@ double logsigmoid(double x) noexcept;
 // Return sigmoid(-x), the derivative of logsigmoid.
 double logsigmoid_grad(double x) noexcept;
 
+// Free what evaluations cached for the calling thread (MPFR's constants and
+// memory pool). A thread that evaluated calls it before it ends, or the
+// cache outlives it unreachable.
+void release_thread_caches() noexcept;
+
 } // namespace relu

@@ -5,6 +5,8 @@
 // each thread holds.
 #include "parallel.hpp"
 
+#include "exact.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -373,7 +375,10 @@ Outcome run_parallel(const Options& options, const Sink& sink,
     // Not views::drop(1): clang 14 cannot compile libstdc++ 12's ranges.
     for (auto it = std::next(workers.begin()); it != workers.end(); ++it) {
       try {
-        threads.emplace_back([&worker = *it] { worker.work(); });
+        threads.emplace_back([&worker = *it] {
+          worker.work();
+          release_thread_caches();
+        });
       } catch (const std::system_error&) {
         break; // the threads that started do the work of those that did not
       }
