@@ -4,15 +4,19 @@
 
 namespace relu {
 
+Rule conversion_rule(const Activation& activation, const Format& format,
+                     Kind kind) noexcept {
+  Rule rule = activation.rule(kind);
+  return rule == Rule::keep && !format.shortest() ? Rule::compute : rule;
+}
+
 Converter::Converter(const Activation& activation, const Format& format)
     : activation_(activation), format_(format) {
   // A kind on which the function is constant is evaluated once, at a number
-  // of that kind; --format prints even the values that keep their text.
+  // of that kind.
   for (Kind kind : {Kind::negative, Kind::zero, Kind::positive, Kind::nan}) {
     auto at = static_cast<std::size_t>(kind);
-    rules_[at] = activation_.rule(kind);
-    if (rules_[at] == Rule::keep && !format_.shortest())
-      rules_[at] = Rule::compute;
+    rules_[at] = conversion_rule(activation_, format_, kind);
     if (rules_[at] != Rule::constant)
       continue;
     double x = kind == Kind::negative   ? -1.0

@@ -24,6 +24,11 @@ struct Conversion {
   double value;          // What::value: to be printed
 };
 
+// What the converter does with a number of kind: the function's rule, but
+// --format prints even the values that would keep their text.
+Rule conversion_rule(const Activation& activation, const Format& format,
+                     Kind kind) noexcept;
+
 class Converter {
 public:
   Converter(const Activation& activation, const Format& format);

@@ -31,14 +31,10 @@ namespace relu {
 
 bool conversions_cost(const Options& options) noexcept {
   // NaN is left out: it is rare in data, and -g computes it, cheaply.
-  for (Kind kind : {Kind::negative, Kind::zero, Kind::positive}) {
-    Rule rule = options.activation.rule(kind);
-    // --format prints even the values that keep their text, as the
-    // Converter does.
-    if (rule == Rule::compute ||
-        (rule == Rule::keep && !options.format.shortest()))
+  for (Kind kind : {Kind::negative, Kind::zero, Kind::positive})
+    if (conversion_rule(options.activation, options.format, kind) ==
+        Rule::compute)
       return true;
-  }
   return false;
 }
 

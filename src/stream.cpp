@@ -399,11 +399,10 @@ void run(Stream& stream, Output& out, const Reader& read, std::size_t chunk) {
 
 namespace {
 
-// Whether an operand holds no field at all: empty, or only blanks.
-bool has_no_field(std::string_view operand, const Options& options) {
-  return operand.find_first_not_of(options.terminator == '\0'
-                                       ? " \t\n\0"
-                                       : " \t\n") == std::string_view::npos;
+// Whether an operand holds no field at all: empty, or only blanks and
+// newlines (an argument cannot hold NUL, the other terminator).
+bool has_no_field(std::string_view operand) {
+  return operand.find_first_not_of(" \t\n") == std::string_view::npos;
 }
 
 int run_operands(const Options& options, Output& out) {
@@ -426,7 +425,7 @@ int run_operands(const Options& options, Output& out) {
     ++argument;
     record.assign(number);
     record += options.terminator;
-    if (!has_no_field(number, options) || !asks_first) {
+    if (!has_no_field(number) || !asks_first) {
       stream.process(record, true);
       if (stream.aborted())
         break;
