@@ -7,7 +7,8 @@ execute_process(COMMAND cpack -G DEB --config "${BUILD}/CPackConfig.cmake" -B "$
 file(GLOB deb "${OUT}/relu_*.deb")
 execute_process(COMMAND dpkg-deb -f "${deb}" Depends
   OUTPUT_VARIABLE depends COMMAND_ERROR_IS_FATAL ANY)
-if(NOT depends MATCHES "^libc6 \\(>= [0-9.]+\\)")
+# The C++ runtime and MPFR are linked statically, GMP is not (CMakeLists.txt).
+if(NOT depends MATCHES "^libc6 \\(>= [0-9.]+\\), libgmp10 \\(>= [^)]+\\)\n?$")
   message(FATAL_ERROR "unexpected Depends: ${depends}")
 endif()
 execute_process(COMMAND dpkg-deb -c "${deb}"
