@@ -330,8 +330,10 @@ TABLE_SPEEDS = ("relu", "-j 1", "-j N", "mawk", "gawk", "python", "cat")
 TABLE_RATIOS = (("relu", "mawk"), ("relu", "gawk"), ("relu", "python"),
                 ("relu", "cat"), ("-j N", "-j 1"))
 FAMILY_SPEEDS = ("relu", "-j 1", "-j N", "leaky", "libm", "mawk", "gawk")
+# Against libm, relu runs on one thread as the libm program does: the ratio
+# is the cost of correct rounding, not of the cores.
 FAMILY_RATIOS = (("relu", "gawk"), ("relu", "mawk"), ("relu", "leaky"),
-                 ("relu", "libm"), ("-j N", "-j 1"))
+                 ("-j 1", "libm"), ("-j N", "-j 1"))
 
 
 def verdict(row):
@@ -340,11 +342,12 @@ def verdict(row):
     time of the libm formula."""
     if row.section != "family":
         return ""
-    goals = ([("leaky", 1.0)] if row.label in PIECEWISE else
+    goals = ([("relu", "leaky", 1.0)] if row.label in PIECEWISE else
              [] if row.label in ("relu", "leaky_relu") else
-             [("gawk", GAWK_TARGET), ("libm", LIBM_TARGET)])
-    misses = [f"{t}<{g:.2g}" for t, g in goals
-              if t in row.speed and row.speed["relu"] / row.speed[t] < g]
+             [("relu", "gawk", GAWK_TARGET), ("-j 1", "libm", LIBM_TARGET)])
+    misses = [f"{t}<{g:.2g}" for r, t, g in goals
+              if r in row.speed and t in row.speed
+              and row.speed[r] / row.speed[t] < g]
     return "below: " + " ".join(misses) if misses else ("ok" if goals else "")
 
 
@@ -540,9 +543,9 @@ def main():
                 [r for r in rows if r.section == "table"],
                 TABLE_SPEEDS, TABLE_RATIOS, runs)
     run_section("family: relu -F NAME against the one-liner of its formula, "
-                "leaky ReLU and the plain libm formula (%.17g); targets: "
-                "piecewise relu/leaky >= 1, others relu/gawk >= 3 and "
-                "relu/libm >= 0.67",
+                "leaky ReLU and the plain libm formula (shortest output); "
+                "targets: piecewise relu/leaky >= 1, others relu/gawk >= 3 "
+                "and -j1/libm >= 0.67",
                 [r for r in rows if r.section == "family"],
                 FAMILY_SPEEDS, FAMILY_RATIOS, runs)
     print()

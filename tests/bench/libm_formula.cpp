@@ -1,8 +1,10 @@
 // The baseline for "correct rounding must not cost more than 1.5x a plain
 // libm formula": read blank-separated numbers from stdin and print, one per
-// line, %.17g of the family's function NAME computed the plain way, in
-// double with libm. No validation, no rounding care. Built by
-// tests/bench/bench.py with the system compiler at benchmark time only.
+// line, the family's function NAME computed the plain way, in double with
+// libm, as the shortest text that reads back to it (std::to_chars, as
+// relu prints), so that the two differ only in how they evaluate. No
+// validation, no rounding care. Built by tests/bench/bench.py with the
+// system compiler at benchmark time only.
 //
 // usage: libm_formula NAME   (NAME as in `relu --list`, or gelu_tanh)
 #include <algorithm>
@@ -73,7 +75,10 @@ std::size_t convert(Fn f, const char* data, std::size_t size, bool last) {
     if (end > i) {
       double x = 0;
       std::from_chars(data + i, data + end, x);
-      std::printf("%.17g\n", f(x));
+      char text[32];
+      char* last = std::to_chars(text, text + sizeof text - 1, f(x)).ptr;
+      *last++ = '\n';
+      std::fwrite(text, 1, static_cast<std::size_t>(last - text), stdout);
     }
     i = end;
   }
