@@ -270,7 +270,8 @@ inline constexpr std::array functions{
              "x*min(max(x + 3, 0), 6)/6",
              [](double x, const Params&) noexcept { return hardswish(x); },
              [](double x, const Params&) noexcept { return hardswish_grad(x); },
-             detail::never,
+             // x * 6 / 6 from 3 on, x itself.
+             [](double x, const Params&) noexcept { return x >= 3; },
              {detail::E, detail::E, detail::E, detail::E, detail::K},
              {detail::E, detail::E, detail::E, detail::E, detail::E},
              detail::no_check},

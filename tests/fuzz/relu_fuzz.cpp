@@ -213,6 +213,8 @@ bool keeps(const relu::Activation& a, double x) {
     return 0 < x && x < 6;
   if (f == "hardtanh")
     return p.min_val < x && x < p.max_val;
+  if (f == "hardswish")
+    return x >= 3;
   if (f == "softplus") {
     // beta * x > threshold exactly: the product as hi + lo (the error of a
     // product is exact with fma, unless it underflows, which no generated
