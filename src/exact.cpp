@@ -3,13 +3,13 @@
 //     a short argument (in the comment beside each) proves the rounded
 //     value (sigmoid(x) = 1 above 37.5, tanh x = x below 2^-27, ...).
 //  2. The fast path: the formula in double-double arithmetic with its own
-//     exp/expm1 kernel, carrying a bound on the absolute error; decide()
+//     exp/expm1 kernel (and, for gelu, a table of the normal distribution's
+//     Mills ratio), carrying a bound on the absolute error; decide()
 //     accepts the result when every real within the bound rounds alike.
 //     It declines near the subnormal range, and on exact midpoints.
 //  3. The slow path, which is always right: MPFR interval arithmetic in a
 //     Ziv loop for the transcendental formulas, one exact rounding for the
-//     rational ones. gelu and gelu_grad have no fast path yet (they need an
-//     erfc kernel).
+//     rational ones.
 #include "exact.hpp"
 
 #include <algorithm>
@@ -623,6 +623,147 @@ Approx gelu_tanh_grad_fast(double x) noexcept {
   d.err += std::fabs(st.hi) * (1 + std::fabs(w.hi)) * z.err * 1.01;
   return d;
 }
+
+// The Mills ratio R(t) = Phi(-t) / phi(t) = int_0^inf e^(-tu - u^2/2) du
+// is smooth and slowly varying where Phi(-t) itself falls like e^(-t^2/2),
+// so it takes a table: around each t0 = i/8, i in [0, 296] (t up to 37),
+// its Taylor coefficients a_n = R^(n)(t0) / n! to n = 13, the first five as
+// double-doubles. Built once on first use (in about 1.5 ms), with MPFR at
+// 192 bits and no erfc, which MPFR takes milliseconds for at large t:
+//  - R(37) from 64 levels of Laplace's continued fraction
+//    1 / (t + 1 / (t + 2 / (t + 3 / ...))), good to 2^-370 (mpmath);
+//  - R' = tR - 1 gives a_1 = t0 a_0 - 1 and
+//    (n + 1) a_(n+1) = t0 a_n + a_(n-1). The recurrence cancels, by up to
+//    2^103 for a_13 (mpmath), which 192 bits absorb;
+//  - R(t0 - 1/8) = sum |a_n| 8^-n, all terms positive (R^(n) has the sign
+//    of (-1)^n, R being a Laplace transform), summed until they fall below
+//    2^-200 of the sum. Going down in t, an error in R(t0) reaches
+//    R(t0 - 1/8) shrunk by e^(-t0/8), so the errors do not build up.
+// Checked against mpmath: every entry is its coefficient rounded to
+// double-double (within 2^-107) or to double.
+constexpr double mills_step = 0.125;
+constexpr std::size_t mills_head = 5;
+constexpr std::size_t mills_terms = 14;
+
+struct MillsEntry {
+  std::array<Dd, mills_head> head;
+  std::array<double, mills_terms - mills_head> tail;
+};
+
+const std::array<MillsEntry, 297>& mills_table() noexcept {
+  static const std::array<MillsEntry, 297> table = [] {
+    std::array<MillsEntry, 297> t{};
+    constexpr mpfr_prec_t prec = 192;
+    mpfr_t r, a, prev, next, v;
+    for (mpfr_ptr m : {r, a, prev, next, v})
+      mpfr_init2(m, prec);
+    const double top = static_cast<double>(t.size() - 1) * mills_step;
+    mpfr_set_d(r, top, MPFR_RNDN);
+    for (unsigned long k = 64; k > 0; --k) {
+      mpfr_ui_div(r, k, r, MPFR_RNDN);
+      mpfr_add_d(r, r, top, MPFR_RNDN);
+    }
+    mpfr_ui_div(r, 1, r, MPFR_RNDN);
+    for (std::size_t i = t.size(); i-- > 0;) {
+      const double t0 = static_cast<double>(i) * mills_step;
+      mpfr_set(a, r, MPFR_RNDN);
+      mpfr_set_si(prev, -1, MPFR_RNDN);
+      // a holds a_n, prev a_(n-1), r the sum so far of R(t0 - 1/8).
+      for (std::size_t n = 0;; ++n) {
+        if (n < mills_head) {
+          Dd& d = t[i].head[n];
+          d.hi = mpfr_get_d(a, MPFR_RNDN);
+          mpfr_sub_d(v, a, d.hi, MPFR_RNDN);
+          d.lo = mpfr_get_d(v, MPFR_RNDN);
+        } else if (n < mills_terms) {
+          t[i].tail[n - mills_head] = mpfr_get_d(a, MPFR_RNDN);
+        }
+        if (n > 0) {
+          mpfr_div_2ui(v, a, 3 * n, MPFR_RNDN);
+          mpfr_abs(v, v, MPFR_RNDN);
+          mpfr_add(r, r, v, MPFR_RNDN);
+          if (n >= mills_terms && mpfr_get_exp(v) < mpfr_get_exp(r) - 200)
+            break;
+        }
+        // prev starts as a_(-1) = -1, which makes n = 0 read a_1 = t0 a_0 - 1.
+        mpfr_mul_d(next, a, t0, MPFR_RNDN);
+        mpfr_add(next, next, prev, MPFR_RNDN);
+        mpfr_div_ui(next, next, n + 1, MPFR_RNDN);
+        mpfr_swap(prev, a);
+        mpfr_swap(a, next);
+      }
+    }
+    for (mpfr_ptr m : {r, a, prev, next, v})
+      mpfr_clear(m);
+    return t;
+  }();
+  return table;
+}
+
+// R(t) for t in [0, 37], relative error below 2^-72. With t0 the
+// grid point nearest to t, h = t - t0 is exact (Sterbenz, or h = t) and
+// |h| <= 1/16 + 2^-40. The terms alternate in sign: (-1)^n R^(n) > 0, as
+// R is a Laplace transform; so sum |a_n| |h|^n = R(t0 - |h|), which is at
+// most 1.1 R(t) over the table. Checked with mpmath for every entry, in
+// units of R(t): truncation after h^13 (below |R^(14)(t0 - |h|)| |h|^14 / 14!)
+// and the tail a_5.. in double (rounding of the table and Horner's
+// gamma_16 bound) together stay below 2^-72.7. The head in double-double,
+// the rounding of its table entries included, adds below 2^-100: each step
+// s = a_j + h s keeps |h s| <= |a_j| / 16 (mpmath again), so fast_two_sum
+// is exact and the step rounds by 2^-103 of |a_j|.
+Approx mills_fast(double t) noexcept {
+  const auto i = static_cast<std::size_t>(t * (1 / mills_step) + 0.5);
+  const MillsEntry& e = mills_table()[i];
+  const double h = t - static_cast<double>(i) * mills_step;
+  double p = e.tail.back();
+  for (std::size_t n = e.tail.size() - 1; n-- > 0;)
+    p = e.tail[n] + h * p;
+  Dd s{p, 0};
+  for (std::size_t n = e.head.size(); n-- > 0;) {
+    const Dd m = two_prod(h, s.hi);
+    const Dd r = two_sum(e.head[n].hi, m.hi);
+    s = fast_two_sum(r.hi, r.lo + (m.lo + h * s.lo + e.head[n].lo));
+  }
+  return {s.hi, s.lo, s.hi * 0x1p-72};
+}
+
+// 1 / sqrt(2 pi) as a double-double.
+constexpr Approx inv_sqrt_2pi{0x1.9884533d43651p-2, -0x1.cbc0d30ebfd15p-56,
+                              0x1p-108};
+
+// phi(t) and R(t), so that Phi(-t) = phi(t) R(t), for t in [2^-55, 37]:
+// t^2 is exact as a double-double (two_prod, far from underflow), and so is
+// its half, the argument of exp_fast.
+struct NormalTail {
+  Approx phi, mills;
+};
+
+NormalTail normal_tail(double t) noexcept {
+  const Dd sq = two_prod(t, t);
+  return {inv_sqrt_2pi * exp_fast(-0.5 * sq.hi, -0.5 * sq.lo), mills_fast(t)};
+}
+
+// Where the fast path of gelu and gelu_grad runs: above 37 the results lie
+// below 2^-960, where decide() would decline anyway.
+bool gelu_fast_range(double x) noexcept {
+  return std::fabs(x) >= 0x1p-55 && std::fabs(x) <= 37;
+}
+
+// x Phi(x): x phi R below 0, x (1 - phi R) above, where phi R <= 1/2.
+Approx gelu_fast(double x) noexcept {
+  const NormalTail n = normal_tail(std::fabs(x));
+  const Approx tail = n.phi * n.mills;
+  return exactly(x) * (x < 0 ? tail : exactly(1) - tail);
+}
+
+// Phi(x) + x phi(x) = phi (R - t) below 0 and 1 - phi (R - t) above, with
+// t = |x|; R - t crosses 0 at t = 0.7518, and the absolute error bound
+// follows the cancellation there.
+Approx gelu_grad_fast(double x) noexcept {
+  const NormalTail n = normal_tail(std::fabs(x));
+  const Approx d = n.phi * (n.mills - exactly(std::fabs(x)));
+  return x < 0 ? d : exactly(1) - d;
+}
 } // namespace
 
 double elu(double x, double alpha) noexcept {
@@ -741,6 +882,11 @@ double gelu(double x) noexcept {
     return x;
   if (x < -38.6)
     return -0.0;
+  // Below 2^-55 in magnitude, x Phi(x) = x/2 (1 + 0.8x + ...) rounds to x/2.
+  if (std::fabs(x) < 0x1p-55 && std::fabs(x) >= fast_min)
+    return x / 2;
+  if (double y; gelu_fast_range(x) && decide(gelu_fast(x), y))
+    return y;
   // x/2 * erfc(-x/sqrt 2): no cancellation for negative x, where 1 + erf
   // would lose everything.
   return ziv([=](mpfr_prec_t p) {
@@ -763,6 +909,11 @@ double gelu_grad(double x) noexcept {
     return 1;
   if (x < -38.7)
     return -0.0;
+  // Below 2^-55 in magnitude, 1/2 + 0.8x + ... rounds to 1/2.
+  if (std::fabs(x) < 0x1p-55)
+    return 0.5;
+  if (double y; gelu_fast_range(x) && decide(gelu_grad_fast(x), y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
     const Iv cdf = 0.5 * erfc(-X / sqrt(Iv(p, 2.0)));
