@@ -634,25 +634,29 @@ Approx gelu_tanh_grad_fast(double x) noexcept {
 //    1 / (t + 1 / (t + 2 / (t + 3 / ...))), good to 2^-370 (mpmath);
 //  - R' = tR - 1 gives a_1 = t0 a_0 - 1 and
 //    (n + 1) a_(n+1) = t0 a_n + a_(n-1). The recurrence cancels, by up to
-//    2^103 for a_13 (mpmath), which 192 bits absorb;
+//    2^38 for a_0..a_4 and 2^104 for the rest (mpmath), which leaves them
+//    far more than the 107 and 53 bits they are stored with;
 //  - R(t0 - 1/8) = sum |a_n| 8^-n, all terms positive (R^(n) has the sign
 //    of (-1)^n, R being a Laplace transform), summed until they fall below
 //    2^-200 of the sum. Going down in t, an error in R(t0) reaches
-//    R(t0 - 1/8) shrunk by e^(-t0/8), so the errors do not build up.
-// Checked against mpmath: every entry is its coefficient rounded to
-// double-double (within 2^-107) or to double.
+//    R(t0 - 1/8) scaled by e^(1/128 - t0/8) < 1 (it moves along e^(t^2/2),
+//    the solution of R' = tR), so the errors do not build up.
+// tests/accuracy/mills_bounds.py recomputes the constants marked (mpmath)
+// here and in mills_fast. Each entry, dumped once, was its coefficient
+// rounded to double-double (within 2^-107) or to double.
 constexpr double mills_step = 0.125;
 constexpr std::size_t mills_head = 5;
 constexpr std::size_t mills_terms = 14;
+constexpr std::size_t mills_size = 297;
 
 struct MillsEntry {
   std::array<Dd, mills_head> head;
   std::array<double, mills_terms - mills_head> tail;
 };
 
-const std::array<MillsEntry, 297>& mills_table() noexcept {
-  static const std::array<MillsEntry, 297> table = [] {
-    std::array<MillsEntry, 297> t{};
+const std::array<MillsEntry, mills_size>& mills_table() noexcept {
+  static const std::array<MillsEntry, mills_size> table = [] {
+    std::array<MillsEntry, mills_size> t{};
     constexpr mpfr_prec_t prec = 192;
     mpfr_t r, a, prev, next, v;
     for (mpfr_ptr m : {r, a, prev, next, v})
@@ -700,17 +704,17 @@ const std::array<MillsEntry, 297>& mills_table() noexcept {
   return table;
 }
 
-// R(t) for t in [0, 37], relative error below 2^-72. With t0 the
-// grid point nearest to t, h = t - t0 is exact (Sterbenz, or h = t) and
+// R(t) for t in [0, 37], relative error below 2^-72. With t0 the grid
+// point nearest to t, h = t - t0 is exact (Sterbenz, or h = t) and
 // |h| <= 1/16 + 2^-40. The terms alternate in sign: (-1)^n R^(n) > 0, as
-// R is a Laplace transform; so sum |a_n| |h|^n = R(t0 - |h|), which is at
-// most 1.1 R(t) over the table. Checked with mpmath for every entry, in
-// units of R(t): truncation after h^13 (below |R^(14)(t0 - |h|)| |h|^14 / 14!)
-// and the tail a_5.. in double (rounding of the table and Horner's
-// gamma_16 bound) together stay below 2^-72.7. The head in double-double,
-// the rounding of its table entries included, adds below 2^-100: each step
-// s = a_j + h s keeps |h s| <= |a_j| / 16 (mpmath again), so fast_two_sum
-// is exact and the step rounds by 2^-103 of |a_j|.
+// R is a Laplace transform; so sum |a_n| |h|^n = R(t0 - |h|), at most
+// 1.1 R(t) (mpmath). In units of R(t), over every entry (mpmath): the
+// truncation after h^13, below |R^(14)(t0 - |h|)| |h|^14 / 14!, and the
+// tail a_5.. in double (the rounding of its entries and Horner's gamma_16
+// bound) stay below 2^-72.7 together. The head in double-double, the
+// rounding of its entries included, adds below 2^-100: each step
+// s = a_j + h s keeps |h s| <= |a_j| / 16 (mpmath), so fast_two_sum is
+// exact and the step rounds by 2^-103 of |a_j|.
 Approx mills_fast(double t) noexcept {
   const auto i = static_cast<std::size_t>(t * (1 / mills_step) + 0.5);
   const MillsEntry& e = mills_table()[i];
