@@ -753,7 +753,8 @@ bool gelu_fast_range(double x) noexcept {
   return std::fabs(x) >= 0x1p-55 && std::fabs(x) <= 37;
 }
 
-// x Phi(x): x phi R below 0, x (1 - phi R) above, where phi R <= 1/2.
+// x Phi(x): x phi R below 0, so that tiny results keep their relative
+// accuracy, and x (1 - phi R) above, where phi R <= 1/2 cannot cancel.
 Approx gelu_fast(double x) noexcept {
   const NormalTail n = normal_tail(std::fabs(x));
   const Approx tail = n.phi * n.mills;
