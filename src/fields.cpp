@@ -98,4 +98,27 @@ Fields Fields::parse(std::string_view list) {
   return fields;
 }
 
+std::uint64_t Fields::first_64() const noexcept {
+  std::uint64_t mask = 0;
+  for (Range r : ranges_) {
+    if (r.first > 64)
+      break;
+    std::uint64_t last = std::min<std::uint64_t>(r.last, 64);
+    // Bits r.first - 1 to last - 1, without shifting by 64.
+    mask |= (~std::uint64_t{0} >> (64 - (last - r.first + 1))) << (r.first - 1);
+  }
+  return mask;
+}
+
+Fields::Tail Fields::beyond_64() const noexcept {
+  for (Range r : ranges_) {
+    if (r.last <= 64)
+      continue;
+    if (r.first == unbounded)
+      return Tail::none; // the sentinel
+    return r.first <= 65 && r.last == unbounded ? Tail::every : Tail::some;
+  }
+  return Tail::none;
+}
+
 } // namespace relu

@@ -42,6 +42,15 @@ public:
     return ranges_[ranges_.size() - 2].last;
   }
 
+  // Bit n - 1 set when field n is selected, for fields 1 to 64, so that a
+  // scanner can look fields up without the cursor.
+  std::uint64_t first_64() const noexcept;
+
+  // Which of the fields from 65 on are selected.
+  enum class Tail : std::uint8_t { none, every, some };
+
+  Tail beyond_64() const noexcept;
+
 private:
   struct Range {
     std::uint64_t first;

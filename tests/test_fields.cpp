@@ -75,6 +75,39 @@ TEST_SUITE("fields") {
     CHECK(fields.selected(2));
   }
 
+  TEST_CASE("Fields::first_64 and Fields::beyond_64") {
+    struct Row {
+      const char* list;
+      std::uint64_t first_64;
+      relu::Fields::Tail beyond_64;
+    };
+
+    using Tail = relu::Fields::Tail;
+    constexpr auto all = ~std::uint64_t{0};
+    for (const auto& row : {
+             Row{"1", 1, Tail::none},
+             Row{"2-", all - 1, Tail::every},
+             Row{"1,3,5", 0x15, Tail::none},
+             Row{"64", std::uint64_t{1} << 63, Tail::none},
+             Row{"65", 0, Tail::some},
+             Row{"65-", 0, Tail::every},
+             Row{"66-", 0, Tail::some},
+             Row{"60-70", 0x1fULL << 59, Tail::some},
+             Row{"60-", 0x1fULL << 59, Tail::every},
+             Row{"1-64", all, Tail::none},
+             Row{"1-65", all, Tail::some},
+             Row{"2,100-", 2, Tail::some},
+         }) {
+      const auto& list = row.list;
+      CAPTURE(list);
+      auto fields = relu::Fields::parse(list);
+      CHECK(fields.first_64() == row.first_64);
+      CHECK(fields.beyond_64() == row.beyond_64);
+    }
+    CHECK(relu::Fields{}.first_64() == all);
+    CHECK(relu::Fields{}.beyond_64() == Tail::every);
+  }
+
   TEST_CASE("Fields::parse errors") {
     struct Row {
       const char* list;
