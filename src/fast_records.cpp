@@ -1,10 +1,10 @@
 // Two scanners of the same records. swar, for any little-endian machine,
 // finds a digit run eight bytes at a time and learns from the same words
 // whether a digit is nonzero. sse2, x86-64's baseline, and avx2, where the
-// processor has it, classify 64 bytes at a time into bitmasks, checks a token
-// with a few mask operations and writes its result without a branch that
-// depends on its sign; it spends more instructions than swar, but fewer
-// mispredicted branches make it about 1.5 times faster.
+// processor has it, classify 64 bytes at a time into bitmasks and check
+// every token of the window at once with a few mask operations, so that
+// only the numbers to replace cost a step each, and no branch depends on
+// the tokens' lengths or on kept numbers' signs.
 #include "fast_records.hpp"
 
 #include <algorithm>
@@ -16,6 +16,11 @@
 #endif
 
 namespace relu {
+
+bool FastFields::can_split_at(char delimiter) noexcept {
+  return std::string_view("0123456789.+- \t\n").find(delimiter) ==
+         std::string_view::npos;
+}
 
 void FastTable::set(Kind kind, bool keep, std::string_view text) noexcept {
   Entry& e = entries_[static_cast<std::size_t>(kind) - 1];
@@ -80,12 +85,20 @@ char* copy_short(char* out, const char* src, std::size_t n,
 #if defined(__SSE2__)
 // Bit i of each mask tells about byte i of a 64-byte window.
 struct Masks {
-  std::uint64_t sep;     // blank or newline
+  std::uint64_t sep;     // newline or a separator byte
   std::uint64_t newline; //
   std::uint64_t digit;   // 0-9
   std::uint64_t nonzero; // 1-9
   std::uint64_t dot;     // '.'
+  std::uint64_t sign;    // '+' or '-'
+  std::uint64_t minus;   // '-'
 };
+
+// How to classify the 64 bytes at base, of which those from last on read
+// as nothing at all and those from limit on are not read: separators are
+// newline and the bytes a and b.
+using Window = Masks (*)(const char* base, const char* last, const char* limit,
+                         char a, char b) noexcept;
 
 std::uint64_t bits(__m128i bytes, int at) noexcept {
   return static_cast<std::uint64_t>(
@@ -93,30 +106,30 @@ std::uint64_t bits(__m128i bytes, int at) noexcept {
          << at;
 }
 
-// The 64 bytes at base, or a copy padded with blanks where fewer can be
+// The 64 bytes at base, or a copy padded with NULs where fewer can be
 // read before limit.
 const char* readable(const char* base, const char* limit,
                      char (&padded)[64]) noexcept {
   if (limit - base >= 64)
     return base;
-  std::memset(padded, ' ', sizeof padded);
+  std::memset(padded, 0, sizeof padded);
   std::memcpy(padded, base, static_cast<std::size_t>(limit - base));
   return padded;
 }
 
-// Bytes from last on read as blanks.
+// Bytes from last on are nothing: not even separators, so that the scan
+// stops at the final newline.
 void clip(Masks& m, const char* base, const char* last) noexcept {
   if (last - base < 64) {
-    std::uint64_t beyond = ~std::uint64_t{0} << (last - base);
-    m.sep |= beyond;
-    m.newline &= ~beyond;
+    std::uint64_t before = ~(~std::uint64_t{0} << (last - base));
+    for (std::uint64_t* mask :
+         {&m.sep, &m.newline, &m.digit, &m.nonzero, &m.dot, &m.sign, &m.minus})
+      *mask &= before;
   }
 }
 
-// Classify the 64 bytes at base; those from last on read as blanks, and
-// those from limit on are not read.
-Masks window_sse2(const char* base, const char* last,
-                  const char* limit) noexcept {
+Masks window_sse2(const char* base, const char* last, const char* limit, char a,
+                  char b) noexcept {
   char padded[64];
   const char* p = readable(base, limit, padded);
   Masks m{};
@@ -124,19 +137,23 @@ Masks window_sse2(const char* base, const char* last,
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
     __m128i newline = _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'));
     __m128i sep = _mm_or_si128(
-        newline, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+        newline, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(a)),
+                              _mm_cmpeq_epi8(x, _mm_set1_epi8(b))));
     // Signed comparisons: bytes from 0x80 are negative, so not digits.
     __m128i below_colon = _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1));
     __m128i digit =
         _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)), below_colon);
     __m128i nonzero =
         _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0')), below_colon);
+    __m128i minus = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
+    __m128i sign = _mm_or_si128(minus, _mm_cmpeq_epi8(x, _mm_set1_epi8('+')));
     m.sep |= bits(sep, at);
     m.newline |= bits(newline, at);
     m.digit |= bits(digit, at);
     m.nonzero |= bits(nonzero, at);
     m.dot |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')), at);
+    m.sign |= bits(sign, at);
+    m.minus |= bits(minus, at);
   }
   clip(m, base, last);
   return m;
@@ -150,8 +167,10 @@ __attribute__((target("avx2"))) std::uint64_t bits_avx2(__m256i bytes,
 }
 
 // The same with AVX2, 32 bytes at a time, for the machines that have it.
-__attribute__((target("avx2"))) Masks
-window_avx2(const char* base, const char* last, const char* limit) noexcept {
+__attribute__((target("avx2"))) Masks window_avx2(const char* base,
+                                                  const char* last,
+                                                  const char* limit, char a,
+                                                  char b) noexcept {
   char padded[64];
   const char* p = readable(base, limit, padded);
   Masks m{};
@@ -159,177 +178,300 @@ window_avx2(const char* base, const char* last, const char* limit) noexcept {
     __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at));
     __m256i newline = _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n'));
     __m256i sep = _mm256_or_si256(
-        newline, _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(' ')),
-                                 _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t'))));
+        newline, _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(a)),
+                                 _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b))));
     __m256i below_colon = _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), x);
     __m256i digit = _mm256_and_si256(
         _mm256_cmpgt_epi8(x, _mm256_set1_epi8('0' - 1)), below_colon);
     __m256i nonzero = _mm256_and_si256(
         _mm256_cmpgt_epi8(x, _mm256_set1_epi8('0')), below_colon);
     __m256i dot = _mm256_cmpeq_epi8(x, _mm256_set1_epi8('.'));
+    __m256i minus = _mm256_cmpeq_epi8(x, _mm256_set1_epi8('-'));
+    __m256i sign =
+        _mm256_or_si256(minus, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('+')));
     m.sep |= bits_avx2(sep, at);
     m.newline |= bits_avx2(newline, at);
     m.digit |= bits_avx2(digit, at);
     m.nonzero |= bits_avx2(nonzero, at);
     m.dot |= bits_avx2(dot, at);
+    m.sign |= bits_avx2(sign, at);
+    m.minus |= bits_avx2(minus, at);
   }
   clip(m, base, last);
   return m;
+}
+
+// The fields of a window that are converted: bytes are theirs, starts
+// their first bytes (for an empty field, the separator that ends it), and
+// bad marks the start of a field the scan cannot judge.
+struct Tokens {
+  std::uint64_t bytes;
+  std::uint64_t starts;
+  std::uint64_t bad;
+};
+
+// A bit set in each token that is not an ordinary decimal and in none of
+// the others, from the conditions that make [+-] digits [. digits]: a sign
+// only in front, a digit after it, a digit after each point and no second point
+// after the fraction's digits; bytes that are none of these (exponents, hex,
+// letters, blanks, CR, NUL) are bad anywhere.
+std::uint64_t not_decimal(const Masks& m, const Tokens& t) noexcept {
+  std::uint64_t signed_start = t.starts & m.sign;
+  // Adding a fraction's first digit carries through its digits to the
+  // byte after them.
+  std::uint64_t after_fraction = (m.digit + ((m.dot << 1) & m.digit));
+  return t.bad | (t.bytes & ~(m.digit | m.dot | m.sign)) |
+         (t.bytes & m.sign & ~t.starts) |
+         (t.starts & ~m.digit & ~signed_start) |
+         ((signed_start << 1) & ~m.digit) |
+         (t.bytes & m.dot & (~(m.digit >> 1) | after_fraction));
 }
 #endif
 
 // The scanners, in one class so that they can be written in their order.
 struct FastScanner {
+  // Where a scan has written to: input before from is in out.
+  struct Cursor {
+    const char* from;
+    char* out;
+  };
+
+  // Write what precedes the number [token, ...) and the replacement of
+  // kind (an index into table), and go on after the number, at end.
+  static void replace(Cursor& c, const char* token, const char* end,
+                      std::size_t kind, const char* limit,
+                      const FastTable& table) noexcept {
+    const auto& e = table.entry(kind);
+    c.out = copy_short(c.out, c.from, static_cast<std::size_t>(token - c.from),
+                       limit);
+    c.out = copy_short(c.out, e.text.data(), e.size,
+                       e.text.data() + FastTable::max_text);
+    c.from = end;
+  }
+
+  // Scan an ordinary decimal at p and move p past it; return the index of
+  // its kind in a FastTable, or 3 if there is none or it is too long for
+  // its sign alone to tell whether it is nonzero (see scan_number): it has
+  // fewer than 300 digits within 256 bytes.
+  static std::size_t decimal(const char*& p, const char* limit) noexcept {
+    const char* token = p;
+    char c = *p;
+    p += c == '-' || c == '+';
+    const char* digits = p;
+    std::uint64_t nonzero = 0;
+    skip_digits(p, limit, nonzero);
+    if (p == digits)
+      return 3; // no integer digit: '.5', 'inf', or not a number
+    if (*p == '.') {
+      const char* fraction = ++p;
+      skip_digits(p, limit, nonzero);
+      if (p == fraction)
+        return 3; // '5.', or '5.e3'
+    }
+    if (p - token > 256)
+      return 3;
+    return nonzero == 0 ? 1 : c == '-' ? 0 : 2;
+  }
+
   static FastScan swar(const char* from, const char* first, const char* last,
-                       const char* limit, char* out,
-                       const FastTable& table) noexcept {
+                       const char* limit, char* out, const FastTable& table,
+                       const FastFields& fields) noexcept {
+    if (fields.delimited)
+      return swar_delimited(from, first, last, limit, out, table, fields);
     // Where the current record started, to go back to when it turns out
     // to need the exact path.
     FastScan done{first, from, out, 0};
+    Cursor c{from, out};
     const char* p = first;
     while (p != last) {
-      char c = *p;
-      if (c == ' ' || c == '\t') {
+      if (*p == ' ' || *p == '\t') {
         ++p;
         continue;
       }
-      if (c == '\n') {
+      if (*p == '\n') {
         ++p;
-        done = {p, from, out, done.records + 1};
+        done = {p, c.from, c.out, done.records + 1};
         continue;
       }
       const char* token = p;
-      p += c == '-' || c == '+';
-      const char* digits = p;
-      std::uint64_t nonzero = 0;
-      skip_digits(p, limit, nonzero);
-      if (p == digits)
-        return done; // no integer digit: '.5', 'inf', or not a number
-      if (*p == '.') {
-        const char* fraction = ++p;
-        skip_digits(p, limit, nonzero);
-        if (p == fraction)
-          return done; // '5.', or '5.e3'
-      }
-      // Up to 256 bytes, the number has fewer than 300 digits, and its
-      // sign alone tells whether it is nonzero (see scan_number).
-      if ((*p != ' ' && *p != '\t' && *p != '\n') || p - token > 256)
+      std::size_t kind = decimal(p, limit);
+      if (kind == 3 || (*p != ' ' && *p != '\t' && *p != '\n'))
         return done;
-      Kind kind = nonzero == 0 ? Kind::zero
-                  : c == '-'   ? Kind::negative
-                               : Kind::positive;
-      const auto& e = table.entry(static_cast<std::size_t>(kind) - 1);
-      if (e.keep)
-        continue;
-      out =
-          copy_short(out, from, static_cast<std::size_t>(token - from), limit);
-      out = copy_short(out, e.text.data(), e.size,
-                       e.text.data() + FastTable::max_text);
-      from = p;
+      if (!table.entry(kind).keep)
+        replace(c, token, p, kind, limit, table);
+    }
+    return done;
+  }
+
+  // The same for delimited fields, which end at the next delimiter or
+  // newline: each selected one must be an ordinary decimal and nothing
+  // else, and the others pass unread.
+  static FastScan swar_delimited(const char* from, const char* first,
+                                 const char* last, const char* limit, char* out,
+                                 const FastTable& table,
+                                 const FastFields& fields) noexcept {
+    FastScan done{first, from, out, 0};
+    Cursor c{from, out};
+    const char d = fields.delimiter;
+    std::uint64_t field = 0;
+    for (const char* p = first; p != last; ++p) {
+      if (!fields.known(field))
+        return done;
+      if (fields.selected(field)) {
+        const char* token = p;
+        std::size_t kind = decimal(p, limit);
+        if (kind == 3 || (*p != d && *p != '\n'))
+          return done;
+        if (!table.entry(kind).keep)
+          replace(c, token, p, kind, limit, table);
+      } else {
+        while (*p != d && *p != '\n')
+          ++p;
+      }
+      ++field;
+      if (*p == '\n') {
+        done = {p + 1, c.from, c.out, done.records + 1};
+        field = 0;
+      }
     }
     return done;
   }
 
 #if defined(__SSE2__)
-  template <Masks (*window)(const char*, const char*, const char*) noexcept>
+  // The scan of 64-byte windows: each starts at a field's start, and takes
+  // the fields up to its last separator; the next window starts after it.
+  template <Window window>
   static FastScan masks(const char* from, const char* first, const char* last,
-                        const char* limit, char* out,
-                        const FastTable& table) noexcept {
+                        const char* limit, char* out, const FastTable& table,
+                        const FastFields& fields) noexcept {
     FastScan done{first, from, out, 0};
+    Cursor c{from, out};
+    char a = fields.delimited ? fields.delimiter : ' ';
+    char b = fields.delimited ? fields.delimiter : '\t';
+    std::uint64_t field = 0; // that of the field the window starts in
     const char* base = first;
-    Masks m = window(base, last, limit);
-    unsigned rel = 0; // where to look next, from base
-    for (;;) {
-      // The separators up to the next token, and the records they end.
-      std::uint64_t from_rel = rel < 64 ? ~std::uint64_t{0} << rel : 0;
-      std::uint64_t ahead = ~m.sep & from_rel;
-      auto t = static_cast<unsigned>(std::countr_zero(ahead));
-      std::uint64_t newlines =
-          m.newline & from_rel &
-          (t < 64 ? (std::uint64_t{1} << t) - 1 : ~std::uint64_t{0});
-      if (newlines != 0) {
-        auto n = 63 - static_cast<unsigned>(std::countl_zero(newlines));
-        // Counted bit by bit: x86-64's baseline has no popcount, and a
-        // run of separators holds one newline or a few.
-        std::uint64_t records = done.records;
-        for (; newlines != 0; newlines &= newlines - 1)
-          ++records;
-        done = {base + n + 1, from, out, records};
-      }
-      if (ahead == 0) {
+    while (base != last) {
+      Masks m = window(base, last, limit, a, b);
+      if (m.sep == 0) {
+        // 64 bytes in one field: too long for a number, so the window
+        // moves on only through a field that is not converted (or not
+        // known to be, which the next window's first field hands over).
+        if (!fields.delimited || fields.selected(field))
+          return done;
         base += 64;
-        if (base >= last)
-          return done;
-        m = window(base, last, limit);
-        rel = 0;
         continue;
       }
-      // The token [t, e), unless it runs past the window: then the window
-      // starts again at the token, which fails only for a token of 64
-      // bytes or more.
-      std::uint64_t after = m.sep & (~std::uint64_t{0} << t);
-      if (after == 0) {
-        if (t == 0)
+      auto cut = 64 - static_cast<unsigned>(std::countl_zero(m.sep));
+      std::uint64_t region = ~std::uint64_t{0} >> (64 - cut);
+      Tokens t = fields.delimited ? delimited(m, region, fields, field)
+                                  : blank(m, region);
+      std::uint64_t bad = not_decimal(m, t);
+      if (bad != 0) {
+        // Take the records before the first bad token's, if any.
+        std::uint64_t before =
+            m.newline & ((std::uint64_t{1} << std::countr_zero(bad)) - 1);
+        if (before == 0)
           return done;
-        base += t;
-        m = window(base, last, limit);
-        rel = 0;
-        continue;
+        region = ~std::uint64_t{0} >> std::countl_zero(before);
+        t.bytes &= region;
+        t.starts &= region;
       }
-      auto e = static_cast<unsigned>(std::countr_zero(after));
-      const char* token = base + t;
-      // An ordinary decimal, [+-] digits [. [digits]]: a sign only in
-      // front, a digit after it, at most one point; bytes that are none of
-      // these (exponents, hex, letters, CR, NUL) hand the record over. With
-      // fewer than 64 digits, the sign tells whether it is nonzero (see
-      // scan_number).
-      std::uint64_t span =
-          ((std::uint64_t{1} << e) - 1) & (~std::uint64_t{0} << t);
-      bool sign = *token == '-' || *token == '+';
-      std::uint64_t other =
-          span & ~(m.digit | m.dot) & ~(static_cast<std::uint64_t>(sign) << t);
-      std::uint64_t dots = m.dot & span;
-      std::uint64_t first_digit = std::uint64_t{1} << (t + sign);
-      if ((other | (dots & (dots - 1)) | (first_digit & ~m.digit)) != 0)
+      convert(base, m, t, region, c, done, limit, table);
+      if (bad != 0)
         return done;
-      std::size_t kind = (m.nonzero & span) == 0 ? 1 : *token == '-' ? 0 : 2;
-      const auto& entry = table.entry(kind);
-      out =
-          copy_short(out, from, static_cast<std::size_t>(token - from), limit);
-      // Without a branch: whether a number keeps its text is as random as
-      // its sign.
-      auto keep = std::uintptr_t{0} - entry.keep; // 0 or all ones
-      auto text = reinterpret_cast<const char*>(
-          (reinterpret_cast<std::uintptr_t>(token) & keep) |
-          (reinterpret_cast<std::uintptr_t>(entry.text.data()) & ~keep));
-      std::size_t size = ((e - t) & keep) | (entry.size & ~keep);
-      out = copy_short(out, text, size,
-                       entry.keep ? limit
-                                  : entry.text.data() + FastTable::max_text);
-      from = base + e;
-      rel = e;
+      base += cut;
     }
+    return done;
+  }
+
+  // Blank-separated tokens, every one converted: the window starts after
+  // a separator or at a record's start.
+  static Tokens blank(const Masks& m, std::uint64_t region) noexcept {
+    std::uint64_t bytes = ~m.sep & region;
+    return {bytes, bytes & ~(bytes << 1), 0};
+  }
+
+  // Delimited fields, numbered on from field, that of the field at the
+  // window's start, which is left as that of the field after region.
+  static Tokens delimited(const Masks& m, std::uint64_t region,
+                          const FastFields& fields,
+                          std::uint64_t& field) noexcept {
+    if (fields.first_64 == ~std::uint64_t{0} &&
+        fields.beyond_64 == Fields::Tail::every)
+      return {~m.sep & region, ((m.sep << 1) | 1) & region, 0};
+    Tokens t{0, 0, 0};
+    unsigned at = 0; // where the field starts
+    for (std::uint64_t seps = m.sep & region; seps != 0; seps &= seps - 1) {
+      auto end = static_cast<unsigned>(std::countr_zero(seps));
+      if (!fields.known(field)) {
+        t.bad |= std::uint64_t{1} << at;
+      } else if (fields.selected(field)) {
+        t.starts |= std::uint64_t{1} << at;
+        t.bytes |= ((std::uint64_t{1} << end) - 1) & (~std::uint64_t{0} << at);
+      }
+      field = (m.newline >> end & 1) != 0 ? 0 : field + 1;
+      at = end + 1;
+    }
+    return t;
+  }
+
+  // Replace the numbers of region, all ordinary decimals, and note the
+  // state after its last newline in done. Adding a token's start bit to
+  // a run of its bytes carries to the separator after it, so each
+  // number's kind is known at its end, and only the numbers to replace
+  // take a step.
+  static void convert(const char* base, const Masks& m, const Tokens& t,
+                      std::uint64_t region, Cursor& c, FastScan& done,
+                      const char* limit, const FastTable& table) noexcept {
+    std::uint64_t ends = (t.bytes + t.starts) & m.sep;
+    std::uint64_t zero = ((t.bytes & ~m.nonzero) + t.starts) & m.sep;
+    std::uint64_t negative = ((t.bytes + (t.starts & m.minus)) & m.sep) & ~zero;
+    std::uint64_t positive = ends & ~zero & ~negative;
+    std::uint64_t replaced = 0;
+    for (std::size_t kind = 0; kind < 3; ++kind)
+      if (!table.entry(kind).keep)
+        replaced |= kind == 0 ? negative : kind == 1 ? zero : positive;
+    auto step = [&](std::uint64_t to_replace) {
+      for (; to_replace != 0; to_replace &= to_replace - 1) {
+        auto e = static_cast<unsigned>(std::countr_zero(to_replace));
+        auto s = 63 - static_cast<unsigned>(std::countl_zero(
+                          t.starts & ((std::uint64_t{1} << e) - 1)));
+        std::size_t kind = (zero >> e & 1) | (positive >> e & 1) << 1;
+        replace(c, base + s, base + e, kind, limit, table);
+      }
+    };
+    std::uint64_t newlines = m.newline & region;
+    if (newlines != 0) {
+      std::uint64_t through = ~std::uint64_t{0} >> std::countl_zero(newlines);
+      step(replaced & through);
+      replaced &= ~through;
+      done = {base + 64 - std::countl_zero(newlines), c.from, c.out,
+              done.records + static_cast<unsigned>(std::popcount(newlines))};
+    }
+    step(replaced);
   }
 #endif
 };
 
 FastScan scan_swar(const char* from, const char* first, const char* last,
-                   const char* limit, char* out,
-                   const FastTable& table) noexcept {
-  return FastScanner::swar(from, first, last, limit, out, table);
+                   const char* limit, char* out, const FastTable& table,
+                   const FastFields& fields) noexcept {
+  return FastScanner::swar(from, first, last, limit, out, table, fields);
 }
 
 #if defined(__SSE2__)
 FastScan scan_sse2(const char* from, const char* first, const char* last,
-                   const char* limit, char* out,
-                   const FastTable& table) noexcept {
-  return FastScanner::masks<window_sse2>(from, first, last, limit, out, table);
+                   const char* limit, char* out, const FastTable& table,
+                   const FastFields& fields) noexcept {
+  return FastScanner::masks<window_sse2>(from, first, last, limit, out, table,
+                                         fields);
 }
 
 FastScan scan_avx2(const char* from, const char* first, const char* last,
-                   const char* limit, char* out,
-                   const FastTable& table) noexcept {
-  return FastScanner::masks<window_avx2>(from, first, last, limit, out, table);
+                   const char* limit, char* out, const FastTable& table,
+                   const FastFields& fields) noexcept {
+  return FastScanner::masks<window_avx2>(from, first, last, limit, out, table,
+                                         fields);
 }
 #endif
 

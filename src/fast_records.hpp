@@ -1,9 +1,10 @@
-// The fast path of the stream processor: whole newline-ended records of
-// blank-separated ordinary decimals ([+-]digits[.digits]), where each
+// The fast path of the stream processor: whole newline-ended records whose
+// converted fields are ordinary decimals ([+-]digits[.digits]), where each
 // number's replacement depends on its kind alone. Anything else stops it
 // at the start of the record, which the exact path then takes.
 #pragma once
 
+#include "fields.hpp"
 #include "number.hpp"
 
 #include <array>
@@ -44,6 +45,31 @@ private:
   std::size_t growth_ = 0;
 };
 
+// How the fast path splits a record into fields, and which it converts:
+// runs of blanks, every field; or single delimiters, the fields of a list.
+struct FastFields {
+  bool delimited = false;
+  char delimiter = '\0';
+  std::uint64_t first_64 = ~std::uint64_t{0}; // as Fields::first_64
+  Fields::Tail beyond_64 = Fields::Tail::every;
+
+  // Whether the fast path can split fields at delimiter: a byte that
+  // occurs in no ordinary decimal, is not a blank (those are trimmed from
+  // fields) and does not end records.
+  static bool can_split_at(char delimiter) noexcept;
+
+  // Whether field n (0-based) is known to be selected or not; records with
+  // one that is not take the exact path.
+  bool known(std::uint64_t n) const noexcept {
+    return n < 64 || beyond_64 != Fields::Tail::some;
+  }
+
+  // Whether field n (0-based), a known one, is selected.
+  bool selected(std::uint64_t n) const noexcept {
+    return n < 64 ? (first_64 >> n & 1) != 0 : beyond_64 == Fields::Tail::every;
+  }
+};
+
 // How records are scanned. exact: the scanner of every number syntax,
 // field by field; swar (eight bytes at a time), sse2 and avx2 (64 bytes at
 // a time, x86-64): fast paths for whole records of blank-separated ordinary
@@ -61,14 +87,15 @@ struct FastScan {
 };
 
 // A scanner processes the records of [first, last), which ends with a
-// newline, writing to out the replacements and the input from `from` (at
-// most first) that precede them; input after the last replacement is left
-// for the caller to copy, from FastScan::from. out must have room for
-// (last - from) + growth() * ((last - first) / 2 + 1) + FastTable::max_text
-// bytes. Bytes up to limit (at least last) may be read.
+// newline, split into fields as fields says, writing to out the replacements
+// and the input from `from` (at most first) that precede them; input after the
+// last replacement is left for the caller to copy, from FastScan::from. out
+// must have room for (last - from) + growth() * ((last - first) / 2 + 1) +
+// FastTable::max_text bytes. Bytes up to limit (at least last) may be read.
 using Scanner = FastScan (*)(const char* from, const char* first,
                              const char* last, const char* limit, char* out,
-                             const FastTable& table) noexcept;
+                             const FastTable& table,
+                             const FastFields& fields) noexcept;
 
 // The scanner of a fast path, or nullptr for Path::exact and for a path
 // this machine lacks.

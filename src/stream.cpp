@@ -53,8 +53,14 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
     classes_[static_cast<unsigned char>(*options.delimiter)] = delimiter;
   separators_ = terminator | (delimited_ ? delimiter : blank);
   // The fast path knows newline records of blank-separated fields, every
-  // one selected, and results fixed by the kind of number.
-  fast_allowed_ = !delimited_ && terminator_ == '\n' && fields_.every();
+  // one selected, or of fields split at a delimiter that no ordinary
+  // decimal holds, and results fixed by the kind of number.
+  if (delimited_)
+    fast_fields_ = {true, *options.delimiter, fields_.first_64(),
+                    fields_.beyond_64()};
+  fast_allowed_ = terminator_ == '\n' &&
+                  (delimited_ ? FastFields::can_split_at(*options.delimiter)
+                              : fields_.every());
   for (Kind kind : {Kind::negative, Kind::zero, Kind::positive}) {
     Conversion c{Conversion::What::value, {}, 0};
     if (converter_.by_kind(kind))
@@ -234,7 +240,7 @@ const char* Stream::fast_records(const char* p, const char* end) {
         fast_table_.growth() * ((static_cast<std::size_t>(last - p)) / 2 + 1) +
         FastTable::max_text;
     char* out = out_.reserve(room);
-    FastScan s = scan_(emitted_, p, last, end, out, fast_table_);
+    FastScan s = scan_(emitted_, p, last, end, out, fast_table_, fast_fields_);
     out_.commit(static_cast<std::size_t>(s.out - out));
     emitted_ = s.from;
     record_ += s.records;
@@ -252,6 +258,11 @@ const char* Stream::fast_records(const char* p, const char* end) {
 // field's extent is found before its text is read as a number.
 const char* Stream::delimited_field(const char* p, const char* end, bool at_end,
                                     bool& stalled) {
+  if (field_ == 0) {
+    p = fast_records(p, end);
+    if (p == end)
+      return p;
+  }
   if (!fields_.selected(field_ + 1)) {
     mode_ = Mode::skip_field;
     end_field();

@@ -114,6 +114,7 @@ private:
   std::array<std::uint8_t, 256> classes_{};
   std::uint8_t separators_;
   FastTable fast_table_;
+  FastFields fast_fields_;
   bool fast_allowed_;      // whether the options let a fast path apply
   Scanner scan_ = nullptr; // the fast path in use, if any
 

@@ -19,6 +19,9 @@ struct Result {
   bool operator==(const Result&) const = default;
 };
 
+constexpr relu::Path paths[] = {relu::Path::exact, relu::Path::swar,
+                                relu::Path::sse2, relu::Path::avx2};
+
 // Run input through a Stream on the given path, delivered in pieces that
 // end at the given offsets, as a pipe might deliver it.
 Result process(std::string_view input, const relu::Options& options,
@@ -55,8 +58,7 @@ Result run_all_splits(std::string_view input, const relu::Options& options) {
   std::vector<std::size_t> bytes(input.size());
   for (std::size_t i = 0; i < bytes.size(); ++i)
     bytes[i] = i + 1;
-  for (relu::Path path : {relu::Path::exact, relu::Path::swar, relu::Path::sse2,
-                          relu::Path::avx2}) {
+  for (relu::Path path : paths) {
     CAPTURE(path);
     CHECK(process(input, options, {}, 8, path) == whole);
     CHECK(process(input, options, {}, input.size() + 1, path) == whole);
@@ -244,8 +246,7 @@ TEST_SUITE("stream") {
         options.activation.derivative = derivative;
         Result want =
             process(in, options, {}, in.size() + 1, relu::Path::exact);
-        for (relu::Path path : {relu::Path::exact, relu::Path::swar,
-                                relu::Path::sse2, relu::Path::avx2}) {
+        for (relu::Path path : paths) {
           for (std::size_t chunk :
                {std::size_t{61}, std::size_t{4096}, in.size() + 1}) {
             CAPTURE(path);
@@ -337,9 +338,135 @@ TEST_SUITE("stream") {
       auto options = Options{};
       options.delimiter = d;
       options.invalid = relu::InvalidMode::ignore;
-      CHECK(process(record + "\n", options, {}).out == want + "\n");
-      CHECK(process(record + "\n", options, {1, 3, 7, 8, 9, 20}).out ==
+      for (relu::Path path : paths) {
+        CAPTURE(path);
+        CHECK(process(record + "\n", options, {}, 8, path).out == want + "\n");
+        CHECK(
+            process(record + "\n", options, {1, 3, 7, 8, 9, 20}, 8, path).out ==
             want + "\n");
+        CHECK(process(record + "\n" + record + "\n", options, {}, 1000, path)
+                  .out == want + "\n" + want + "\n");
+      }
+    }
+  }
+
+  TEST_CASE("delimited records with a field list on every path") {
+    // Fields of every kind, each selected or not, and delimiters among
+    // bytes that numbers hold or not: the fast paths must take exactly the
+    // records the exact path converts the same way.
+    std::uint32_t state = 2024;
+    auto next = [&state](std::uint32_t n) {
+      state = state * 1103515245 + 12345;
+      return (state >> 8) % n;
+    };
+    const std::string odd[] = {"1e3",
+                               ".5",
+                               "5.",
+                               "-inf",
+                               "nan",
+                               "\r",
+                               "x",
+                               "0x1p3",
+                               "-",
+                               "1.2.3",
+                               "\x80",
+                               std::string(1, '\0'),
+                               "",
+                               " ",
+                               " -1",
+                               "-2 ",
+                               "\t3",
+                               "1-2",
+                               "+-1",
+                               "--1",
+                               std::string(70, '7'),
+                               std::string(150, 'a')};
+    auto field = [&]() {
+      std::string f;
+      if (next(8) == 0)
+        return odd[next(std::size(odd))];
+      f += std::string_view("-+").substr(next(3), 1);
+      for (std::uint32_t d = 1 + next(next(8) == 0 ? 70 : 8); d-- > 0;)
+        f += static_cast<char>('0' + (next(3) ? next(10) : 0));
+      if (next(2))
+        f += '.' + std::string(1 + next(6), "0123456789"[next(10)]);
+      return f;
+    };
+    const char* lists[] = {nullptr, "2-",    "1,3,5", "1",
+                           "3-",    "2,64-", "2,65",  "60-70"};
+    for (char d : {',', ';', '\0', '\x80', 'e', '\r', '|', '5', '.', '-'}) {
+      std::string in;
+      for (int record = 0; record < 400; ++record) {
+        std::uint32_t fields = next(10) == 0 ? 60 + next(10) : next(8);
+        for (std::uint32_t n = 0; n < fields; ++n) {
+          std::string f = field();
+          std::replace(f.begin(), f.end(), d, '7');
+          in += f;
+          if (n + 1 < fields)
+            in += d;
+        }
+        in += next(10) ? "\n" : "\r\n";
+      }
+      for (const char* list : lists) {
+        for (bool derivative : {false, true}) {
+          CAPTURE(static_cast<int>(static_cast<unsigned char>(d)));
+          CAPTURE(list);
+          CAPTURE(derivative);
+          auto options = Options{};
+          options.delimiter = d;
+          options.invalid = relu::InvalidMode::warn;
+          options.activation.derivative = derivative;
+          if (list != nullptr)
+            options.fields = relu::Fields::parse(list);
+          options.header = next(2);
+          Result want =
+              process(in, options, {}, in.size() + 1, relu::Path::exact);
+          for (relu::Path path : paths) {
+            for (std::size_t chunk :
+                 {std::size_t{61}, std::size_t{4096}, in.size() + 1}) {
+              CAPTURE(path);
+              CAPTURE(chunk);
+              CHECK(process(in, options, {}, chunk, path) == want);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  TEST_CASE("records at the fast path's 64 KiB block boundary") {
+    // A record ends just before, at and just after a block's end, or is
+    // longer than a block; and the window runs to the end of the data.
+    for (std::size_t shift : {0u, 1u, 2u, 3u, 5u, 9u, 63u, 64u, 65u}) {
+      for (bool delimited : {false, true}) {
+        CAPTURE(shift);
+        CAPTURE(delimited);
+        std::string in(shift, delimited ? ',' : ' ');
+        const std::string rows[] = {"-1,2,-3.5", "12,-0.25,x", "0,-0,+7"};
+        for (std::size_t i = 0; in.size() < 3 * 65536; ++i) {
+          std::string row = rows[i % 3];
+          if (!delimited)
+            std::replace(row.begin(), row.end(), ',', ' ');
+          in += row + "\n";
+          if (i == 5000)
+            in += std::string(70000, 'a') + "\n";
+        }
+        in += "-9";
+        auto options = Options{};
+        if (delimited) {
+          options.delimiter = ',';
+          options.fields = relu::Fields::parse("1,2");
+        }
+        options.invalid = relu::InvalidMode::ignore;
+        Result want =
+            process(in, options, {}, in.size() + 1, relu::Path::exact);
+        for (relu::Path path : paths) {
+          CAPTURE(path);
+          CHECK(process(in, options, {}, in.size() + 1, path) == want);
+          CHECK(process(in, options, {65536 + shift}, 128 * 1024, path) ==
+                want);
+        }
+      }
     }
   }
 
