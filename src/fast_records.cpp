@@ -467,9 +467,14 @@ FastScan scan_sse2(const char* from, const char* first, const char* last,
                                          fields);
 }
 
-FastScan scan_avx2(const char* from, const char* first, const char* last,
-                   const char* limit, char* out, const FastTable& table,
-                   const FastFields& fields) noexcept {
+// Compiled whole for processors with AVX2, BMI1, BMI2 and POPCNT (those
+// with AVX2 have the others; scanner() checks): flatten inlines every step
+// of the scanner here, so that windows are classified inline and the bit
+// counts and AND-NOTs are single instructions.
+__attribute__((target("avx2,bmi,bmi2,popcnt"), flatten)) FastScan
+scan_avx2(const char* from, const char* first, const char* last,
+          const char* limit, char* out, const FastTable& table,
+          const FastFields& fields) noexcept {
   return FastScanner::masks<window_avx2>(from, first, last, limit, out, table,
                                          fields);
 }
@@ -491,7 +496,11 @@ Scanner scanner(Path path) noexcept {
 #endif
   case Path::avx2:
 #if defined(__SSE2__)
-    return __builtin_cpu_supports("avx2") ? scan_avx2 : nullptr;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                   __builtin_cpu_supports("bmi2") &&
+                   __builtin_cpu_supports("popcnt")
+               ? scan_avx2
+               : nullptr;
 #else
     return nullptr;
 #endif
