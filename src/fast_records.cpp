@@ -70,16 +70,11 @@ void skip_digits(const char*& p, const char* limit,
   }
 }
 
-// Copy n bytes to out and return the end of the copy: the short spans and
-// tokens between replacements in one 32-byte move, without a call, where
-// 32 bytes can be read at src (out always has room for 32 bytes more).
-char* copy_short(char* out, const char* src, std::size_t n,
-                 const char* limit) noexcept {
-  if (n <= 32 && limit - src >= 32)
-    std::memcpy(out, src, 32);
-  else
-    std::memcpy(out, src, n);
-  return out + n;
+// The longest gap between replacements that can be copied as 32 bytes
+// in one move, without a call, when the gap starts at most distance bytes
+// before limit (out always has room for 32 bytes more).
+std::size_t short_gap(std::ptrdiff_t distance) noexcept {
+  return distance >= 32 ? 32 : 0;
 }
 
 #if defined(__SSE2__)
@@ -236,16 +231,19 @@ struct FastScanner {
     char* out;
   };
 
-  // Write what precedes the number [token, ...) and the replacement of
-  // kind (an index into table), and go on after the number, at end.
+  // Write what precedes the number [token, end), a gap of at most
+  // short_max bytes in one move, and the replacement of kind (an index into
+  // table), and go on after the number.
   static void replace(Cursor& c, const char* token, const char* end,
-                      std::size_t kind, const char* limit,
+                      std::size_t kind, std::size_t short_max,
                       const FastTable& table) noexcept {
+    auto gap = static_cast<std::size_t>(token - c.from);
+    std::memcpy(c.out, c.from, gap <= short_max ? 32 : gap);
+    c.out += gap;
+    // Texts can be read to max_text, and out has room for that much.
     const auto& e = table.entry(kind);
-    c.out = copy_short(c.out, c.from, static_cast<std::size_t>(token - c.from),
-                       limit);
-    c.out = copy_short(c.out, e.text.data(), e.size,
-                       e.text.data() + FastTable::max_text);
+    std::memcpy(c.out, e.text.data(), FastTable::max_text);
+    c.out += e.size;
     c.from = end;
   }
 
@@ -298,7 +296,7 @@ struct FastScanner {
       if (kind == 3 || (*p != ' ' && *p != '\t' && *p != '\n'))
         return done;
       if (!table.entry(kind).keep)
-        replace(c, token, p, kind, limit, table);
+        replace(c, token, p, kind, short_gap(limit - c.from), table);
     }
     return done;
   }
@@ -323,7 +321,7 @@ struct FastScanner {
         if (kind == 3 || (*p != d && *p != '\n'))
           return done;
         if (!table.entry(kind).keep)
-          replace(c, token, p, kind, limit, table);
+          replace(c, token, p, kind, short_gap(limit - c.from), table);
       } else {
         while (*p != d && *p != '\n')
           ++p;
@@ -431,13 +429,16 @@ struct FastScanner {
     for (std::size_t kind = 0; kind < 3; ++kind)
       if (!table.entry(kind).keep)
         replaced |= kind == 0 ? negative : kind == 1 ? zero : positive;
+    // A gap ends at a token in the window, so starts before base + 64.
+    std::size_t short_max = short_gap(limit - base - 64);
     auto step = [&](std::uint64_t to_replace) {
       for (; to_replace != 0; to_replace &= to_replace - 1) {
         auto e = static_cast<unsigned>(std::countr_zero(to_replace));
-        auto s = 63 - static_cast<unsigned>(std::countl_zero(
+        // Not countl_zero, which tests for 0: the token's start is there.
+        auto s = 63 ^ static_cast<unsigned>(__builtin_clzll(
                           t.starts & ((std::uint64_t{1} << e) - 1)));
         std::size_t kind = (zero >> e & 1) | (positive >> e & 1) << 1;
-        replace(c, base + s, base + e, kind, limit, table);
+        replace(c, base + s, base + e, kind, short_max, table);
       }
     };
     std::uint64_t newlines = m.newline & region;
