@@ -394,9 +394,31 @@ struct FastScanner {
   static Tokens delimited(const Masks& m, std::uint64_t region,
                           const FastFields& fields,
                           std::uint64_t& field) noexcept {
-    if (fields.first_64 == ~std::uint64_t{0} &&
-        fields.beyond_64 == Fields::Tail::every)
-      return {~m.sep & region, ((m.sep << 1) | 1) & region, 0};
+    // The fields from the k+1st on (every field for k = 0), as after a few
+    // columns of labels: carries through the first k fields of each record
+    // find their ends, with no step per field.
+    auto k = static_cast<unsigned>(std::countr_zero(fields.first_64));
+    if (k <= 4 && fields.first_64 == ~std::uint64_t{0} << k &&
+        fields.beyond_64 == Fields::Tail::every) {
+      std::uint64_t bytes = ~m.sep & region;
+      std::uint64_t left_out = 0;
+      std::uint64_t at = (m.newline << 1) & region; // fields i of records
+      for (unsigned i = 0; i < k; ++i) {
+        if (i == field)
+          at |= 1;
+        std::uint64_t past = bytes + at;
+        left_out |= at | (bytes & ~past);
+        at = ((past & m.sep & ~m.newline) << 1) & region;
+      }
+      std::uint64_t seps = m.sep & region;
+      std::uint64_t newlines = m.newline & region;
+      if (newlines != 0) {
+        field = 0;
+        seps &= ~(~std::uint64_t{0} >> std::countl_zero(newlines));
+      }
+      field += static_cast<unsigned>(std::popcount(seps));
+      return {bytes & ~left_out, ((m.sep << 1) | 1) & region & ~left_out, 0};
+    }
     Tokens t{0, 0, 0};
     unsigned at = 0; // where the field starts
     for (std::uint64_t seps = m.sep & region; seps != 0; seps &= seps - 1) {
