@@ -33,6 +33,15 @@ bool from_second(std::size_t n) { return n >= 2; }
 
 bool odd_up_to_five(std::size_t n) { return n % 2 == 1 && n <= 5; }
 
+// Lists that reach past the fast path's table of 64 fields.
+bool second_and_past_65(std::size_t n) { return n == 2 || n >= 66; }
+
+bool from_64(std::size_t n) { return n >= 64; }
+
+bool up_to_65(std::size_t n) { return n <= 65; }
+
+bool sixty_to_seventy(std::size_t n) { return n >= 60 && n <= 70; }
+
 // A printf conversion from the documented grammar, or "" for none.
 std::string format_from(std::uint8_t conversion, std::uint8_t flags,
                         std::uint8_t width, std::uint8_t precision) {
@@ -82,12 +91,15 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   a.params.beta = softplus[(o[8] >> 5) & 3][0];
   a.params.threshold = softplus[(o[8] >> 5) & 3][1];
   a.params.tanh = o[8] & 0x80;
-  static constexpr const char* lists[] = {nullptr, "1", "2-", "1,3,5"};
+  static constexpr const char* lists[] = {nullptr, "1",   "2-",  "1,3,5",
+                                          "2,66-", "64-", "-65", "60-70"};
   static constexpr bool (*predicates[])(std::size_t) = {
-      all_fields, first_field, from_second, odd_up_to_five};
-  if (const char* list = lists[o[1] & 3])
+      all_fields,         first_field, from_second, odd_up_to_five,
+      second_and_past_65, from_64,     up_to_65,    sixty_to_seventy};
+  std::size_t list_index = (o[1] & 3) | ((o[1] >> 1) & 4);
+  if (const char* list = lists[list_index])
     opt.fields = relu::Fields::parse(list);
-  c.selected = predicates[o[1] & 3];
+  c.selected = predicates[list_index];
   opt.invalid = static_cast<relu::InvalidMode>((o[1] >> 5) & 3);
   opt.terminator = (o[2] & 0x80) ? '\0' : '\n';
   opt.header = (o[2] >> 5) & 1;
