@@ -28,6 +28,9 @@ public:
   // its own length.
   std::size_t growth() const noexcept { return growth_; }
 
+  // Whether every number is kept or replaced by one byte.
+  bool one_byte() const noexcept { return one_byte_; }
+
   // What replaces a number: keep its text, or size bytes of text.
   struct Entry {
     bool keep = true;
@@ -43,6 +46,7 @@ public:
 private:
   std::array<Entry, 3> entries_{}; // by Kind - 1
   std::size_t growth_ = 0;
+  bool one_byte_ = true;
 };
 
 // How the fast path splits a record into fields, and which it converts:
