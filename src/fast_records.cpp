@@ -73,11 +73,11 @@ void skip_digits(const char*& p, const char* limit,
   }
 }
 
-// The longest gap between replacements that can be copied as 32 bytes
-// in one move, without a call, when the gap starts at most distance bytes
-// before limit (out always has room for 32 bytes more).
-std::size_t short_gap(std::ptrdiff_t distance) noexcept {
-  return distance >= 32 ? 32 : 0;
+// The length below which a gap between replacements, starting at most
+// distance bytes before limit, is copied as 32 bytes in one move, without
+// a call (out always has room for 32 bytes more): 0 near limit.
+std::size_t short_gaps(std::ptrdiff_t distance) noexcept {
+  return distance >= 32 ? 33 : 0;
 }
 
 #if defined(__SSE2__)
@@ -287,14 +287,14 @@ struct FastScanner {
     char* out;
   };
 
-  // Write what precedes the number [token, end), a gap of at most
-  // short_max bytes in one move, and the replacement of kind (an index into
-  // table), and go on after the number.
+  // Write what precedes the number [token, end), in one move if shorter
+  // than short_gap, and the replacement of kind (an index into table), and
+  // go on after the number.
   static void replace(Cursor& c, const char* token, const char* end,
-                      std::size_t kind, std::size_t short_max,
+                      std::size_t kind, std::size_t short_gap,
                       const FastTable& table) noexcept {
     auto gap = static_cast<std::size_t>(token - c.from);
-    std::memcpy(c.out, c.from, gap <= short_max ? 32 : gap);
+    std::memcpy(c.out, c.from, gap < short_gap ? 32 : gap);
     c.out += gap;
     // Texts can be read to max_text, and out has room for that much.
     const auto& e = table.entry(kind);
@@ -352,7 +352,7 @@ struct FastScanner {
       if (kind == 3 || (*p != ' ' && *p != '\t' && *p != '\n'))
         return done;
       if (!table.entry(kind).keep)
-        replace(c, token, p, kind, short_gap(limit - c.from), table);
+        replace(c, token, p, kind, short_gaps(limit - c.from), table);
     }
     return done;
   }
@@ -377,7 +377,7 @@ struct FastScanner {
         if (kind == 3 || (*p != d && *p != '\n'))
           return done;
         if (!table.entry(kind).keep)
-          replace(c, token, p, kind, short_gap(limit - c.from), table);
+          replace(c, token, p, kind, short_gaps(limit - c.from), table);
       } else {
         while (*p != d && *p != '\n')
           ++p;
@@ -552,7 +552,7 @@ struct FastScanner {
       if (!table.entry(kind).keep)
         replaced |= kind == 0 ? negative : kind == 1 ? zero : positive;
     // A gap ends at a token in the window, so starts before base + 64.
-    std::size_t short_max = short_gap(limit - base - 64);
+    std::size_t short_gap = short_gaps(limit - base - 64);
     auto step = [&](std::uint64_t to_replace) {
       for (; to_replace != 0; to_replace &= to_replace - 1) {
         auto e = static_cast<unsigned>(std::countr_zero(to_replace));
@@ -560,7 +560,7 @@ struct FastScanner {
         auto s = 63 ^ static_cast<unsigned>(__builtin_clzll(
                           t.starts & ((std::uint64_t{1} << e) - 1)));
         std::size_t kind = (zero >> e & 1) | (positive >> e & 1) << 1;
-        replace(c, base + s, base + e, kind, short_max, table);
+        replace(c, base + s, base + e, kind, short_gap, table);
       }
     };
     std::uint64_t newlines = m.newline & region;
