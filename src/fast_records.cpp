@@ -294,7 +294,10 @@ struct FastScanner {
                       std::size_t kind, std::size_t short_gap,
                       const FastTable& table) noexcept {
     auto gap = static_cast<std::size_t>(token - c.from);
-    std::memcpy(c.out, c.from, gap < short_gap ? 32 : gap);
+    if (gap < short_gap)
+      std::memcpy(c.out, c.from, 32); // a constant size: no call
+    else
+      std::memcpy(c.out, c.from, gap);
     c.out += gap;
     // Texts can be read to max_text, and out has room for that much.
     const auto& e = table.entry(kind);
