@@ -89,6 +89,11 @@ TEST_SUITE("stream") {
     auto csv_f2 = csv;
     csv_f2.fields = relu::Fields::parse("2-");
     csv_f2.header = 1;
+    auto csv_f13 = csv;
+    csv_f13.fields = relu::Fields::parse("1,3");
+    auto nul_f2 = Options{};
+    nul_f2.delimiter = '\0';
+    nul_f2.fields = relu::Fields::parse("2");
     auto f2 = Options{};
     f2.fields = relu::Fields::parse("2");
     auto nul = Options{};
@@ -142,6 +147,18 @@ TEST_SUITE("stream") {
               "0 2\n0\t4\r\n\t0 0  \n"},
              {"long token", Options{},
               "-0." + std::string(300, '0') + "1 -1\n-2\n", "0 0\n0\n"},
+             {"csv field list", csv_f13,
+              "-1,7\x80\r,-2,x\n3,-4\r\n-5,\0,-6\r\n",
+              "0,7\x80\r,0,x\n3,-4\r\n0,\0,0\r\n"},
+             {"csv empty fields", csv_f13, ",1,-2\n-3,,\n,,\n",
+              ",1,0\n0,,\n,,\n"},
+             {"nul delimiter", nul_f2, std::string("-1\0-2\0-3\n", 9),
+              std::string("-1\0"
+                          "0\0-3\n",
+                          8)},
+             {"grad many a line", grad,
+              "-1 2 -3 4 -5 6 +7 -8.5 9\n0 1 -0 2 3 4 5 6 7\n",
+              "0 1 0 1 0 1 1 0 1\n0 1 0 1 1 1 1 1 1\n"},
              {"grad format", grad_fixed, "-1 2 0\n", "0.00 1.00 0.00\n"},
              {"grad wide format", grad_wide, "-1 2\n",
               "0." + std::string(40, '0') + " 1." + std::string(40, '0') +
