@@ -90,12 +90,14 @@ struct FastScan {
   std::uint64_t records;
 };
 
-// A scanner processes the records of [first, last), which ends with a
-// newline, split into fields as fields says, writing to out the replacements
-// and the input from `from` (at most first) that precede them; input after the
-// last replacement is left for the caller to copy, from FastScan::from. out
-// must have room for (last - from) + growth() * ((last - first) / 2 + 1) +
-// FastTable::max_text bytes. Bytes up to limit (at least last) may be read.
+// A scanner processes the records of [first, last), split into fields as
+// fields says; first is a record's start (blank-separated, it may also be
+// a token's start or a blank inside a record), and last follows a
+// newline. It writes to out the replacements and the input from `from`
+// (at most first) that precede them; input after the last replacement is
+// left for the caller to copy, from FastScan::from. out must have room for
+// (last - from) + growth() * ((last - first) / 2 + 1) + FastTable::max_text
+// bytes. Bytes up to limit (at least last) may be read.
 using Scanner = FastScan (*)(const char* from, const char* first,
                              const char* last, const char* limit, char* out,
                              const FastTable& table,

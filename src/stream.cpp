@@ -171,8 +171,9 @@ const char* Stream::find_separator(const char* p,
 // long as no field needs to be skipped.
 const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
                                  bool& stalled) {
-  if (field_ == 0)
-    p = fast_records(p, end);
+  // Also inside a record, as where a read cut it: with every field
+  // selected, the fields' numbers do not matter to the fast path.
+  p = fast_records(p, end);
   while (mode_ == Mode::field_start && !aborted_) {
     std::uint8_t c = 0;
     while (p != end && (c = cls(*p)) != 0) {
@@ -222,9 +223,9 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
   return p;
 }
 
-// Take whole records at p, a record's start, through the fast path, a
-// block at a time, for as long as it can; return where the exact path
-// takes over.
+// Take whole records at p, a record's start (or, blank-separated, between
+// fields of one), through the fast path, a block at a time, for as long as
+// it can; return where the exact path takes over.
 const char* Stream::fast_records(const char* p, const char* end) {
   if (scan_ == nullptr)
     return p;
@@ -243,7 +244,11 @@ const char* Stream::fast_records(const char* p, const char* end) {
     FastScan s = scan_(emitted_, p, last, end, out, fast_table_, fast_fields_);
     out_.commit(static_cast<std::size_t>(s.out - out));
     emitted_ = s.from;
-    record_ += s.records;
+    if (s.records != 0) {
+      record_ += s.records;
+      field_ = 0;
+      fields_.rewind();
+    }
     if (out_.size() >= flush_threshold)
       out_.flush();
     if (s.in != last)
