@@ -46,9 +46,10 @@ public:
   // scanner can look fields up without the cursor.
   std::uint64_t first_64() const noexcept;
 
-  // Which of the fields from 65 on are selected.
+  // How many of a run of fields are selected.
   enum class Tail : std::uint8_t { none, every, some };
 
+  // Which of the fields from 65 on are selected, the rest of first_64.
   Tail beyond_64() const noexcept;
 
 private:
