@@ -1,14 +1,13 @@
 // The command line in two levels, as ripgrep's lowargs and hiargs: argv is
 // walked by getopt_long's rules and every option validates its own value as
 // it comes; then one step checks the options against each other and builds
-// Options. One table of options feeds both the walk and CLI11, which only
-// formats --help.
+// Options. One table of options feeds both the walk and --help, which
+// CLI11 lays out at build time (src/help.cpp).
 #include "cli.hpp"
 
 #include "number.hpp"
 #include "quote.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -527,51 +526,6 @@ Options build(Args args) {
   return options;
 }
 
-// Help in the shape of GNU tools: "-l, --leaky", values after the names.
-class HelpFormatter : public CLI::Formatter {
-public:
-  std::string make_option_name(const CLI::Option* option,
-                               bool positional) const override {
-    std::string names = CLI::Formatter::make_option_name(option, positional);
-    std::string text;
-    for (char c : names)
-      text += c == ',' ? std::string(", ") : std::string(1, c);
-    return text;
-  }
-
-  std::string make_option_opts(const CLI::Option* option) const override {
-    std::string type = option->get_type_name();
-    if (type.empty() || type.front() == '[')
-      return type;
-    return " " + type;
-  }
-};
-
-std::string help() {
-  CLI::App app{description, "relu"};
-  app.footer(footer);
-  auto formatter = std::make_shared<HelpFormatter>();
-  formatter->column_width(28);
-  app.formatter(formatter);
-  app.set_help_flag(); // the table's --help is documented in its place
-  for (const Spec& spec : specs()) {
-    std::string names(spec.names);
-    if (spec.arity == Arity::none) {
-      app.add_flag(names, spec.help);
-      continue;
-    }
-    auto* option = app.add_option(names, spec.help);
-    if (spec.arity == Arity::optional)
-      option->expected(0, 1)->type_name(fmt::format("[={}]", spec.value_name));
-    else
-      option->type_name(std::string(spec.value_name));
-  }
-  app.add_option("NUMBER", "numbers; none, or '-': read standard input")
-      ->expected(0, CLI::detail::expected_max_vector_size)
-      ->type_name("");
-  return app.help();
-}
-
 // One line per function: its names, its parameters with their defaults,
 // and its formula.
 std::string function_list() {
@@ -611,13 +565,21 @@ Exit usage_error(std::string_view message) {
 
 } // namespace
 
-std::variant<Options, Exit> parse_command_line(int argc,
-                                               const char* const* argv) {
+HelpSource help_source() {
+  HelpSource source{description, footer, {}};
+  for (const Spec& spec : specs())
+    source.options.push_back({spec.names, spec.value_name,
+                              spec.arity == Arity::optional, spec.help});
+  return source;
+}
+
+std::variant<Options, Exit>
+parse_command_line(int argc, const char* const* argv, std::string_view help) {
   try {
     Args args = read_args(argc, argv);
     switch (args.action) {
     case Action::help:
-      return Exit{0, help(), ""};
+      return Exit{0, std::string(help), ""};
     case Action::version:
       return Exit{0, "relu " RELU_VERSION "\n", ""};
     case Action::list:

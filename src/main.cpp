@@ -2,6 +2,7 @@
 // status. Nothing escapes as an exception: every failure becomes a message
 // (when standard error can take it) and status 1.
 #include "cli.hpp"
+#include "help_text.hpp"
 #include "output.hpp"
 #include "stream.hpp"
 
@@ -12,7 +13,7 @@
 
 int main(int argc, char** argv) {
   try {
-    auto command = relu::parse_command_line(argc, argv);
+    auto command = relu::parse_command_line(argc, argv, relu::help_text);
     if (const auto* exit = std::get_if<relu::Exit>(&command)) {
       relu::write_quietly(STDERR_FILENO, exit->err);
       relu::fd_sink(STDOUT_FILENO)(exit->out);

@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "help_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,7 +10,8 @@ namespace {
 
 std::variant<relu::Options, relu::Exit> parse(std::vector<const char*> args) {
   args.insert(args.begin(), "relu");
-  return relu::parse_command_line(static_cast<int>(args.size()), args.data());
+  return relu::parse_command_line(static_cast<int>(args.size()), args.data(),
+                                  relu::help_text);
 }
 
 relu::Options options(std::vector<const char*> args) {
