@@ -1,3 +1,4 @@
+#include "long/number_oracle.hpp"
 #include "number.hpp"
 
 #include <doctest/doctest.h>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <random>
 #include <string>
 
 using relu::Kind;
@@ -159,5 +161,26 @@ TEST_SUITE("number") {
     std::string token = "0." + std::string(1'000'000, '3') + "e1";
     CHECK(relu::classify(token) == Kind::positive);
     CHECK(relu::parse_number(token) == 10.0 / 3);
+  }
+
+  // The edges, 100,000 random decimals and the midpoints of 5,000 random
+  // pairs of doubles, each exact, just below and just above. The long sweep
+  // tries 100 times as many.
+  TEST_CASE("parse_number rounds as strtod does, on generated tokens") {
+    number_oracle::Oracle oracle;
+    for (const auto& token : number_oracle::edges())
+      oracle.compare(token);
+    for (double x : number_oracle::midpoint_edges())
+      for (const auto& token : number_oracle::midpoint_tokens(x))
+        oracle.compare(token);
+    std::mt19937_64 random(1);
+    for (int i = 0; i < 100'000; ++i)
+      oracle.compare(number_oracle::random_decimal(random));
+    for (int i = 0; i < 5'000; ++i) {
+      double x = number_oracle::random_midpoint_base(random);
+      for (const auto& token : number_oracle::midpoint_tokens(x))
+        oracle.compare(i % 2 == 0 ? token : '-' + token);
+    }
+    CHECK(oracle.differences == 0);
   }
 }
