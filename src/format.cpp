@@ -1,26 +1,27 @@
 // printf conversions are parsed once and printed byte for byte as glibc
 // prints them, without ever interpreting user text as a printf format: fmt
 // writes the digits of f, e and g; signs, padding, %a, inf and nan are ours.
+// The shortest text, relu's default and hot path, skips fmt's formatting
+// machinery: Dragonbox's digits, laid out here as fmt's "{}" lays them out.
 #include "format.hpp"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 
 namespace relu {
 namespace {
 
 constexpr int max_digits = 4; // width and precision stay below 10000
-
-// Longest shortest-round-trip text of a double: -2.2250738585072014e-308.
-constexpr std::size_t max_shortest = 32;
 
 // fmt 9 generates at most 767 significant digits, as many as the exact
 // decimal expansion of a double can have (0x1.fffffffffffffp-1022), and then
@@ -157,7 +158,134 @@ void write_alt_general(double magnitude, int precision, bool upper,
     out.resize(out.size() - 1);
 }
 
+// "00" to "99": digits are written two at a time, as fmt writes them.
+constexpr char two_digits[] = "00010203040506070809"
+                              "10111213141516171819"
+                              "20212223242526272829"
+                              "30313233343536373839"
+                              "40414243444546474849"
+                              "50515253545556575859"
+                              "60616263646566676869"
+                              "70717273747576777879"
+                              "80818283848586878889"
+                              "90919293949596979899";
+
+void copy_two_digits(std::uint32_t value, char* p) noexcept {
+  std::memcpy(p, &two_digits[2 * value], 2);
+}
+
+// 10^0 to 10^17.
+constexpr auto powers_of_10 = [] {
+  std::array<std::uint64_t, 18> powers{};
+  std::uint64_t power = 1;
+  for (auto& p : powers) {
+    p = power;
+    power *= 10;
+  }
+  return powers;
+}();
+
+// Return how many decimal digits value (nonzero, below 10^17) has.
+int count_digits(std::uint64_t value) noexcept {
+  // With 2^(b-1) <= value < 2^b and t = floor(b log10(2)) (1233/4096 is
+  // near enough to log10(2) for b <= 64), 10^(t-1) <= value < 10^(t+1).
+  auto t = static_cast<std::size_t>((std::bit_width(value) * 1233) >> 12);
+  return static_cast<int>(t) + int{value >= powers_of_10[t]};
+}
+
+// Write the 8 digits of value (below 10^8, leading zeros included) at p:
+// four independent pairs, in 32-bit arithmetic.
+void write_eight_digits(std::uint32_t value, char* p) noexcept {
+  std::uint32_t high = value / 10000;
+  std::uint32_t low = value % 10000;
+  copy_two_digits(high / 100, p);
+  copy_two_digits(high % 100, p + 2);
+  copy_two_digits(low / 100, p + 4);
+  copy_two_digits(low % 100, p + 6);
+}
+
+// The most digits Dragonbox returns for a double.
+constexpr int max_significand_digits = 17;
+
+// Write the 17 digits of value (below 10^17, leading zeros included) at p.
+// Every significand costs the same three divisions and no loop: the
+// digits of x that relu computes nearly always number 16 or 17.
+void write_significand(std::uint64_t value, char* p) noexcept {
+  std::uint64_t high = value / 100'000'000;
+  p[0] = static_cast<char>('0' + high / 100'000'000);
+  write_eight_digits(static_cast<std::uint32_t>(high % 100'000'000), p + 1);
+  write_eight_digits(static_cast<std::uint32_t>(value % 100'000'000), p + 9);
+}
+
+// Write "e", the sign and at least two digits of exponent at p, as fmt
+// does; return the end.
+char* write_exponent(int exponent, char* p) noexcept {
+  *p++ = 'e';
+  *p++ = exponent < 0 ? '-' : '+';
+  auto magnitude = static_cast<std::uint32_t>(std::abs(exponent));
+  if (magnitude >= 100) {
+    *p++ = static_cast<char>('0' + magnitude / 100);
+    magnitude %= 100;
+  }
+  copy_two_digits(magnitude, p);
+  return p + 2;
+}
+
 } // namespace
+
+char* write_shortest(double x, char* first) noexcept {
+  char* p = first;
+  if (std::signbit(x)) {
+    *p++ = '-';
+    x = -x;
+  }
+  if (!std::isfinite(x)) {
+    std::memcpy(p, std::isnan(x) ? "nan" : "inf", 3);
+    return p + 3;
+  }
+  if (x == 0) {
+    *p = '0';
+    return p + 1;
+  }
+  // The shortest digits come from the Dragonbox inside fmt's header-only
+  // build: detail::dragonbox::to_decimal is fmt's internal API, pinned by
+  // Debian's fmt 9.1, and the differential tests against fmt's "{}" notice
+  // if it changes. It returns the significand without trailing zeros.
+  auto decimal = fmt::detail::dragonbox::to_decimal(x);
+  int length = count_digits(decimal.significand);
+  // The digits are copied from here in pieces of fixed size, which compile
+  // to a load and a store each: past the digits come zeros, the trailing
+  // zeros of 1234e2 (123400).
+  char buffer[max_significand_digits + 32];
+  write_significand(decimal.significand, buffer);
+  std::memset(buffer + max_significand_digits, '0', 32);
+  const char* digits = buffer + max_significand_digits - length;
+  // x = 0.ddd * 10^point; fmt's exponent (d.dd * 10^e) is point - 1, and
+  // fmt writes fixed notation for e in [-4, 16).
+  int point = decimal.exponent + length;
+  if (point < -3 || point > 16) { // 1.234e+20, 5e-324
+    *p++ = digits[0];
+    *p = '.';
+    std::memcpy(p + 1, digits + 1, 16);
+    p += length > 1 ? length : 0;
+    return write_exponent(point - 1, p);
+  }
+  if (point >= length) { // 1234e2: 123400, point <= 16
+    std::memcpy(p, digits, 16);
+    return p + point;
+  }
+  if (point > 0) { // 1234e-2: 12.34, at most 16 digits on either side
+    std::memcpy(p, digits, 16);
+    p[point] = '.';
+    std::memcpy(p + point + 1, digits + point, 16);
+    return p + length + 1;
+  }
+  // 1234e-6: 0.001234, at most three zeros after the point; the digits
+  // overwrite those that are not needed.
+  std::memcpy(p, "0.000", 5);
+  std::memcpy(p + 2 - point, digits, max_significand_digits);
+  return p + 2 - point + length;
+}
 
 Format Format::parse(std::string_view text) {
   std::size_t percent = 0;
@@ -226,8 +354,7 @@ Format Format::fixed(int precision) {
 void Format::write(double x, Output& out) const {
   if (shortest()) {
     char* first = out.reserve(max_shortest);
-    char* last = fmt::format_to(first, FMT_COMPILE("{}"), x);
-    out.commit(static_cast<std::size_t>(last - first));
+    out.commit(static_cast<std::size_t>(write_shortest(x, first) - first));
     return;
   }
   fmt::memory_buffer digits; // inline storage: no allocation below 500 bytes

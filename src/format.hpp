@@ -12,6 +12,18 @@
 
 namespace relu {
 
+// The room write_shortest() needs: the text has at most 24 bytes
+// (-2.2250738585072014e-308), and fixed-size copies may scribble after it.
+inline constexpr std::size_t max_shortest = 40;
+
+// Write x at first as fmt 9's "{}" writes a double, and return the end of
+// the text: the shortest digits that read back to x, in fixed notation for
+// decimal exponents from -4 to 15 (0.0001, 123456, 1234.5) and otherwise as
+// d[.ddd]e+XX with two or three exponent digits (1e-05, 1e+16); no trailing
+// ".0"; -0, inf, -inf, nan and -nan by the sign bit. [first, first +
+// max_shortest) must be writable.
+char* write_shortest(double x, char* first) noexcept;
+
 class Format {
 public:
   // Shortest round-trip text, as fmt's "{}".
