@@ -17,9 +17,11 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <initializer_list>
 #include <limits>
 #include <mpfr.h>
+#include <string_view>
 
 namespace relu {
 namespace {
@@ -249,8 +251,9 @@ double round_quotient(mpfr_srcptr num, mpfr_srcptr den) noexcept {
 
 // The fast path: double-double arithmetic with an absolute error bound
 // carried along, and a rounding test; when the test cannot decide, the
-// caller falls back to the Ziv loop above. Products use Dekker's splitting
-// rather than std::fma, which is a slow library call on baseline x86-64.
+// caller falls back to the Ziv loop above. It is compiled twice, once per
+// way to an exact product (the policy P below), and run with the cheaper
+// one that the processor has (see fast()).
 
 // hi + lo, an unevaluated sum, |lo| <= ulp(hi).
 struct Dd {
@@ -276,7 +279,8 @@ Dd split(double a) noexcept {
   return {hi, a - hi};
 }
 
-// a * b exactly (for |a|, |b| < 2^995 and a product far from underflow).
+// a * b exactly (for |a|, |b| < 2^995 and a product far from underflow),
+// by Dekker's splitting: std::fma is a slow library call on baseline x86-64.
 Dd two_prod(double a, double b) noexcept {
   const double p = a * b;
   const Dd x = split(a);
@@ -284,53 +288,92 @@ Dd two_prod(double a, double b) noexcept {
   return {p, ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo};
 }
 
-// A double-double approximation with a bound on its absolute error.
-struct Approx {
-  double hi, lo, err;
+// The two policies for the fast path's exact products. Where both are exact
+// (the range above) both return the same pair, p = RN(ab) and ab - p, so
+// the fast path computes the same results and bounds with either.
+struct Dekker {
+  static Dd two_prod(double a, double b) noexcept {
+    return relu::two_prod(a, b);
+  }
 };
 
-constexpr Approx exactly(double x) noexcept { return {x, 0, 0}; }
+// One fused multiply-add, exact for the same range (ab - p is a double).
+// Only run in code compiled for processors that have it (with_fused()),
+// where it is one instruction.
+struct Fused {
+  static Dd two_prod(double a, double b) noexcept {
+    const double p = a * b;
+    return {p, __builtin_fma(a, b, -p)};
+  }
+};
 
 // The relative rounding error of one double-double operation, with margin.
 constexpr double dd_eps = 0x1p-100;
 
-Approx operator+(const Approx& a, const Approx& b) noexcept {
-  const Dd s = two_sum(a.hi, b.hi);
-  const Dd r = fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
-  return {r.hi, r.lo,
-          a.err + b.err + (std::fabs(a.hi) + std::fabs(b.hi)) * dd_eps};
-}
+// A double-double approximation with a bound on its absolute error, whose
+// products use the policy P.
+template <class P> struct Approx {
+  double hi, lo, err;
 
-Approx operator-(const Approx& a) noexcept { return {-a.hi, -a.lo, a.err}; }
+  friend Approx operator+(const Approx& a, const Approx& b) noexcept {
+    const Dd s = two_sum(a.hi, b.hi);
+    const Dd r = fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+    return {r.hi, r.lo,
+            a.err + b.err + (std::fabs(a.hi) + std::fabs(b.hi)) * dd_eps};
+  }
 
-Approx operator-(const Approx& a, const Approx& b) noexcept { return a + -b; }
+  friend Approx operator-(const Approx& a) noexcept {
+    return {-a.hi, -a.lo, a.err};
+  }
 
-Approx operator*(const Approx& a, const Approx& b) noexcept {
-  const Dd p = two_prod(a.hi, b.hi);
-  const Dd r = fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
-  const double ma = std::fabs(a.hi), mb = std::fabs(b.hi);
-  return {r.hi, r.lo,
-          ma * b.err + mb * a.err + a.err * b.err + std::fabs(r.hi) * dd_eps};
-}
+  friend Approx operator-(const Approx& a, const Approx& b) noexcept {
+    return a + -b;
+  }
 
-Approx operator*(double a, const Approx& b) noexcept { return exactly(a) * b; }
+  friend Approx operator*(const Approx& a, const Approx& b) noexcept {
+    const Dd p = P::two_prod(a.hi, b.hi);
+    const Dd r = fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+    const double ma = std::fabs(a.hi), mb = std::fabs(b.hi);
+    return {r.hi, r.lo,
+            ma * b.err + mb * a.err + a.err * b.err + std::fabs(r.hi) * dd_eps};
+  }
 
-// a / b for a b whose error is at most 2^-45 |b| (else never decided).
-// One division: q = a.hi / b.hi need not be correctly rounded, as the
-// remainder a - q b is computed exactly (two_prod, then Sterbenz).
-Approx operator/(const Approx& a, const Approx& b) noexcept {
-  const double inv = 1 / b.hi;
-  const double q = a.hi * inv;
-  const Dd p = two_prod(q, b.hi);
-  const double rem = ((a.hi - p.hi) - p.lo) + (a.lo - q * b.lo);
-  const Dd r = fast_two_sum(q, rem * inv);
-  const double mi = std::fabs(inv);
-  if (!(b.err <= std::fabs(b.hi) * 0x1p-45))
-    return {r.hi, r.lo, inf};
-  return {r.hi, r.lo,
-          (a.err + std::fabs(q) * b.err) * mi * (1 + 0x1p-40) +
-              std::fabs(q) * dd_eps};
-}
+  friend Approx operator*(double a, const Approx& b) noexcept {
+    return Approx{a, 0, 0} * b;
+  }
+
+  // a / b for a b whose error is at most 2^-45 |b| (else never decided).
+  // One division: q = a.hi / b.hi need not be correctly rounded, as the
+  // remainder a - q b is computed exactly (two_prod, then Sterbenz).
+  friend Approx operator/(const Approx& a, const Approx& b) noexcept {
+    const double inv = 1 / b.hi;
+    const double q = a.hi * inv;
+    const Dd p = P::two_prod(q, b.hi);
+    const double rem = ((a.hi - p.hi) - p.lo) + (a.lo - q * b.lo);
+    const Dd r = fast_two_sum(q, rem * inv);
+    const double mi = std::fabs(inv);
+    if (!(b.err <= std::fabs(b.hi) * 0x1p-45))
+      return {r.hi, r.lo, inf};
+    return {r.hi, r.lo,
+            (a.err + std::fabs(q) * b.err) * mi * (1 + 0x1p-40) +
+                std::fabs(q) * dd_eps};
+  }
+};
+
+// A constant or an exact value, which takes part in the arithmetic of
+// either policy.
+struct Bounded {
+  double hi, lo, err;
+
+  template <class P> constexpr operator Approx<P>() const noexcept {
+    return {hi, lo, err};
+  }
+};
+
+constexpr Bounded exactly(double x) noexcept { return {x, 0, 0}; }
+
+// An Approx that decide() never accepts.
+constexpr Bounded undecided{0, 0, inf};
 
 // Results below this magnitude are left to the slow path: near the
 // subnormal range the low parts of double-doubles lose bits.
@@ -340,7 +383,7 @@ constexpr double fast_min = 0x1p-960;
 // if so, store it in out. The error is widened to cover the rounding of the
 // two sums below, so that each bound of the test is on the safe side;
 // rounding is monotone, so two equal ends decide every value between.
-bool decide(const Approx& a, double& out) noexcept {
+template <class P> bool decide(const Approx<P>& a, double& out) noexcept {
   const double e = a.err * (1 + 0x1p-20) + std::fabs(a.hi) * 0x1p-100;
   const double down = a.hi + (a.lo - e);
   const double up = a.hi + (a.lo + e);
@@ -348,6 +391,33 @@ bool decide(const Approx& a, double& out) noexcept {
     return false;
   out = down;
   return true;
+}
+
+// Whether the fast path uses fused multiply-adds: where the processor has
+// them, unless the environment says RELU_FMA=off (to test Dekker's products
+// on any machine).
+bool fused() noexcept {
+  static const bool use = [] {
+    const char* env = std::getenv("RELU_FMA");
+    return __builtin_cpu_supports("fma") &&
+           !(env != nullptr && std::string_view(env) == "off");
+  }();
+  return use;
+}
+
+// decide(f(Fused{}), out), compiled for processors with FMA. Flattened so
+// that the whole fast path is inlined into it: a Fused::two_prod left out
+// of line would be compiled for baseline x86-64, a call to fma().
+template <class F>
+[[gnu::target("fma"), gnu::flatten]] bool with_fused(const F& f,
+                                                     double& out) noexcept {
+  return decide(f(Fused{}), out);
+}
+
+// Whether the fast path f, a generic callable taking the policy, decides
+// the result; if so, store it in out.
+template <class F> bool fast(const F& f, double& out) noexcept {
+  return fused() ? with_fused(f, out) : decide(f(Dekker{}), out);
 }
 
 // 2^(j/128) for j in [0, 128), to double-double precision. Built once with
@@ -382,8 +452,8 @@ constexpr double exp_max = 708;
 // the Taylor series to r^7 (truncation below 2^-83 |r|), with r + r^2/2 in
 // double-double and the terms from r^3 on in double, whose rounding errors
 // stay below 5 * 2^-53 * |r|^3 / 6 < 2^-70 |r|.
-Dd expm1_small(double rh, double rl) noexcept {
-  const Dd sq = two_prod(rh, rh);
+template <class P> Dd expm1_small(double rh, double rl) noexcept {
+  const Dd sq = P::two_prod(rh, rh);
   const Dd head = fast_two_sum(rh, 0.5 * sq.hi);
   const double cubic =
       sq.hi * rh *
@@ -400,19 +470,19 @@ Dd expm1_small(double rh, double rl) noexcept {
 // 2^-67 |r| <= 2^-75, the table to 2^-106, the final products to 2^-104:
 // 2^-72 relative covers it all with margin. A subnormal low part costs at
 // most 2^-1074 absolute.
-Approx exp_fast(double xh, double xl) noexcept {
+template <class P> Approx<P> exp_fast(double xh, double xl) noexcept {
   // Round to an integer by adding and removing 1.5 * 2^52 (|k| < 2^18):
   // std::nearbyint is a library call on baseline x86-64.
   constexpr double round_shift = 0x1.8p52;
   const double k =
       (xh * (128 / 0x1.62e42fefa39efp-1) + round_shift) - round_shift;
-  const Dd kl = two_prod(k, ln2_128_hi);
+  const Dd kl = P::two_prod(k, ln2_128_hi);
   const Dd r = two_sum(xh - kl.hi, -kl.lo);
   const Dd rr = fast_two_sum(r.hi, r.lo + (xl - k * ln2_128_lo));
-  const Dd p = expm1_small(rr.hi, rr.lo);
+  const Dd p = expm1_small<P>(rr.hi, rr.lo);
   const auto ki = static_cast<std::int64_t>(k);
   const Dd t = exp2_table()[static_cast<std::size_t>(ki & 127)];
-  const Dd q = two_prod(t.hi, p.hi);
+  const Dd q = P::two_prod(t.hi, p.hi);
   const Dd h = fast_two_sum(t.hi, q.hi);
   const Dd e =
       fast_two_sum(h.hi, h.lo + q.lo + t.hi * p.lo + t.lo + t.lo * p.hi);
@@ -425,12 +495,12 @@ Approx exp_fast(double xh, double xl) noexcept {
 // e^x - 1 for |xh| <= exp_max: below ln2/256 it is the series itself,
 // relative error 2^-67; above, e^x - 1 from exp_fast (no cancellation worth
 // a bit there: |e^x - 1| >= 2^-9).
-Approx expm1_fast(double xh, double xl) noexcept {
+template <class P> Approx<P> expm1_fast(double xh, double xl) noexcept {
   if (std::fabs(xh) < 0x1.6p-9) {
-    const Dd p = expm1_small(xh, xl);
+    const Dd p = expm1_small<P>(xh, xl);
     return {p.hi, p.lo, std::fabs(p.hi) * 0x1p-67};
   }
-  return exp_fast(xh, xl) - exactly(1);
+  return exp_fast<P>(xh, xl) - exactly(1);
 }
 
 // For c = 1 + j/128, j in [0, 128]: inv = 1/c rounded to double, and
@@ -468,20 +538,20 @@ const std::array<LogEntry, 129>& log_table() noexcept {
 // r - r^2/2 in double-double and the rest in double (rounding below
 // 2^-68 |r|): 2^-66 |r| covers it. The table adds 2^-106 relative, and the
 // error of m passes through with slope 1/(1 + m) <= 1.
-Approx log1p_fast(const Approx& m) noexcept {
+template <class P> Approx<P> log1p_fast(const Approx<P>& m) noexcept {
   // y = y.hi + y.lo + m.lo: folding m.lo into y.lo would lose it when m is
   // tiny (then y.lo is m.hi and r must be m itself).
   const Dd y = fast_two_sum(1, m.hi);
   const auto j = static_cast<std::size_t>((y.hi - 1) * 128 + 0.5);
   const LogEntry& e = log_table()[j];
-  const Dd p = two_prod(y.hi, e.inv);
+  const Dd p = P::two_prod(y.hi, e.inv);
   const Dd r0 = two_sum(p.hi - 1, p.lo + y.lo * e.inv);
   // Normalized, so that the series may drop r^2 r.lo.
   const Dd r = fast_two_sum(r0.hi, r0.lo + m.lo * e.inv);
   // Rounding p.lo + y.lo inv costs up to 2^-105 absolute, which is not
   // relative to a small r; for j = 0 (inv = 1) nothing is rounded.
   const double reduction_err = j == 0 ? 0 : 0x1p-103;
-  const Dd sq = two_prod(r.hi, r.hi);
+  const Dd sq = P::two_prod(r.hi, r.hi);
   const Dd head = fast_two_sum(r.hi, -0.5 * sq.hi);
   const double rh = r.hi;
   const double cubic =
@@ -494,115 +564,121 @@ Approx log1p_fast(const Approx& m) noexcept {
                                rh * (1.0 / 8 - rh * (1.0 / 9 - rh / 10)))))));
   const double tail = head.lo + r.lo - 0.5 * sq.lo - rh * r.lo + cubic;
   const Dd series = fast_two_sum(head.hi, tail);
-  const Approx sum =
-      Approx{e.neg_log.hi, e.neg_log.lo, std::fabs(e.neg_log.hi) * 0x1p-106} +
-      Approx{series.hi, series.lo, std::fabs(rh) * 0x1p-66 + reduction_err};
+  const Approx<P> sum =
+      Approx<P>{e.neg_log.hi, e.neg_log.lo,
+                std::fabs(e.neg_log.hi) * 0x1p-106} +
+      Approx<P>{series.hi, series.lo, std::fabs(rh) * 0x1p-66 + reduction_err};
   return {sum.hi, sum.lo, sum.err + m.err};
 }
 
 // 1 / (1 + e^-z) for z = zh + zl, |zh| <= exp_max, from m = e^-|z| so
 // nothing overflows.
-Approx sigmoid_fast(double zh, double zl = 0) noexcept {
-  const Approx m = zh >= 0 ? exp_fast(-zh, -zl) : exp_fast(zh, zl);
-  const Approx one = exactly(1);
+template <class P> Approx<P> sigmoid_fast(double zh, double zl = 0) noexcept {
+  const Approx<P> m = zh >= 0 ? exp_fast<P>(-zh, -zl) : exp_fast<P>(zh, zl);
+  const Approx<P> one = exactly(1);
   return zh >= 0 ? one / (one + m) : m / (one + m);
 }
 
 // The exact decimal constants as double-doubles, error below 2^-106.
-constexpr Approx selu_lambda_dd{0x1.0cfabd6a91132p+0, 0x1.6fc7d272f2695p-55,
-                                0x1p-106};
-constexpr Approx selu_scale_dd{0x1.c212cc640f031p+0, 0x1.05161b045a1fep-56,
-                               0x1p-105};
+constexpr Bounded selu_lambda_dd{0x1.0cfabd6a91132p+0, 0x1.6fc7d272f2695p-55,
+                                 0x1p-106};
+constexpr Bounded selu_scale_dd{0x1.c212cc640f031p+0, 0x1.05161b045a1fep-56,
+                                0x1p-105};
 
 // a + b exactly.
-Approx sum(double a, double b) noexcept {
+Bounded sum(double a, double b) noexcept {
   const Dd s = two_sum(a, b);
   return {s.hi, s.lo, 0};
 }
 
 // x / alpha as a double-double: relative error below 2^-100, plus 2^-1073
 // absolute for a low part lost to underflow.
-Approx quotient(double x, double alpha) noexcept {
-  const Approx q = exactly(x) / exactly(alpha);
+template <class P> Approx<P> quotient(double x, double alpha) noexcept {
+  const Approx<P> q = Approx<P>(exactly(x)) / exactly(alpha);
   return {q.hi, q.lo, std::fabs(q.hi) * 0x1p-100 + 0x1p-1073};
 }
 
 // Whether e^q or e^q - 1 may take the fast path: a q near the subnormal
 // range would have lost the low part that the result needs.
-bool exp_arg_ok(const Approx& q) noexcept {
+template <class P> bool exp_arg_ok(const Approx<P>& q) noexcept {
   return std::fabs(q.hi) <= exp_max && std::fabs(q.hi) >= 0x1p-900;
 }
 
 // f(q) computed from q.hi + q.lo, widened for the error dq of q, where f
 // is e^q or e^q - 1 and exp_q is e^q: both move by at most
 // e^q |dq| (1 + 2|dq|) for |dq| small.
-Approx with_arg_error(Approx f, const Approx& q, double exp_q) noexcept {
+template <class P>
+Approx<P> with_arg_error(Approx<P> f, const Approx<P>& q,
+                         double exp_q) noexcept {
   f.err += exp_q * q.err * 1.01;
   return f;
 }
 
 // e^q - 1, widened for the error of q.
-Approx expm1_with_arg_error(const Approx& q) noexcept {
-  const Approx f = expm1_fast(q.hi, q.lo);
+template <class P> Approx<P> expm1_with_arg_error(const Approx<P>& q) noexcept {
+  const Approx<P> f = expm1_fast<P>(q.hi, q.lo);
   return with_arg_error(f, q, std::fabs(f.hi + 1));
 }
 
 // sigmoid(x) and sigmoid(-x) from one exponential.
-struct SigmoidPair {
-  Approx plus, minus;
-};
+template <class P> struct SigmoidPair { Approx<P> plus, minus; };
 
-SigmoidPair sigmoid_pair(double zh, double zl = 0) noexcept {
-  const Approx m = zh >= 0 ? exp_fast(-zh, -zl) : exp_fast(zh, zl);
-  const Approx inv = exactly(1) / (exactly(1) + m);
-  const Approx small = m * inv;
-  return zh >= 0 ? SigmoidPair{inv, small} : SigmoidPair{small, inv};
+template <class P>
+SigmoidPair<P> sigmoid_pair(double zh, double zl = 0) noexcept {
+  const Approx<P> m = zh >= 0 ? exp_fast<P>(-zh, -zl) : exp_fast<P>(zh, zl);
+  const Approx<P> inv = exactly(1) / (exactly(1) + m);
+  const Approx<P> small = m * inv;
+  return zh >= 0 ? SigmoidPair<P>{inv, small} : SigmoidPair<P>{small, inv};
 }
 
 // sigmoid(x) (1 + x sigmoid(-x)); the error bound follows the cancellation
 // near the minimum of silu.
-Approx silu_grad_fast(double x) noexcept {
-  const SigmoidPair s = sigmoid_pair(x);
+template <class P> Approx<P> silu_grad_fast(double x) noexcept {
+  const SigmoidPair<P> s = sigmoid_pair<P>(x);
   return s.plus * (exactly(1) + x * s.minus);
 }
 
 // tanh(softplus(x)) and its derivative, as mish_parts does it in MPFR.
-struct MishFast {
-  Approx t, dt;
-};
+template <class P> struct MishFast { Approx<P> t, dt; };
 
-MishFast mish_fast(double x) noexcept {
-  const Approx m = exp_fast(-std::fabs(x), 0);
-  const Approx one = exactly(1);
+template <class P> MishFast<P> mish_fast(double x) noexcept {
+  const Approx<P> m = exp_fast<P>(-std::fabs(x), 0);
+  const Approx<P> one = exactly(1);
   if (x >= 0) {
-    const Approx twice = 2 * m;
-    const Approx den = one + twice + twice * m;
+    const Approx<P> twice = 2 * m;
+    const Approx<P> den = one + twice + twice * m;
     return {one / (one + twice * m / (one + twice)),
             4 * (m * m * (one + m)) / (den * den)};
   }
-  const Approx n = m * (exactly(2) + m);
-  const Approx den = n + exactly(2);
+  const Approx<P> n = m * (exactly(2) + m);
+  const Approx<P> den = n + exactly(2);
   return {n / den, 4 * (m * (one + m)) / (den * den)};
 }
 
-constexpr Approx gelu_tanh_twice_c{0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54,
-                                   0x1p-104};
-constexpr Approx gelu_tanh_k_dd{0x1.6e4e26d4801f7p-5, 0x1.441355475a31ap-59,
-                                0x1p-110};
+template <class P> Approx<P> mish_grad_fast(double x) noexcept {
+  const MishFast<P> m = mish_fast<P>(x);
+  return m.t + x * m.dt;
+}
+
+constexpr Bounded gelu_tanh_twice_c{0x1.9884533d43651p+0,
+                                    -0x1.cbc0d30ebfd15p-54, 0x1p-104};
+constexpr Bounded gelu_tanh_k_dd{0x1.6e4e26d4801f7p-5, 0x1.441355475a31ap-59,
+                                 0x1p-110};
 
 // z = 2u = 2 sqrt(2/pi) (x + 0.044715 x^3), the constants as double-doubles.
-Approx gelu_tanh_z(double x) noexcept {
-  return gelu_tanh_twice_c *
-         (exactly(x) + gelu_tanh_k_dd * (x * (x * exactly(x))));
+template <class P> Approx<P> gelu_tanh_z(double x) noexcept {
+  const Approx<P> c = gelu_tanh_twice_c;
+  const Approx<P> k = gelu_tanh_k_dd;
+  return c * (exactly(x) + k * (x * (x * Approx<P>(exactly(x)))));
 }
 
 // sigmoid(2u): the argument carries its own error into the result through
 // sigmoid' = sigmoid (1 - sigmoid) <= sigmoid.
-Approx gelu_tanh_fast(double x) noexcept {
-  const Approx z = gelu_tanh_z(x);
+template <class P> Approx<P> gelu_tanh_fast(double x) noexcept {
+  const Approx<P> z = gelu_tanh_z<P>(x);
   if (std::fabs(z.hi) > exp_max)
-    return {0, 0, inf}; // never decided
-  Approx s = sigmoid_fast(z.hi, z.lo);
+    return undecided;
+  Approx<P> s = sigmoid_fast<P>(z.hi, z.lo);
   s.err += std::fabs(s.hi) * z.err * 1.01;
   return s;
 }
@@ -611,15 +687,17 @@ Approx gelu_tanh_fast(double x) noexcept {
 // T = sigmoid(-z), w = x z'(x) = x 2 sqrt(2/pi) (1 + 3k x^2). It moves with z
 // by S T (1 + (T - S) w), at most S T (1 + |w|): that bounds what the error
 // of z adds.
-Approx gelu_tanh_grad_fast(double x) noexcept {
-  const Approx z = gelu_tanh_z(x);
+template <class P> Approx<P> gelu_tanh_grad_fast(double x) noexcept {
+  const Approx<P> z = gelu_tanh_z<P>(x);
   if (std::fabs(z.hi) > exp_max)
-    return {0, 0, inf}; // never decided
-  const SigmoidPair s = sigmoid_pair(z.hi, z.lo);
-  const Approx st = s.plus * s.minus;
-  const Approx w = x * (gelu_tanh_twice_c *
-                        (exactly(1) + 3 * (gelu_tanh_k_dd * (x * exactly(x)))));
-  Approx d = s.plus + w * st;
+    return undecided;
+  const SigmoidPair<P> s = sigmoid_pair<P>(z.hi, z.lo);
+  const Approx<P> st = s.plus * s.minus;
+  const Approx<P> c = gelu_tanh_twice_c;
+  const Approx<P> k = gelu_tanh_k_dd;
+  const Approx<P> w =
+      x * (c * (exactly(1) + 3 * (k * (x * Approx<P>(exactly(x))))));
+  Approx<P> d = s.plus + w * st;
   d.err += std::fabs(st.hi) * (1 + std::fabs(w.hi)) * z.err * 1.01;
   return d;
 }
@@ -715,7 +793,7 @@ const std::array<MillsEntry, mills_size>& mills_table() noexcept {
 // rounding of its entries included, adds below 2^-100: each step
 // s = a_j + h s keeps |h s| <= |a_j| / 16 (mpmath), so fast_two_sum is
 // exact and the step rounds by 2^-103 of |a_j|.
-Approx mills_fast(double t) noexcept {
+template <class P> Approx<P> mills_fast(double t) noexcept {
   const auto i = static_cast<std::size_t>(t * (1 / mills_step) + 0.5);
   const MillsEntry& e = mills_table()[i];
   const double h = t - static_cast<double>(i) * mills_step;
@@ -724,7 +802,7 @@ Approx mills_fast(double t) noexcept {
     p = e.tail[n] + h * p;
   Dd s{p, 0};
   for (std::size_t n = e.head.size(); n-- > 0;) {
-    const Dd m = two_prod(h, s.hi);
+    const Dd m = P::two_prod(h, s.hi);
     const Dd r = two_sum(e.head[n].hi, m.hi);
     s = fast_two_sum(r.hi, r.lo + (m.lo + h * s.lo + e.head[n].lo));
   }
@@ -732,19 +810,18 @@ Approx mills_fast(double t) noexcept {
 }
 
 // 1 / sqrt(2 pi) as a double-double.
-constexpr Approx inv_sqrt_2pi{0x1.9884533d43651p-2, -0x1.cbc0d30ebfd15p-56,
-                              0x1p-108};
+constexpr Bounded inv_sqrt_2pi{0x1.9884533d43651p-2, -0x1.cbc0d30ebfd15p-56,
+                               0x1p-108};
 
 // phi(t) and R(t), so that Phi(-t) = phi(t) R(t), for t in [2^-55, 37]:
 // t^2 is exact as a double-double (two_prod, far from underflow), and so is
 // its half, the argument of exp_fast.
-struct NormalTail {
-  Approx phi, mills;
-};
+template <class P> struct NormalTail { Approx<P> phi, mills; };
 
-NormalTail normal_tail(double t) noexcept {
-  const Dd sq = two_prod(t, t);
-  return {inv_sqrt_2pi * exp_fast(-0.5 * sq.hi, -0.5 * sq.lo), mills_fast(t)};
+template <class P> NormalTail<P> normal_tail(double t) noexcept {
+  const Dd sq = P::two_prod(t, t);
+  return {inv_sqrt_2pi * exp_fast<P>(-0.5 * sq.hi, -0.5 * sq.lo),
+          mills_fast<P>(t)};
 }
 
 // Where the fast path of gelu and gelu_grad runs: above 37 the results lie
@@ -755,19 +832,69 @@ bool gelu_fast_range(double x) noexcept {
 
 // x Phi(x): x phi R below 0, so that tiny results keep their relative
 // accuracy, and x (1 - phi R) above, where phi R <= 1/2 cannot cancel.
-Approx gelu_fast(double x) noexcept {
-  const NormalTail n = normal_tail(std::fabs(x));
-  const Approx tail = n.phi * n.mills;
+template <class P> Approx<P> gelu_fast(double x) noexcept {
+  const NormalTail<P> n = normal_tail<P>(std::fabs(x));
+  const Approx<P> tail = n.phi * n.mills;
   return exactly(x) * (x < 0 ? tail : exactly(1) - tail);
 }
 
 // Phi(x) + x phi(x) = phi (R - t) below 0 and 1 - phi (R - t) above, with
 // t = |x|; R - t crosses 0 at t = 0.7518, and the absolute error bound
 // follows the cancellation there.
-Approx gelu_grad_fast(double x) noexcept {
-  const NormalTail n = normal_tail(std::fabs(x));
-  const Approx d = n.phi * (n.mills - exactly(std::fabs(x)));
+template <class P> Approx<P> gelu_grad_fast(double x) noexcept {
+  const NormalTail<P> n = normal_tail<P>(std::fabs(x));
+  const Approx<P> d = n.phi * (n.mills - exactly(std::fabs(x)));
   return x < 0 ? d : exactly(1) - d;
+}
+
+// alpha (e^(x / alpha) - 1), from the quotient's double-double.
+template <class P> Approx<P> celu_fast(double x, double alpha) noexcept {
+  const Approx<P> q = quotient<P>(x, alpha);
+  if (!exp_arg_ok(q))
+    return undecided;
+  return alpha * expm1_with_arg_error(q);
+}
+
+// e^(x / alpha), from the quotient's double-double.
+template <class P> Approx<P> celu_grad_fast(double x, double alpha) noexcept {
+  const Approx<P> q = quotient<P>(x, alpha);
+  if (!exp_arg_ok(q))
+    return undecided;
+  const Approx<P> e = exp_fast<P>(q.hi, q.lo);
+  return with_arg_error(e, q, std::fabs(e.hi));
+}
+
+// e^-|x| / (1 + e^-|x|)^2: sigmoid(x) (1 - sigmoid(x)) would cancel.
+template <class P> Approx<P> sigmoid_grad_fast(double x) noexcept {
+  const Approx<P> m = exp_fast<P>(-std::fabs(x), 0);
+  const Approx<P> den = exactly(1) + m;
+  return m / (den * den);
+}
+
+// tanh |x| = -m / (2 + m), m = e^-2|x| - 1: no cancellation.
+template <class P> Approx<P> tanh_fast(double x) noexcept {
+  const Approx<P> m = expm1_fast<P>(-2 * std::fabs(x), 0);
+  const Approx<P> t = -m / (exactly(2) + m);
+  return x > 0 ? t : -t;
+}
+
+// 4e / (1 + e)^2, e = e^-2|x|.
+template <class P> Approx<P> tanh_grad_fast(double x) noexcept {
+  const Approx<P> e = exp_fast<P>(-2 * std::fabs(x), 0);
+  const Approx<P> den = exactly(1) + e;
+  return 4 * e / (den * den);
+}
+
+// -ln(1 + e^-x) for x >= 0; x - ln(1 + e^x) below, where e^-x could
+// overflow: two terms of one sign, no cancellation.
+template <class P> Approx<P> softsign_grad_fast(double x) noexcept {
+  const Approx<P> den = sum(1, std::fabs(x));
+  return exactly(1) / (den * den);
+}
+
+template <class P> Approx<P> logsigmoid_fast(double x) noexcept {
+  const Approx<P> l = log1p_fast(exp_fast<P>(-std::fabs(x), 0));
+  return x >= 0 ? -l : exactly(x) - l;
 }
 } // namespace
 
@@ -783,7 +910,8 @@ double elu(double x, double alpha) noexcept {
   // Below -40, 1 - e^x is within 2^-57 of 1: the product rounds to -alpha.
   if (x < -40)
     return -alpha;
-  if (double y; decide(alpha * expm1_fast(x, 0), y))
+  if (double y;
+      fast([=]<class P>(P) { return alpha * expm1_fast<P>(x, 0); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x)); });
 }
@@ -797,7 +925,8 @@ double elu_grad(double x, double alpha) noexcept {
     return alpha;
   if (x == -inf)
     return alpha * 0.0;
-  if (double y; x >= -exp_max && decide(alpha * exp_fast(x, 0), y))
+  if (double y; x >= -exp_max &&
+                fast([=]<class P>(P) { return alpha * exp_fast<P>(x, 0); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return alpha * exp(Iv(p, x)); });
 }
@@ -811,8 +940,12 @@ double selu(double x) noexcept {
   // double-double low part is 2^-4 ulp: it rounds as lambda * alpha does.
   if (x < -40)
     return -selu_scale_dd.hi;
-  if (double y;
-      decide(x > 0 ? x * selu_lambda_dd : selu_scale_dd * expm1_fast(x, 0), y))
+  if (double y; fast(
+          [=]<class P>(P) {
+            const Approx<P> lambda = selu_lambda_dd;
+            return x > 0 ? x * lambda : selu_scale_dd * expm1_fast<P>(x, 0);
+          },
+          y))
     return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv lambda = decimal(p, selu_lambda);
@@ -832,7 +965,9 @@ double selu_grad(double x) noexcept {
     return selu_lambda_dd.hi;
   if (x == 0)
     return selu_scale_dd.hi;
-  if (double y; x >= -exp_max && decide(selu_scale_dd * exp_fast(x, 0), y))
+  if (double y;
+      x >= -exp_max &&
+      fast([=]<class P>(P) { return selu_scale_dd * exp_fast<P>(x, 0); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv lambda = decimal(p, selu_lambda);
@@ -851,11 +986,11 @@ double celu(double x, double alpha) noexcept {
     return alpha > 0 ? -alpha : -inf;
   if (x == 0)
     return alpha * (x / alpha);
-  const Approx q = quotient(x, alpha);
-  // As for elu: below -40, 1 - e^q is within 2^-57 of 1.
-  if (q.hi < -40)
+  // As for elu: below -40, 1 - e^q is within 2^-57 of 1 (and the rounded
+  // quotient is below -40 only if the exact one is).
+  if (x / alpha < -40)
     return -alpha;
-  if (double y; exp_arg_ok(q) && decide(alpha * expm1_with_arg_error(q), y))
+  if (double y; fast([=]<class P>(P) { return celu_fast<P>(x, alpha); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x) / alpha); });
 }
@@ -867,11 +1002,9 @@ double celu_grad(double x, double alpha) noexcept {
     return 1;
   if (x == -inf)
     return alpha > 0 ? 0 : inf;
-  if (const Approx q = quotient(x, alpha); exp_arg_ok(q)) {
-    const Approx e = exp_fast(q.hi, q.lo);
-    if (double y; decide(with_arg_error(e, q, std::fabs(e.hi)), y))
-      return y;
-  }
+  if (double y;
+      fast([=]<class P>(P) { return celu_grad_fast<P>(x, alpha); }, y))
+    return y;
   return ziv([=](mpfr_prec_t p) { return exp(Iv(p, x) / alpha); });
 }
 
@@ -890,7 +1023,8 @@ double gelu(double x) noexcept {
   // Below 2^-55 in magnitude, x Phi(x) = x/2 (1 + 0.8x + ...) rounds to x/2.
   if (std::fabs(x) < 0x1p-55 && std::fabs(x) >= fast_min)
     return x / 2;
-  if (double y; gelu_fast_range(x) && decide(gelu_fast(x), y))
+  if (double y; gelu_fast_range(x) &&
+                fast([=]<class P>(P) { return gelu_fast<P>(x); }, y))
     return y;
   // x/2 * erfc(-x/sqrt 2): no cancellation for negative x, where 1 + erf
   // would lose everything.
@@ -917,7 +1051,8 @@ double gelu_grad(double x) noexcept {
   // Below 2^-55 in magnitude, 1/2 + 0.8x + ... rounds to 1/2.
   if (std::fabs(x) < 0x1p-55)
     return 0.5;
-  if (double y; gelu_fast_range(x) && decide(gelu_grad_fast(x), y))
+  if (double y; gelu_fast_range(x) &&
+                fast([=]<class P>(P) { return gelu_grad_fast<P>(x); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
@@ -947,7 +1082,7 @@ double gelu_tanh(double x) noexcept {
     return x;
   if (x < -21.55)
     return -0.0;
-  if (double y; decide(x * gelu_tanh_fast(x), y))
+  if (double y; fast([=]<class P>(P) { return x * gelu_tanh_fast<P>(x); }, y))
     return y;
   // (1 + tanh u) / 2 = sigmoid(2u): no cancellation for negative x.
   return ziv([=](mpfr_prec_t p) {
@@ -969,7 +1104,7 @@ double gelu_tanh_grad(double x) noexcept {
     return 1;
   if (x < -21.6)
     return -0.0;
-  if (double y; decide(gelu_tanh_grad_fast(x), y))
+  if (double y; fast([=]<class P>(P) { return gelu_tanh_grad_fast<P>(x); }, y))
     return y;
   // sigmoid(2u) + x u' sech(u)^2 / 2, u' = sqrt(2/pi) (1 + 3k x^2).
   return ziv([=](mpfr_prec_t p) {
@@ -996,7 +1131,8 @@ double silu(double x) noexcept {
     return x / 2;
   if (x < -760)
     return -0.0;
-  if (double y; std::fabs(x) <= exp_max && decide(x * sigmoid_fast(x), y))
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return x * sigmoid_fast<P>(x); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
@@ -1019,7 +1155,8 @@ double silu_grad(double x) noexcept {
     return 0.5;
   if (x < -760)
     return -0.0;
-  if (double y; std::fabs(x) <= exp_max && decide(silu_grad_fast(x), y))
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return silu_grad_fast<P>(x); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
@@ -1062,7 +1199,8 @@ double mish(double x) noexcept {
     return x;
   if (x < -760)
     return -0.0;
-  if (double y; std::fabs(x) <= exp_max && decide(x * mish_fast(x).t, y))
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return x * mish_fast<P>(x).t; }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return Iv(p, x) * mish_parts(p, x).t; });
 }
@@ -1078,11 +1216,9 @@ double mish_grad(double x) noexcept {
     return 1;
   if (x < -760)
     return -0.0;
-  if (double y; std::fabs(x) <= exp_max) {
-    const MishFast parts = mish_fast(x);
-    if (decide(parts.t + x * parts.dt, y))
-      return y;
-  }
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return mish_grad_fast<P>(x); }, y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const MishParts parts = mish_parts(p, x);
     return parts.t + Iv(p, x) * parts.dt;
@@ -1135,9 +1271,14 @@ bool softplus_fast(double x, double beta, double& out) noexcept {
   if (!(std::fabs(z.hi) <= exp_max) ||
       (x != 0 && !(std::fabs(z.hi) >= 0x1p-900)))
     return false;
-  const Approx m = z.hi >= 0 ? exp_fast(-z.hi, -z.lo) : exp_fast(z.hi, z.lo);
-  const Approx l = log1p_fast(m) / exactly(beta);
-  return decide(x >= 0 ? exactly(x) + l : l, out);
+  return fast(
+      [=]<class P>(P) {
+        const Approx<P> m =
+            z.hi >= 0 ? exp_fast<P>(-z.hi, -z.lo) : exp_fast<P>(z.hi, z.lo);
+        const Approx<P> l = log1p_fast(m) / exactly(beta);
+        return x >= 0 ? exactly(x) + l : l;
+      },
+      out);
 }
 
 } // namespace
@@ -1175,7 +1316,8 @@ double softplus_grad(double x, double beta, double threshold) noexcept {
   // exponent range.
   if (const Dd z = two_prod(beta, x);
       std::fabs(z.hi) <= exp_max && std::fabs(z.hi) >= 0x1p-900) {
-    if (double y; decide(sigmoid_fast(z.hi, z.lo), y))
+    if (double y;
+        fast([=]<class P>(P) { return sigmoid_fast<P>(z.hi, z.lo); }, y))
       return y;
   }
   return ziv([=](mpfr_prec_t p) { return sigmoid(beta * Iv(p, x)); });
@@ -1186,7 +1328,8 @@ double hardswish(double x) noexcept {
     return x;
   if (x <= -3)
     return -0.0;
-  if (double y; decide(x * sum(x, 3) / exactly(6), y))
+  if (double y; fast(
+          [=]<class P>(P) { return x * Approx<P>(sum(x, 3)) / exactly(6); }, y))
     return y;
   Exact num(x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
@@ -1202,7 +1345,8 @@ double hardswish_grad(double x) noexcept {
     return 0;
   if (x > 3)
     return 1;
-  if (double y; decide(sum(2 * x, 3) / exactly(6), y))
+  if (double y; fast(
+          [=]<class P>(P) { return Approx<P>(sum(2 * x, 3)) / exactly(6); }, y))
     return y;
   Exact num(2 * x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
@@ -1217,7 +1361,8 @@ double hardsigmoid(double x) noexcept {
     return 0;
   if (x >= 3)
     return 1;
-  if (double y; decide(sum(x, 3) / exactly(6), y))
+  if (double y;
+      fast([=]<class P>(P) { return Approx<P>(sum(x, 3)) / exactly(6); }, y))
     return y;
   Exact num(x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
@@ -1248,7 +1393,8 @@ double sigmoid(double x) noexcept {
     return 0.5;
   if (x < -745.5)
     return 0;
-  if (double y; std::fabs(x) <= exp_max && decide(sigmoid_fast(x), y))
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return sigmoid_fast<P>(x); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return sigmoid(Iv(p, x)); });
 }
@@ -1266,13 +1412,9 @@ double sigmoid_grad(double x) noexcept {
     return 0.25;
   if (std::fabs(x) > 745.5)
     return 0;
-  // e^-|x| / (1 + e^-|x|)^2: sigmoid(x)(1 - sigmoid(x)) would cancel.
-  if (double y; std::fabs(x) <= exp_max) {
-    const Approx m = exp_fast(-std::fabs(x), 0);
-    const Approx den = exactly(1) + m;
-    if (decide(m / (den * den), y))
-      return y;
-  }
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return sigmoid_grad_fast<P>(x); }, y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv m = exp(Iv(p, -std::fabs(x)));
     const Iv den = 1.0 + m;
@@ -1291,10 +1433,7 @@ double tanh(double x) noexcept {
     return x;
   if (std::fabs(x) > 19.5)
     return x > 0 ? 1 : -1;
-  // tanh |x| = -m / (2 + m), m = e^-2|x| - 1: no cancellation.
-  const Approx m = expm1_fast(-2 * std::fabs(x), 0);
-  const Approx t = -m / (exactly(2) + m);
-  if (double y; decide(x > 0 ? t : -t, y))
+  if (double y; fast([=]<class P>(P) { return tanh_fast<P>(x); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return increasing(mpfr_tanh, Iv(p, x)); });
 }
@@ -1312,13 +1451,9 @@ double tanh_grad(double x) noexcept {
     return 1;
   if (std::fabs(x) > 375)
     return 0;
-  // 4e / (1 + e)^2, e = e^-2|x|.
-  if (double y; std::fabs(x) <= exp_max / 2) {
-    const Approx e = exp_fast(-2 * std::fabs(x), 0);
-    const Approx den = exactly(1) + e;
-    if (decide(4 * e / (den * den), y))
-      return y;
-  }
+  if (double y; std::fabs(x) <= exp_max / 2 &&
+                fast([=]<class P>(P) { return tanh_grad_fast<P>(x); }, y))
+    return y;
   // sech(x)^2: 1 - tanh(x)^2 would cancel.
   return ziv([=](mpfr_prec_t p) {
     const Iv s = sech(Iv(p, x));
@@ -1337,7 +1472,10 @@ double softsign(double x) noexcept {
     return x;
   if (std::fabs(x) > 0x1p54)
     return x > 0 ? 1 : -1;
-  if (double y; decide(exactly(x) / sum(1, std::fabs(x)), y))
+  if (double y;
+      fast([=]<class P>(
+               P) { return Approx<P>(exactly(x)) / sum(1, std::fabs(x)); },
+           y))
     return y;
   Exact den(std::fabs(x));
   mpfr_add_d(den.v, den.v, 1, MPFR_RNDN);
@@ -1353,11 +1491,9 @@ double softsign_grad(double x) noexcept {
   // Below 2^-55 in magnitude, 1 - 2|x| rounds to 1.
   if (std::fabs(x) < 0x1p-55)
     return 1;
-  if (double y; std::fabs(x) < 0x1p400) {
-    const Approx den = sum(1, std::fabs(x));
-    if (decide(exactly(1) / (den * den), y))
-      return y;
-  }
+  if (double y; std::fabs(x) < 0x1p400 &&
+                fast([=]<class P>(P) { return softsign_grad_fast<P>(x); }, y))
+    return y;
   Exact den(std::fabs(x));
   mpfr_add_d(den.v, den.v, 1, MPFR_RNDN);
   mpfr_sqr(den.v, den.v, MPFR_RNDN);
@@ -1376,13 +1512,9 @@ double logsigmoid(double x) noexcept {
     return -0.0;
   if (x < -40)
     return x;
-  // -ln(1 + e^-x) for x >= 0; x - ln(1 + e^x) below, where e^-x could
-  // overflow: two terms of one sign, no cancellation.
-  if (double y; std::fabs(x) <= exp_max) {
-    const Approx l = log1p_fast(exp_fast(-std::fabs(x), 0));
-    if (decide(x >= 0 ? -l : exactly(x) - l, y))
-      return y;
-  }
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return logsigmoid_fast<P>(x); }, y))
+    return y;
   return ziv([=](mpfr_prec_t p) {
     const Iv X(p, x);
     if (x >= 0)
@@ -1405,7 +1537,8 @@ double logsigmoid_grad(double x) noexcept {
     return 0.5;
   if (x > 745.5)
     return 0;
-  if (double y; std::fabs(x) <= exp_max && decide(sigmoid_fast(-x), y))
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return sigmoid_fast<P>(-x); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
 }
