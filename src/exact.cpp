@@ -711,7 +711,8 @@ template <class P> Approx<P> gelu_tanh_grad_fast(double x) noexcept {
 // The Mills ratio R(t) = Phi(-t) / phi(t) = int_0^inf e^(-tu - u^2/2) du
 // is smooth and slowly varying where Phi(-t) itself falls like e^(-t^2/2),
 // so it takes a table: around each t0 = i/8, i in [0, 296] (t up to 37),
-// its Taylor coefficients a_n = R^(n)(t0) / n! to n = 13, the first five as
+// its Taylor coefficients a_n = R^(n)(t0) / n! to n = 13, stored times
+// 1 / sqrt(2 pi) (which spares gelu a product), the first five as
 // double-doubles. Built once on first use (in about 1.5 ms), with MPFR at
 // 192 bits and no erfc, which MPFR takes milliseconds for at large t:
 //  - R(37) from 64 levels of Laplace's continued fraction
@@ -727,7 +728,8 @@ template <class P> Approx<P> gelu_tanh_grad_fast(double x) noexcept {
 //    the solution of R' = tR), so the errors do not build up.
 // tests/accuracy/mills_bounds.py recomputes the constants marked (mpmath)
 // here and in mills_fast. Each entry, dumped once, was its coefficient
-// rounded to double-double (within 2^-107) or to double.
+// times 1 / sqrt(2 pi) (at 192 bits, within 2^-190) rounded to
+// double-double (within 2^-107) or to double.
 constexpr double mills_step = 0.125;
 constexpr std::size_t mills_head = 5;
 constexpr std::size_t mills_terms = 14;
@@ -742,9 +744,13 @@ const std::array<MillsEntry, mills_size>& mills_table() noexcept {
   static const std::array<MillsEntry, mills_size> table = [] {
     std::array<MillsEntry, mills_size> t{};
     constexpr mpfr_prec_t prec = 192;
-    mpfr_t r, a, prev, next, v;
-    for (mpfr_ptr m : {r, a, prev, next, v})
+    mpfr_t r, a, prev, next, v, c, w;
+    for (mpfr_ptr m : {r, a, prev, next, v, c, w})
       mpfr_init2(m, prec);
+    // c = 1 / sqrt(2 pi), which the stored coefficients carry.
+    mpfr_const_pi(c, MPFR_RNDN);
+    mpfr_mul_2ui(c, c, 1, MPFR_RNDN);
+    mpfr_rec_sqrt(c, c, MPFR_RNDN);
     const double top = static_cast<double>(t.size() - 1) * mills_step;
     mpfr_set_d(r, top, MPFR_RNDN);
     for (unsigned long k = 64; k > 0; --k) {
@@ -758,13 +764,14 @@ const std::array<MillsEntry, mills_size>& mills_table() noexcept {
       mpfr_set_si(prev, -1, MPFR_RNDN);
       // a holds a_n, prev a_(n-1), r the sum so far of R(t0 - 1/8).
       for (std::size_t n = 0;; ++n) {
+        mpfr_mul(w, a, c, MPFR_RNDN);
         if (n < mills_head) {
           Dd& d = t[i].head[n];
-          d.hi = mpfr_get_d(a, MPFR_RNDN);
-          mpfr_sub_d(v, a, d.hi, MPFR_RNDN);
+          d.hi = mpfr_get_d(w, MPFR_RNDN);
+          mpfr_sub_d(v, w, d.hi, MPFR_RNDN);
           d.lo = mpfr_get_d(v, MPFR_RNDN);
         } else if (n < mills_terms) {
-          t[i].tail[n - mills_head] = mpfr_get_d(a, MPFR_RNDN);
+          t[i].tail[n - mills_head] = mpfr_get_d(w, MPFR_RNDN);
         }
         if (n > 0) {
           mpfr_div_2ui(v, a, 3 * n, MPFR_RNDN);
@@ -781,14 +788,15 @@ const std::array<MillsEntry, mills_size>& mills_table() noexcept {
         mpfr_swap(a, next);
       }
     }
-    for (mpfr_ptr m : {r, a, prev, next, v})
+    for (mpfr_ptr m : {r, a, prev, next, v, c, w})
       mpfr_clear(m);
     return t;
   }();
   return table;
 }
 
-// R(t) for t in [0, 37], relative error below 2^-72. With t0 the grid
+// R(t) / sqrt(2 pi) for t in [0, 37], relative error below 2^-72: scaling
+// the coefficients changes no relative bound below. With t0 the grid
 // point nearest to t, h = t - t0 is exact (Sterbenz, or h = t) and
 // |h| <= 1/16 + 2^-40. The terms alternate in sign: (-1)^n R^(n) > 0, as
 // R is a Laplace transform; so sum |a_n| |h|^n = R(t0 - |h|), at most
@@ -819,15 +827,14 @@ template <class P> Approx<P> mills_fast(double t) noexcept {
 constexpr Bounded inv_sqrt_2pi{0x1.9884533d43651p-2, -0x1.cbc0d30ebfd15p-56,
                                0x1p-108};
 
-// phi(t) and R(t), so that Phi(-t) = phi(t) R(t), for t in [2^-55, 37]:
-// t^2 is exact as a double-double (two_prod, far from underflow), and so is
-// its half, the argument of exp_fast.
-template <class P> struct NormalTail { Approx<P> phi, mills; };
+// e^(-t^2 / 2) and R(t) / sqrt(2 pi), whose product is phi(t) R(t) =
+// Phi(-t), for t in [2^-55, 37]: t^2 is exact as a double-double (two_prod,
+// far from underflow), and so is its half, the argument of exp_fast.
+template <class P> struct NormalTail { Approx<P> exp, mills; };
 
 template <class P> NormalTail<P> normal_tail(double t) noexcept {
   const Dd sq = P::two_prod(t, t);
-  return {inv_sqrt_2pi * exp_fast<P>(-0.5 * sq.hi, -0.5 * sq.lo),
-          mills_fast<P>(t)};
+  return {exp_fast<P>(-0.5 * sq.hi, -0.5 * sq.lo), mills_fast<P>(t)};
 }
 
 // Where the fast path of gelu and gelu_grad runs: above 37 the results lie
@@ -840,16 +847,18 @@ bool gelu_fast_range(double x) noexcept {
 // accuracy, and x (1 - phi R) above, where phi R <= 1/2 cannot cancel.
 template <class P> Approx<P> gelu_fast(double x) noexcept {
   const NormalTail<P> n = normal_tail<P>(std::fabs(x));
-  const Approx<P> tail = n.phi * n.mills;
+  const Approx<P> tail = n.exp * n.mills;
   return x * (x < 0 ? tail : exactly(1) - tail);
 }
 
 // Phi(x) + x phi(x) = phi (R - t) below 0 and 1 - phi (R - t) above, with
-// t = |x|; R - t crosses 0 at t = 0.7518, and the absolute error bound
-// follows the cancellation there.
+// t = |x|, phi (R - t) = e^(-t^2 / 2) (R / sqrt(2 pi) - t / sqrt(2 pi));
+// R - t crosses 0 at t = 0.7518, and the absolute error bound follows the
+// cancellation there.
 template <class P> Approx<P> gelu_grad_fast(double x) noexcept {
-  const NormalTail<P> n = normal_tail<P>(std::fabs(x));
-  const Approx<P> d = n.phi * (n.mills - exactly(std::fabs(x)));
+  const double t = std::fabs(x);
+  const NormalTail<P> n = normal_tail<P>(t);
+  const Approx<P> d = n.exp * (n.mills - t * Approx<P>(inv_sqrt_2pi));
   return x < 0 ? d : exactly(1) - d;
 }
 
@@ -891,17 +900,18 @@ template <class P> Approx<P> tanh_grad_fast(double x) noexcept {
   return 4 * e / (den * den);
 }
 
-// -ln(1 + e^-x) for x >= 0; x - ln(1 + e^x) below, where e^-x could
-// overflow: two terms of one sign, no cancellation.
 template <class P> Approx<P> softsign_grad_fast(double x) noexcept {
   const Approx<P> den = sum(1, std::fabs(x));
   return exactly(1) / (den * den);
 }
 
+// -ln(1 + e^-x) for x >= 0; x - ln(1 + e^x) below, where e^-x could
+// overflow: two terms of one sign, no cancellation.
 template <class P> Approx<P> logsigmoid_fast(double x) noexcept {
   const Approx<P> l = log1p_fast(exp_fast<P>(-std::fabs(x), 0));
   return x >= 0 ? -l : exactly(x) - l;
 }
+
 } // namespace
 
 double elu(double x, double alpha) noexcept {
