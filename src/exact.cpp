@@ -22,6 +22,7 @@
 #include <limits>
 #include <mpfr.h>
 #include <string_view>
+#include <utility>
 
 namespace relu {
 namespace {
@@ -290,12 +291,18 @@ Dd two_prod(double a, double b) noexcept {
   return {p, ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo};
 }
 
-// The two policies for the fast path's exact products. Where both are exact
-// (the range above) both return the same pair, p = RN(ab) and ab - p, so
-// the fast path computes the same results and bounds with either.
+// The two policies of the fast path. Where both products are exact (the
+// range above) both return the same pair, p = RN(ab) and ab - p; a b + c
+// is rounded twice by one and once by the other, and every bound below
+// that counts roundings (each within u = 2^-53 of the value rounded) holds
+// for either. Both thus decide only correctly rounded results.
 struct Dekker {
   static Dd two_prod(double a, double b) noexcept {
     return relu::two_prod(a, b);
+  }
+
+  static double mul_add(double a, double b, double c) noexcept {
+    return a * b + c;
   }
 };
 
@@ -307,7 +314,26 @@ struct Fused {
     const double p = a * b;
     return {p, __builtin_fma(a, b, -p)};
   }
+
+  static double mul_add(double a, double b, double c) noexcept {
+    return __builtin_fma(a, b, c);
+  }
 };
+
+template <class P, std::size_t N, std::size_t... I>
+double horner(double x, const std::array<double, N>& c,
+              std::index_sequence<I...>) noexcept {
+  double p = c[N - 1];
+  ((p = P::mul_add(x, p, c[N - 2 - I])), ...);
+  return p;
+}
+
+// c[0] + x (c[1] + x (c[2] + ...)), by Horner's scheme (unrolled: a loop
+// was left rolled).
+template <class P, std::size_t N>
+double horner(double x, const std::array<double, N>& c) noexcept {
+  return horner<P>(x, c, std::make_index_sequence<N - 1>{});
+}
 
 // The relative rounding error of one double-double operation, with margin.
 constexpr double dd_eps = 0x1p-100;
@@ -459,12 +485,12 @@ constexpr double exp_max = 708;
 // double-double and the terms from r^3 on in double, whose rounding errors
 // stay below 5 * 2^-53 * |r|^3 / 6 < 2^-70 |r|.
 template <class P> Dd expm1_small(double rh, double rl) noexcept {
+  // 1/n! for n = 3..7, each rounded to double.
+  constexpr std::array<double, 5> c{1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720,
+                                    1.0 / 5040};
   const Dd sq = P::two_prod(rh, rh);
   const Dd head = fast_two_sum(rh, 0.5 * sq.hi);
-  const double cubic =
-      sq.hi * rh *
-      (1.0 / 6 +
-       rh * (1.0 / 24 + rh * (1.0 / 120 + rh * (1.0 / 720 + rh / 5040))));
+  const double cubic = sq.hi * rh * horner<P>(rh, c);
   const double tail = head.lo + rl + 0.5 * sq.lo + rh * rl + cubic;
   return fast_two_sum(head.hi, tail);
 }
@@ -560,14 +586,10 @@ template <class P> Approx<P> log1p_fast(const Approx<P>& m) noexcept {
   const Dd sq = P::two_prod(r.hi, r.hi);
   const Dd head = fast_two_sum(r.hi, -0.5 * sq.hi);
   const double rh = r.hi;
-  const double cubic =
-      sq.hi * rh *
-      (1.0 / 3 -
-       rh * (1.0 / 4 -
-             rh * (1.0 / 5 -
-                   rh * (1.0 / 6 -
-                         rh * (1.0 / 7 -
-                               rh * (1.0 / 8 - rh * (1.0 / 9 - rh / 10)))))));
+  // (-1)^(n+1) / n for n = 3..10, each rounded to double.
+  constexpr std::array<double, 8> c{1.0 / 3, -1.0 / 4, 1.0 / 5, -1.0 / 6,
+                                    1.0 / 7, -1.0 / 8, 1.0 / 9, -1.0 / 10};
+  const double cubic = sq.hi * rh * horner<P>(rh, c);
   const double tail = head.lo + r.lo - 0.5 * sq.lo - rh * r.lo + cubic;
   const Dd series = fast_two_sum(head.hi, tail);
   const Approx<P> sum =
@@ -803,24 +825,31 @@ const std::array<MillsEntry, mills_size>& mills_table() noexcept {
 // 1.1 R(t) (mpmath). In units of R(t), over every entry (mpmath): the
 // truncation after h^13, below |R^(14)(t0 - |h|)| |h|^14 / 14!, and the
 // tail a_5.. in double (the rounding of its entries and Horner's gamma_16
-// bound) stay below 2^-72.7 together. The head in double-double, the
-// rounding of its entries included, adds below 2^-100: each step
-// s = a_j + h s keeps |h s| <= |a_j| / 16 (mpmath), so fast_two_sum is
-// exact and the step rounds by 2^-103 of |a_j|.
+// bound) stay below 2^-72.7 together. The head, the rounding of its
+// double-double entries included, adds below 2^-100. It is Horner's scheme
+// compensated (Graillat, Langlois and Louvet): s runs the plain recurrence
+// s = a_j + h s, and c = h c + (the exact errors of that product and sum
+// from two_prod and two_sum, and the entry's low part), so that s + c would
+// be exact but for c's own roundings (at most three on any term); s no
+// longer waits for a double-double normalization at each step. As
+// |h s| <= |a_j| / 16 (mpmath), |c| stays below 2.4 u |a_j| (u = 2^-53),
+// c's roundings cost below 3u (|h c| + |the errors| + |lo of a_j|)
+// < 7u^2 |a_j| < 2^-103 |a_j| per step, and reach the result times |h|^j:
+// below 2^-103 * 1.1 R(t) together. The final fast_two_sum is exact
+// (|c| << |s|).
 template <class P> Approx<P> mills_fast(double t) noexcept {
   const auto i = static_cast<std::size_t>(t * (1 / mills_step) + 0.5);
   const MillsEntry& e = mills_table()[i];
   const double h = t - static_cast<double>(i) * mills_step;
-  double p = e.tail.back();
-  for (std::size_t n = e.tail.size() - 1; n-- > 0;)
-    p = e.tail[n] + h * p;
-  Dd s{p, 0};
+  double s = horner<P>(h, e.tail), c = 0;
   for (std::size_t n = e.head.size(); n-- > 0;) {
-    const Dd m = P::two_prod(h, s.hi);
+    const Dd m = P::two_prod(h, s);
     const Dd r = two_sum(e.head[n].hi, m.hi);
-    s = fast_two_sum(r.hi, r.lo + (m.lo + h * s.lo + e.head[n].lo));
+    s = r.hi;
+    c = h * c + (m.lo + r.lo + e.head[n].lo);
   }
-  return {s.hi, s.lo, s.hi * 0x1p-72};
+  const Dd sum = fast_two_sum(s, c);
+  return {sum.hi, sum.lo, sum.hi * 0x1p-72};
 }
 
 // 1 / sqrt(2 pi) as a double-double.
