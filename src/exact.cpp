@@ -472,9 +472,13 @@ template <class F> bool fast(const F& f, double& out) noexcept {
 }
 
 // 2^(j/128) for j in [0, 128), to double-double precision. Built once with
-// MPFR on first use (a function-local static: no mutable global).
+// MPFR on first use (a function-local static: no mutable global). The
+// builders of this table and the two below are cold and out of line, or
+// the flattening in with_fused() would take them in too, doubling the size
+// of its hot code.
 const std::array<Dd, 128>& exp2_table() noexcept {
-  static const std::array<Dd, 128> table = [] {
+  static const std::array<Dd, 128> table =
+      []() __attribute__((cold, noinline)) {
     std::array<Dd, 128> t{};
     mpfr_t v;
     mpfr_init2(v, 200);
@@ -488,7 +492,8 @@ const std::array<Dd, 128>& exp2_table() noexcept {
     }
     mpfr_clear(v);
     return t;
-  }();
+  }
+  ();
   return table;
 }
 
@@ -565,7 +570,8 @@ struct LogEntry {
 };
 
 const std::array<LogEntry, 129>& log_table() noexcept {
-  static const std::array<LogEntry, 129> table = [] {
+  static const std::array<LogEntry, 129> table =
+      []() __attribute__((cold, noinline)) {
     std::array<LogEntry, 129> t{};
     mpfr_t v;
     mpfr_init2(v, 200);
@@ -580,7 +586,8 @@ const std::array<LogEntry, 129>& log_table() noexcept {
     }
     mpfr_clear(v);
     return t;
-  }();
+  }
+  ();
   return table;
 }
 
@@ -784,7 +791,8 @@ struct MillsEntry {
 };
 
 const std::array<MillsEntry, mills_size>& mills_table() noexcept {
-  static const std::array<MillsEntry, mills_size> table = [] {
+  static const std::array<MillsEntry, mills_size> table =
+      []() __attribute__((cold, noinline)) {
     std::array<MillsEntry, mills_size> t{};
     constexpr mpfr_prec_t prec = 192;
     mpfr_t r, a, prev, next, v, c, w;
@@ -834,7 +842,8 @@ const std::array<MillsEntry, mills_size>& mills_table() noexcept {
     for (mpfr_ptr m : {r, a, prev, next, v, c, w})
       mpfr_clear(m);
     return t;
-  }();
+  }
+  ();
   return table;
 }
 
