@@ -1,6 +1,8 @@
 #include "convert.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 
 namespace relu {
 
@@ -44,10 +46,26 @@ Conversion Converter::decide(std::string_view token, Kind kind) const noexcept {
 }
 
 void Converter::write(const Conversion& c, Output& out) {
-  if (c.what == Conversion::What::text)
+  if (c.what == Conversion::What::text) {
     out.append(c.text);
-  else
+    return;
+  }
+  if (!format_.shortest()) {
     format_.write(c.value, out);
+    return;
+  }
+  // Whole-buffer copies of fixed size: a few moves each, and no call.
+  char* first = out.reserve(max_shortest);
+  const auto bits = std::bit_cast<std::uint64_t>(c.value);
+  if (bits == last_bits_) {
+    std::memcpy(first, last_text_.data(), max_shortest);
+  } else {
+    last_size_ =
+        static_cast<std::size_t>(write_shortest(c.value, first) - first);
+    std::memcpy(last_text_.data(), first, max_shortest);
+    last_bits_ = bits;
+  }
+  out.commit(last_size_);
 }
 
 } // namespace relu

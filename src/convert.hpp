@@ -11,6 +11,7 @@
 #include "output.hpp"
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,12 @@ private:
   Format format_;
   std::array<Rule, 5> rules_;            // by Kind, with --format folded in
   std::array<std::string, 5> constants_; // by Kind, for Rule::constant
+  // The last value printed as the shortest text, by its bits, and that
+  // text: the piecewise-linear functions print the same bound (relu6's 6,
+  // hardtanh's -1 and 1, hardsigmoid's 0 and 1) over long runs of input.
+  std::uint64_t last_bits_ = 0;
+  std::array<char, max_shortest> last_text_{'0'};
+  std::size_t last_size_ = 1;
 };
 
 } // namespace relu

@@ -95,6 +95,12 @@ CASES = [
     ("family-hardswish-keeps-text", ["-F", "hardswish", "--", "3.0", "+4",
                                      "2.50", "-3.0"], None,
      "3.0\n+4\n2.2916666666666665\n-0\n", "", 0),
+    # Repeated values, and zeros of both signs, through the printer's
+    # memory of the last value it printed.
+    ("family-repeated-values", ["-F", "silu", "--", "0", "-1000", "0", "-0",
+                                "-1000"], None, "0\n-0\n0\n-0\n-0\n", "", 0),
+    ("family-repeated-bounds", ["-F", "hardtanh", "--", "-5", "-7", "5",
+                                "-5"], None, "-1\n-1\n1\n-1\n", "", 0),
     ("family-elu-default-alpha", ["-F", "elu", "--", "-inf", "0.25"], None,
      "-1\n0.25\n", "", 0),
     ("family-leaky-alias-l", ["-F", "gelu", "-l", "--", "-2"], None,
