@@ -471,6 +471,15 @@ template <class F> bool fast(const F& f, double& out) noexcept {
   return fused() ? with_fused(f, out) : decide(f(Dekker{}), out);
 }
 
+// x as a double-double: x rounded to double, then the rest rounded. rest,
+// which may be x itself, has x's precision or more, so the subtraction is
+// exact. For the tables built below with MPFR.
+Dd to_dd(mpfr_srcptr x, mpfr_ptr rest) noexcept {
+  const double hi = mpfr_get_d(x, MPFR_RNDN);
+  mpfr_sub_d(rest, x, hi, MPFR_RNDN);
+  return {hi, mpfr_get_d(rest, MPFR_RNDN)};
+}
+
 // 2^(j/128) for j in [0, 128), to double-double precision. Built once with
 // MPFR on first use (a function-local static: no mutable global). The
 // builders of this table and the two below are cold and out of line, or
@@ -486,9 +495,7 @@ const std::array<Dd, 128>& exp2_table() noexcept {
       mpfr_set_ui(v, j, MPFR_RNDN);
       mpfr_div_ui(v, v, 128, MPFR_RNDN);
       mpfr_exp2(v, v, MPFR_RNDN);
-      t[j].hi = mpfr_get_d(v, MPFR_RNDN);
-      mpfr_sub_d(v, v, t[j].hi, MPFR_RNDN);
-      t[j].lo = mpfr_get_d(v, MPFR_RNDN);
+      t[j] = to_dd(v, v);
     }
     mpfr_clear(v);
     return t;
@@ -580,9 +587,7 @@ const std::array<LogEntry, 129>& log_table() noexcept {
       mpfr_set_d(v, t[j].inv, MPFR_RNDN);
       mpfr_log(v, v, MPFR_RNDN);
       mpfr_neg(v, v, MPFR_RNDN);
-      t[j].neg_log.hi = mpfr_get_d(v, MPFR_RNDN);
-      mpfr_sub_d(v, v, t[j].neg_log.hi, MPFR_RNDN);
-      t[j].neg_log.lo = mpfr_get_d(v, MPFR_RNDN);
+      t[j].neg_log = to_dd(v, v);
     }
     mpfr_clear(v);
     return t;
@@ -817,10 +822,7 @@ const std::array<MillsEntry, mills_size>& mills_table() noexcept {
       for (std::size_t n = 0;; ++n) {
         mpfr_mul(w, a, c, MPFR_RNDN);
         if (n < mills_head) {
-          Dd& d = t[i].head[n];
-          d.hi = mpfr_get_d(w, MPFR_RNDN);
-          mpfr_sub_d(v, w, d.hi, MPFR_RNDN);
-          d.lo = mpfr_get_d(v, MPFR_RNDN);
+          t[i].head[n] = to_dd(w, v);
         } else if (n < mills_terms) {
           t[i].tail[n - mills_head] = mpfr_get_d(w, MPFR_RNDN);
         }
