@@ -976,7 +976,9 @@ template <class P> Approx<P> logsigmoid_fast(double x) noexcept {
 } // namespace
 
 double elu(double x, double alpha) noexcept {
-  if (std::isnan(x) || std::isnan(alpha))
+  if (std::isnan(x))
+    return x;
+  if (std::isnan(alpha))
     return nan;
   if (x > 0)
     return x;
@@ -994,7 +996,9 @@ double elu(double x, double alpha) noexcept {
 }
 
 double elu_grad(double x, double alpha) noexcept {
-  if (std::isnan(x) || std::isnan(alpha))
+  if (std::isnan(x))
+    return x;
+  if (std::isnan(alpha))
     return nan;
   if (x > 0)
     return 1;
@@ -1055,7 +1059,9 @@ double selu_grad(double x) noexcept {
 }
 
 double celu(double x, double alpha) noexcept {
-  if (std::isnan(x) || std::isnan(alpha) || alpha == 0)
+  if (std::isnan(x))
+    return x;
+  if (std::isnan(alpha) || alpha == 0)
     return nan;
   if (x > 0)
     return x;
@@ -1073,7 +1079,9 @@ double celu(double x, double alpha) noexcept {
 }
 
 double celu_grad(double x, double alpha) noexcept {
-  if (std::isnan(x) || std::isnan(alpha) || alpha == 0)
+  if (std::isnan(x))
+    return x;
+  if (std::isnan(alpha) || alpha == 0)
     return nan;
   if (x > 0 || x == 0)
     return 1;
@@ -1363,7 +1371,9 @@ bool softplus_fast(double x, double beta, double& out) noexcept {
 } // namespace
 
 double softplus(double x, double beta, double threshold) noexcept {
-  if (std::isnan(x) || !(beta > 0) || std::isnan(threshold))
+  if (std::isnan(x))
+    return x;
+  if (!(beta > 0) || std::isnan(threshold))
     return nan;
   if (above_threshold(x, beta, threshold))
     return x;
@@ -1383,7 +1393,9 @@ double softplus(double x, double beta, double threshold) noexcept {
 }
 
 double softplus_grad(double x, double beta, double threshold) noexcept {
-  if (std::isnan(x) || !(beta > 0) || std::isnan(threshold))
+  if (std::isnan(x))
+    return x;
+  if (!(beta > 0) || std::isnan(threshold))
     return nan;
   if (above_threshold(x, beta, threshold))
     return 1;

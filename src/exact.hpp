@@ -4,12 +4,12 @@
 // formula at its (exact) double arguments, ties to even: overflow gives
 // +-inf, a result that rounds to zero keeps the sign of the exact value, and
 // subnormal results are rounded correctly. Comparisons at kinks and
-// thresholds are exact. NaN gives NaN; at +-inf the result is the limit (the
-// sign of a zero limit is not promised). Where the exact value is zero the
-// sign of the zero is the one the formula gives in IEEE arithmetic (so
-// elu(-0) is -0). Parameters must be finite. Pure functions, no I/O; they
-// are pinned by tests/test_exact.cpp and checked against mpmath through
-// tests/accuracy/probe.cpp.
+// thresholds are exact. NaN gives NaN of the same sign; at +-inf the result
+// is the limit (the sign of a zero limit is not promised). Where the exact
+// value is zero the sign of the zero is the one the formula gives in IEEE
+// arithmetic (so elu(-0) is -0). Parameters must be finite. Pure functions,
+// no I/O; they are pinned by tests/test_exact.cpp and checked against mpmath
+// through tests/accuracy/probe.cpp.
 #pragma once
 
 namespace relu {

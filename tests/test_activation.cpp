@@ -188,6 +188,41 @@ TEST_SUITE("activation") {
     }
   }
 
+  TEST_CASE("NaN gives NaN with its sign, for every function and parameter") {
+    // Parameter sets that reach every branch a parameter enters: the
+    // defaults, and unusual but valid values of each parameter.
+    const std::vector<relu::Params> parameter_sets = {
+        {},
+        {.alpha = 0.5},
+        {.alpha = -2},
+        {.alpha = 0},
+        {.alpha = 1e300},
+        {.min_val = -3, .max_val = 0.5},
+        {.beta = 3, .threshold = -1},
+        {.beta = 1e-300, .threshold = 0},
+        {.tanh = true},
+    };
+    for (const auto& f : relu::functions) {
+      for (bool derivative : {false, true}) {
+        for (relu::Params p : parameter_sets) {
+          relu::Activation a{&f, p, derivative};
+          if (!f.check(p).empty())
+            continue;
+          for (double x : {not_a_number, -not_a_number}) {
+            CAPTURE(f.name);
+            CAPTURE(derivative);
+            CAPTURE(p.alpha);
+            CAPTURE(p.beta);
+            CAPTURE(std::signbit(x));
+            const double y = a(x);
+            CHECK(std::isnan(y));
+            CHECK(std::signbit(y) == std::signbit(x));
+          }
+        }
+      }
+    }
+  }
+
   TEST_CASE("parameter checks") {
     relu::Params p;
     CHECK(relu::find_function("hardtanh")->check(p) == "");

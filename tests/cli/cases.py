@@ -136,6 +136,16 @@ CASES = [
      "8\n2\n", "", 0),
     ("func-alpha-zero", ["-a", "0", "--", "-3", "-inf"], None,
      "-0\n-nan\n", "", 0),
+    # A NaN keeps its sign through every function with a parameter, as
+    # through the others (elu, celu and softplus used to drop it).
+    ("func-nan-sign-grad", ["-g", "-F", "elu", "--", "-nan"], None, "-nan\n",
+     "", 0),
+    ("func-nan-sign-celu", ["-g", "-F", "celu", "--", "-nan", "nan"], None,
+     "-nan\nnan\n", "", 0),
+    ("func-nan-sign-softplus", ["-F", "softplus", "--format", "%e", "--",
+                                "-NaN"], None, "-nan\n", "", 0),
+    ("func-nan-sign-precision", ["-F", "elu", "-p", "1", "--", "-nan"], None,
+     "-nan\n", "", 0),
     ("func-grad", ["-g", "--", "-3", "0", "-0", "2", "inf", "-inf", "nan"],
      None, "0\n0\n0\n1\n1\n0\nnan\n", "", 0),
     ("func-derivative-leaky", ["--derivative", "-l", "--", "-3", "0", "2"],
