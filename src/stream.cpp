@@ -415,10 +415,22 @@ void run(Stream& stream, Output& out, const Reader& read, std::size_t chunk) {
 
 namespace {
 
-// Whether an operand holds no field at all: empty, or only blanks and
-// newlines (an argument cannot hold NUL, the other terminator).
-bool has_no_field(std::string_view operand) {
-  return operand.find_first_not_of(" \t\n") == std::string_view::npos;
+// Whether an operand holds no field at all: empty, or only blanks,
+// newlines (an argument cannot hold NUL, the other terminator), and CRs
+// that end a record, which belong to no field: one before a newline that
+// ends a record, or at the operand's end.
+bool has_no_field(std::string_view operand, char terminator) {
+  for (std::size_t i = 0; i < operand.size(); ++i) {
+    const char c = operand[i];
+    if (c == '\r') {
+      if (i + 1 != operand.size() &&
+          !(operand[i + 1] == '\n' && terminator == '\n'))
+        return false;
+    } else if (c != ' ' && c != '\t' && c != '\n') {
+      return false;
+    }
+  }
+  return true;
 }
 
 int run_operands(const Options& options, Output& out) {
@@ -441,7 +453,7 @@ int run_operands(const Options& options, Output& out) {
     ++argument;
     record.assign(number);
     record += options.terminator;
-    if (!has_no_field(number) || !asks_first) {
+    if (!has_no_field(number, options.terminator) || !asks_first) {
       stream.process(record, true);
       if (stream.aborted())
         break;

@@ -49,6 +49,16 @@ CASES = [
      "1\n\n \t\n0\n",
      "relu: argument 2, field 1: invalid number: ''\n"
      "relu: argument 3, field 1: invalid number: ''\n", 0),
+    # A CR before a record's end belongs to no field: an operand of CRs
+    # and blanks is blank too.
+    ("args-empty-cr", ["--invalid=warn", "--", "\r", " \r", "\r\n", "\n\r"],
+     None, "\r\n \r\n\r\n\n\n\r\n",
+     "".join("relu: argument %d, field 1: invalid number: ''\n" % i
+             for i in range(1, 5)), 0),
+    ("args-empty-cr-abort", ["--", "1", "\r\n", "2"], None, "1\n",
+     "relu: argument 2, field 1: invalid number: ''\n", 2),
+    ("args-cr-not-at-end", ["--", "\r\r"], None, "",
+     "relu: argument 1, field 1: invalid number: '\\x0d'\n", 2),
     ("args-empty-ignore", ["--invalid=ignore", "", "-2"], None, "\n0\n", "",
      0),
     ("args-empty-delimited", ["-d", ",", ","], None, ",\n", "", 0),

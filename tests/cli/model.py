@@ -471,7 +471,30 @@ class Stream:
             self.err += message
         return whole
 
-    def record(self, where, rec, terminated, operand_empty=False):
+    def has_no_field(self, arg):
+        """README: an operand holds no field if it is empty or blank; a CR
+        right before a record's end, or before the operand's end, is part
+        of no field."""
+        for rec in arg.split(self.terminator):
+            if rec.endswith(b"\r"):
+                rec = rec[:-1]
+            if rec.strip(self.blanks):
+                return False
+        return True
+
+    def empty_operand(self, where, arg):
+        """`relu ''`: invalid number '', as numfmt says; the operand is
+        passed through whole where --invalid passes bad fields through."""
+        message = b"relu: " + where + b", field 1: invalid number: ''\n"
+        if self.o.invalid == "abort":
+            self.err += message
+            raise Abort()
+        self.bad = True
+        if self.o.invalid != "ignore":
+            self.err += message
+        self.out += arg + self.terminator
+
+    def record(self, where, rec, terminated):
         body, cr = rec, b""
         if body.endswith(b"\r"):        # "A CR right before the end of a
             body, cr = body[:-1], b"\r"  # record is kept", incl. at EOF
@@ -481,7 +504,7 @@ class Stream:
                 if n > 1:
                     out += self.o.delimiter
                 core = f.strip(self.blanks)
-                if not self.selected(n) or (not core and not operand_empty):
+                if not self.selected(n) or not core:
                     out += f
                     continue
                 start = len(f) - len(f.lstrip(self.blanks))
@@ -492,8 +515,6 @@ class Stream:
             runs = re.findall(b"[" + re.escape(self.blanks) + b"]+|[^"
                               + re.escape(self.blanks) + b"]+", body)
             n = 0
-            if operand_empty:           # `relu ''` is an empty field 1
-                runs = [b""]
             for run in runs:
                 if run[:1] and run[:1] in self.blanks:
                     out += run
@@ -540,15 +561,9 @@ def run(argv, stdin=b""):
                 s.err += b"relu: --header ignored with command-line input\n"
             for i, arg in enumerate(o.operands, 1):
                 where = b"argument %d" % i
-                if arg == b"" and s.selected(1):
-                    # `relu ''`: invalid number '', as numfmt says
-                    s.record(where, b"", True, operand_empty=True)
-                elif not arg.strip(s.blanks + s.terminator):
-                    # AMBIGUOUS: a blank-only argument (numfmt: invalid)
-                    # or an empty one whose field 1 is not selected
-                    # (numfmt: passed through); README names neither.
-                    raise Unspecified("blank-only or unselected empty "
-                                      "argument")
+                if s.selected(1) and s.has_no_field(arg):
+                    # "an empty or blank one is invalid number: ''"
+                    s.empty_operand(where, arg)
                 else:
                     # AMBIGUOUS: a record terminator inside an argument
                     # splits it into records that keep its number.

@@ -314,11 +314,16 @@ def random_run(rng):
         r = rng.random()
         if r < 0.05:
             operands.append(b"")
-        elif r < 0.08:
-            operands.append(random_token(rng) + b"\n" + random_token(rng))
+        elif r < 0.1:
+            # Blanks, newlines and CRs, each CR before a record's end or
+            # not: empty, blank, or a field of CRs.
+            operands.append(bytes(rng.choice(b" \t\r\n")
+                                  for _ in range(rng.randrange(1, 5))))
+        elif r < 0.13:
+            operands.append(random_token(rng) + rng.choice(
+                [b"\n", b"\r\n", b"\n\r"]) + random_token(rng))
         elif r < 0.25:
-            rec = random_record(rng, o, terminator)
-            operands.append(rec if rec.strip(b" \t\n") else b"1")
+            operands.append(random_record(rng, o, terminator))
         else:
             operands.append(random_token(rng))
     operands = [a.replace(b"\0", b"") or b"0" if a else a for a in operands]
