@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
@@ -175,14 +176,23 @@ char parse_delimiter(std::string_view text) {
   return text.empty() ? '\0' : text[0];
 }
 
-// numfmt's rules: N at least 1, and 1 when not given.
+// numfmt's rules: N at least 1, and 1 when not given. N is read as numfmt's
+// strtoumax reads it: white space and a '+' may lead, and every value up to
+// 2^64 - 1 is taken; anything after the digits, or a '-', is refused.
 std::uint64_t parse_header(Value text) {
   if (!text)
     return 1;
-  auto n = whole_number(*text, UINT64_MAX);
-  if (!n || *n == 0)
+  std::string_view digits = *text;
+  digits.remove_prefix(
+      std::min(digits.find_first_not_of(" \t\n\v\f\r"), digits.size()));
+  if (digits.starts_with('+'))
+    digits.remove_prefix(1);
+  std::uint64_t n = 0;
+  const char* end = digits.data() + digits.size();
+  auto [ptr, ec] = std::from_chars(digits.data(), end, n);
+  if (ec != std::errc{} || ptr != end || n == 0)
     throw UsageError(fmt::format("invalid header value {}", quote(*text)));
-  return *n;
+  return n;
 }
 
 InvalidMode parse_invalid(std::string_view text) {

@@ -360,8 +360,9 @@ def parse_options(argv):
                 o.header = 1
             elif value == b"":          # "refused, with the reason"
                 raise usage_shaped()
-            elif re.fullmatch(rb"[0-9]+", value) and int(value) > 0:
-                o.header = int(value)
+            elif (m := re.fullmatch(rb"[ \t\n\v\f\r]*\+?([0-9]+)", value)) \
+                    and 0 < int(m[1]) < 2**64:  # "what numfmt takes"
+                o.header = int(m[1])
             else:                       # "as numfmt refuses it"
                 raise usage(b"invalid header value " + quote(value))
         elif key == "invalid":

@@ -213,6 +213,7 @@ USAGE_ERRORS = [
     [b"--format", b"%10000f"], [b"--format", b"%.10000f"],
     [b"--format", b"%lf"], [b"--format", b"%*f"], [b"--format", b"%5"],
     [b"--header=0"], [b"--header=abc"], [b"--header=-1"], [b"--header=1x"],
+    [b"--header=18446744073709551616"], [b"--header=+-1"], [b"--header= -0"],
     [b"--invalid=bogus"], [b"--invalid", b"Abort"], [b"-d", b"ab"],
     [b"-d", b""], [b"-d", b"\n"], [b"-d", b"\xc3\xa9"], [b"-p", b"abc"],
     [b"-p", b"-1"], [b"-p", b"10000"], [b"-p", b"1.5"],
@@ -277,7 +278,9 @@ def random_options(rng, stdin_input):
         args += rng.choice([[b"-f", fl], [b"--fields=" + fl]])
     if stdin_input and rng.random() < 0.25:
         args.append(rng.choice([b"--header", b"--header=1",
-                                b"--header=2", b"--header=5"]))
+                                b"--header=2", b"--header=5", b"--header=+2",
+                                b"--header= 1", b"--header=03",
+                                b"--header=18446744073709551615"]))
     if rng.random() < 0.7:
         mode = rng.choice([b"abort", b"fail", b"warn", b"ignore"])
         args += rng.choice([[b"--invalid", mode], [b"--invalid=" + mode]])
