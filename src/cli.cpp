@@ -18,7 +18,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -222,8 +221,7 @@ Format parse_precision(std::string_view text) {
   return Format::fixed(static_cast<int>(*n));
 }
 
-// Threads beyond the machine's cores only wait for their turn, and each
-// holds up to a few chunks of memory: so a bound on --jobs.
+// What --jobs accepts; a run uses no more threads than it has CPUs.
 constexpr unsigned max_jobs = 256;
 
 unsigned parse_jobs(std::string_view text) {
@@ -235,11 +233,9 @@ unsigned parse_jobs(std::string_view text) {
   return static_cast<unsigned>(*n);
 }
 
-// The default --jobs: the online CPUs, but no more than 4, which keeps peak
-// memory within 8 MiB on any input.
-unsigned default_jobs() {
-  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-}
+// The default --jobs, which keeps peak memory within 8 MiB on any input;
+// no run uses more threads than it has CPUs (available_cpus()).
+constexpr unsigned default_jobs = 4;
 
 std::string invalid_help() {
   std::string help = "on a bad number:";
@@ -330,7 +326,7 @@ const std::vector<Spec>& specs() {
       {"-p,--precision", Arity::required, "N",
        "N digits after the point: --format %.Nf", set_precision},
       {"-j,--jobs", Arity::required, "N",
-       "threads for costly conversions (CPUs, at most 4)", set_jobs},
+       "threads for costly conversions (4, at most CPUs)", set_jobs},
       {"--list", Arity::none, "",
        "list the functions with parameters and formulas", set_list},
       {"-h,--help", Arity::none, "", "print this help and exit", set_help},
@@ -531,7 +527,7 @@ Options build(Args args) {
   options.format = args.format      ? *args.format
                    : args.precision ? *args.precision
                                     : Format{};
-  options.jobs = args.jobs.value_or(default_jobs());
+  options.jobs = args.jobs.value_or(default_jobs);
   options.numbers = std::move(args.numbers);
   return options;
 }

@@ -23,7 +23,7 @@ struct Options {
   std::uint64_t header = 0; // records passed through unchanged
   InvalidMode invalid = InvalidMode::abort;
   Format format;
-  unsigned jobs = 1; // threads for conversions that cost (parallel.hpp)
+  unsigned jobs = 1; // threads asked for; execute() uses at most the CPUs
   std::vector<std::string> numbers; // operands; none: read standard input
 };
 

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <poll.h>
+#include <sched.h>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -36,6 +37,13 @@ bool conversions_cost(const Options& options) noexcept {
         Rule::compute)
       return true;
   return false;
+}
+
+unsigned available_cpus() noexcept {
+  cpu_set_t cpus;
+  if (::sched_getaffinity(0, sizeof cpus, &cpus) == 0)
+    return static_cast<unsigned>(std::max(CPU_COUNT(&cpus), 1));
+  return std::max(std::thread::hardware_concurrency(), 1u);
 }
 
 namespace {

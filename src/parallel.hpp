@@ -18,6 +18,11 @@ namespace relu {
 // thread keeps up with the pipe.
 bool conversions_cost(const Options& options) noexcept;
 
+// Return how many CPUs this process may run on (its affinity mask, as nproc
+// counts them), at least 1. Threads beyond these only wait for their turn
+// while each holds a few chunks of memory, so no run uses more.
+unsigned available_cpus() noexcept;
+
 // Where run_parallel reads: read as a Reader does; stop, when set, may be
 // called from any thread to make a read that is blocked, or that starts
 // later, return 0 soon, once the run needs no more input.

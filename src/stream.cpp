@@ -490,9 +490,10 @@ int execute(const Options& options) {
         fmt::format("line {}, field {}: {}", d.record, d.field, d.text));
   };
   Outcome outcome;
-  if (options.jobs > 1 && conversions_cost(options)) {
+  const unsigned jobs = std::min(options.jobs, available_cpus());
+  if (jobs > 1 && conversions_cost(options)) {
     outcome = run_parallel(options, fd_sink(STDOUT_FILENO), report,
-                           fd_source(STDIN_FILENO), options.jobs);
+                           fd_source(STDIN_FILENO), jobs);
   } else {
     Stream stream(options, out, report);
     run(stream, out, fd_reader(STDIN_FILENO));

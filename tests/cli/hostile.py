@@ -24,7 +24,7 @@ class Run:
     """relu run on a file as stdin, with its output in files and its peak
     memory measured by the peak_rss helper."""
 
-    def __init__(self, relu, args, data, timeout=120):
+    def __init__(self, relu, args, data, timeout=120, cpus=None):
         with tempfile.TemporaryDirectory() as scratch:
             paths = {k: os.path.join(scratch, k) for k in ("in", "out", "err",
                                                            "rss")}
@@ -37,7 +37,10 @@ class Run:
                     self.status = subprocess.run(
                         [PEAK_RSS, paths["rss"], relu, *args], stdin=fin,
                         stdout=fout, stderr=ferr, timeout=timeout,
-                        env=dict(os.environ, LC_ALL="C")).returncode
+                        env=dict(os.environ, LC_ALL="C"),
+                        preexec_fn=cpus and (lambda: os.sched_setaffinity(
+                            0, sorted(os.sched_getaffinity(0))[:cpus]))
+                        ).returncode
                 except subprocess.TimeoutExpired:
                     raise AssertionError(f"relu {args} ran past {timeout} s")
             self.seconds = time.monotonic() - start
@@ -53,8 +56,8 @@ class Checker:
     def __init__(self, relu):
         self.relu, self.passed, self.failed = relu, 0, 0
 
-    def run(self, name, args, data, out=None, status=0, err=None):
-        r = Run(self.relu, args, data)
+    def run(self, name, args, data, out=None, status=0, err=None, cpus=None):
+        r = Run(self.relu, args, data, cpus=cpus)
         problems = []
         if r.status != status:
             problems.append(f"status {r.status}, want {status}")
@@ -215,6 +218,11 @@ def group_jobs(c):
     c.run("jobs-huge-line", jobs, unit * n + b"\n", b"-0.015 2.25 " * n + b"\n")
     lines = b"-1.5 2.25\n" * 5_000_000
     c.run("jobs-many-lines", jobs, lines, b"-0.015 2.25\n" * 5_000_000)
+    # However many threads are asked for, a run uses at most its CPUs, so
+    # memory stays within the bound (256 threads took 125 MiB).
+    for label, args in (("leaky", ["-l"]), ("gelu", ["-F", "gelu"])):
+        c.run(f"jobs-256-{label}", args + ["-j", "256"], lines[:20_000_000],
+              None, 0, b"", cpus=2)
     c.run("jobs-wide-format", ["-j", "2", "--format", "%9000.1f"],
           b"-1 2\n" * 2000, (b" " * 8997 + b"0.0 " + b" " * 8997 + b"2.0\n")
           * 2000)
