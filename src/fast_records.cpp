@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -640,6 +642,30 @@ Scanner scanner(Path path) noexcept {
 #endif
   }
   return nullptr;
+}
+
+namespace {
+
+// The values of RELU_SIMD, by Path.
+constexpr std::string_view path_names[] = {"off", "swar", "sse2", "avx2"};
+
+} // namespace
+
+Path default_path() noexcept {
+  static const Path path = [] {
+    std::string_view simd;
+    if (const char* value = std::getenv("RELU_SIMD"))
+      simd = value;
+    for (Path p : {Path::exact, Path::swar, Path::sse2, Path::avx2})
+      if (simd == path_names[static_cast<std::size_t>(p)] &&
+          (p == Path::exact || scanner(p) != nullptr))
+        return p;
+    for (Path p : {Path::avx2, Path::sse2})
+      if (scanner(p) != nullptr)
+        return p;
+    return Path::swar;
+  }();
+  return path;
 }
 
 } // namespace relu

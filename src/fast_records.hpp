@@ -107,4 +107,9 @@ using Scanner = FastScan (*)(const char* from, const char* first,
 // this machine lacks.
 Scanner scanner(Path path) noexcept;
 
+// The fastest path this machine has, unless the environment variable
+// RELU_SIMD names another that it has ("off" for the exact path, "swar",
+// "sse2", "avx2"), for measurements and to rule a fast path out; read once.
+Path default_path() noexcept;
+
 } // namespace relu

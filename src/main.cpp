@@ -2,9 +2,9 @@
 // status. Nothing escapes as an exception: every failure becomes a message
 // (when standard error can take it) and status 1.
 #include "cli.hpp"
+#include "execute.hpp"
 #include "help_text.hpp"
 #include "output.hpp"
-#include "stream.hpp"
 
 #include <exception>
 #include <new>

@@ -39,11 +39,6 @@ using Reporter = std::function<void(const Diagnostic&)>;
 // the one before the record's end, which belongs to no field.
 bool too_long(const char* first, const char* end) noexcept;
 
-// The fastest path this machine has, unless the environment variable
-// RELU_SIMD names another that it has ("off" for the exact path, "swar",
-// "sse2", "avx2"), for measurements and to rule a fast path out; read once.
-Path default_path() noexcept;
-
 class Stream {
 public:
   // A stream that starts at record first_record (1-based), so that a piece
@@ -138,12 +133,5 @@ Reader fd_reader(int fd);
 // out after each chunk so results appear as input arrives.
 void run(Stream& stream, Output& out, const Reader& read,
          std::size_t chunk = 128 * 1024);
-
-// Process the operands, or standard input, to standard output with
-// diagnostics on standard error; return the exit status (0, or 2 for
-// invalid numbers). Each operand is one number asked for: an empty or
-// blank one is invalid, unless --fields leaves out field 1. Throw IoError
-// on a failed read or write.
-int execute(const Options& options);
 
 } // namespace relu
