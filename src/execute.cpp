@@ -47,8 +47,7 @@ int run_operands(const Options& options, Output& out) {
   });
   // An operand without a field is a number asked for, unless the field
   // list leaves out its first field.
-  Fields fields = options.fields;
-  bool asks_first = fields.selected(1);
+  bool asks_first = options.fields.selected(1);
   bool invalid = false;
   std::string record;
   for (const auto& number : options.numbers) {

@@ -98,6 +98,12 @@ Fields Fields::parse(std::string_view list) {
   return fields;
 }
 
+bool Fields::selected(std::uint64_t n) const noexcept {
+  auto range = std::partition_point(ranges_.begin(), ranges_.end(),
+                                    [n](Range r) { return r.last < n; });
+  return n >= range->first;
+}
+
 std::uint64_t Fields::first_64() const noexcept {
   std::uint64_t mask = 0;
   for (Range r : ranges_) {

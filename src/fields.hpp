@@ -1,6 +1,7 @@
 // Field lists in cut(1) syntax: "1,3-5,7-,-2" or "1 3-5", 1-based.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -21,16 +22,28 @@ public:
   // numbered from 1", ...) when it is malformed, user text quoted.
   static Fields parse(std::string_view list);
 
-  // Whether field n (1-based) is selected. Queries for the fields of one
-  // record come in increasing order, so the cursor makes each O(1);
-  // rewind() starts a new record.
-  bool selected(std::uint64_t n) noexcept {
-    while (n > ranges_[cursor_].last)
-      ++cursor_;
-    return n >= ranges_[cursor_].first;
-  }
+  // Whether field n (1-based) is selected.
+  bool selected(std::uint64_t n) const noexcept;
 
-  void rewind() noexcept { cursor_ = 0; }
+  // Walks the list for the fields of one record, asked in increasing order,
+  // so that each question costs O(1); rewind() starts the next record. The
+  // list must outlive it, as cut keeps its list apart from the walk.
+  class Cursor {
+  public:
+    explicit Cursor(const Fields& fields) noexcept : fields_(&fields) {}
+
+    bool selected(std::uint64_t n) noexcept {
+      while (n > fields_->ranges_[at_].last)
+        ++at_;
+      return n >= fields_->ranges_[at_].first;
+    }
+
+    void rewind() noexcept { at_ = 0; }
+
+  private:
+    const Fields* fields_;
+    std::size_t at_ = 0;
+  };
 
   // Whether every field is selected.
   bool every() const noexcept {
@@ -59,9 +72,8 @@ private:
   };
 
   // Sorted, disjoint, and closed by a sentinel [unbounded, unbounded] so
-  // that selected() needs no bounds check; no field number reaches it.
+  // that a cursor needs no bounds check; no field number reaches it.
   std::vector<Range> ranges_{{1, unbounded}, {unbounded, unbounded}};
-  std::size_t cursor_ = 0;
 };
 
 } // namespace relu

@@ -56,7 +56,10 @@ void write_quietly(int fd, std::string_view text) noexcept {
   write_all(fd, text);
 }
 
-Output::Output(Sink sink) : sink_(std::move(sink)) { grow(min_capacity); }
+Output::Output(Sink sink, std::size_t limit)
+    : sink_(std::move(sink)), limit_(limit) {
+  grow(min_capacity);
+}
 
 void Output::flush() {
   if (size_ == 0)

@@ -31,15 +31,20 @@ void report_error(std::string_view message) noexcept;
 // Write text to fd as it is, ignoring failures, for the same reason.
 void write_quietly(int fd, std::string_view text) noexcept;
 
+// Collects output and hands it to its sink in pieces: when flushed, and by
+// itself whenever it holds limit bytes or more, so that wide --format
+// conversions cannot make one chunk's output grow without bound.
 class Output {
 public:
-  explicit Output(Sink sink);
+  static constexpr std::size_t default_limit = 256 * 1024;
+
+  explicit Output(Sink sink, std::size_t limit = default_limit);
 
   void append(std::string_view text) {
     if (capacity_ - size_ < text.size())
       grow(text.size());
     std::memcpy(buffer_.get() + size_, text.data(), text.size());
-    size_ += text.size();
+    commit(text.size());
   }
 
   // Return room for at least n bytes; commit() says how many were used.
@@ -49,7 +54,11 @@ public:
     return buffer_.get() + size_;
   }
 
-  void commit(std::size_t n) noexcept { size_ += n; }
+  void commit(std::size_t n) {
+    size_ += n;
+    if (size_ >= limit_)
+      flush();
+  }
 
   std::size_t size() const noexcept { return size_; }
 
@@ -60,6 +69,7 @@ private:
   void grow(std::size_t extra);
 
   Sink sink_;
+  std::size_t limit_;
   std::unique_ptr<char[]> buffer_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;

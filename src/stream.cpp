@@ -16,10 +16,6 @@
 namespace relu {
 namespace {
 
-// Output beyond this is flushed early, so that wide --format conversions
-// cannot make one chunk's output grow without bound.
-constexpr std::size_t flush_threshold = 256 * 1024;
-
 // The fast path takes at most this much input at a time, so that the
 // output it reserves stays small; a longer record takes the exact path.
 constexpr std::size_t fast_block = 64 * 1024;
@@ -176,7 +172,7 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
         continue;
       }
     }
-    if (!fields_.selected(field_ + 1)) {
+    if (!cursor_.selected(field_ + 1)) {
       mode_ = Mode::skip_field;
       end_field();
       return p;
@@ -225,10 +221,8 @@ const char* Stream::fast_records(const char* p, const char* end) {
     if (s.records != 0) {
       record_ += s.records;
       field_ = 0;
-      fields_.rewind();
+      cursor_.rewind();
     }
-    if (out_.size() >= flush_threshold)
-      out_.flush();
     if (s.in != last)
       return s.in;
     p = last;
@@ -246,7 +240,7 @@ const char* Stream::delimited_field(const char* p, const char* end, bool at_end,
     if (p == end)
       return p;
   }
-  if (!fields_.selected(field_ + 1)) {
+  if (!cursor_.selected(field_ + 1)) {
     mode_ = Mode::skip_field;
     end_field();
     return p;
@@ -308,7 +302,7 @@ const char* Stream::without_cr(const char* first, const char* last,
 void Stream::end_record() noexcept {
   ++record_;
   field_ = 0;
-  fields_.rewind();
+  cursor_.rewind();
   mode_ = record_ <= header_ ? Mode::skip_record : Mode::field_start;
 }
 
@@ -325,8 +319,6 @@ void Stream::convert(const char* first, const char* last, Kind kind) {
   emit_until(first);
   converter_.write(c, out_);
   emitted_ = last;
-  if (out_.size() >= flush_threshold)
-    out_.flush();
 }
 
 // Report the field [first, last), which is not a number; the message for a

@@ -48,6 +48,10 @@ public:
   Stream(const Options& options, Output& out, Reporter report,
          std::uint64_t first_record = 1);
 
+  // The cursor walks fields_ in place.
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
   // Process data, which starts where the previous call stopped consuming;
   // at_end says no more data follows. Return how many bytes were consumed:
   // the rest is an incomplete field, to be offered again with more data.
@@ -100,6 +104,7 @@ private:
 
   Converter converter_;
   Fields fields_;
+  Fields::Cursor cursor_{fields_};
   bool delimited_;
   char terminator_;
   std::uint64_t header_;

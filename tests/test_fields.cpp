@@ -9,11 +9,15 @@
 
 namespace {
 
-// The selected fields among 1..10 as a string of '1' and '.'.
-std::string pattern(relu::Fields fields) {
+// The selected fields among 1..10 as a string of '1' and '.', as the list
+// and a cursor walking it both say.
+std::string pattern(const relu::Fields& fields) {
   std::string s;
-  for (std::uint64_t n = 1; n <= 10; ++n)
+  relu::Fields::Cursor cursor(fields);
+  for (std::uint64_t n = 1; n <= 10; ++n) {
+    CHECK(cursor.selected(n) == fields.selected(n));
     s += fields.selected(n) ? '1' : '.';
+  }
   return s;
 }
 
@@ -67,12 +71,16 @@ TEST_SUITE("fields") {
     CHECK(relu::Fields{}.last() == all);
   }
 
-  TEST_CASE("Fields::selected after rewind") {
-    auto fields = relu::Fields::parse("2,5");
-    CHECK(fields.selected(5));
-    CHECK(!fields.selected(6));
-    fields.rewind();
-    CHECK(fields.selected(2));
+  TEST_CASE("Fields::Cursor::selected after rewind") {
+    const auto fields = relu::Fields::parse("2,5,9-");
+    relu::Fields::Cursor cursor(fields);
+    CHECK(!cursor.selected(1));
+    CHECK(cursor.selected(5));
+    CHECK(!cursor.selected(6));
+    CHECK(cursor.selected(12));
+    cursor.rewind();
+    CHECK(cursor.selected(2));
+    CHECK(!cursor.selected(3));
   }
 
   TEST_CASE("Fields::first_64 and Fields::beyond_64") {
