@@ -48,7 +48,8 @@ constexpr double hardtanh_grad(double x, double lo, double hi) noexcept {
 }
 
 // The parameters of the family, as the doubles they parse to; each
-// function reads those it has.
+// function reads those it has. These are torch.nn.functional's defaults; a
+// function's row may give its own (elu's alpha is 1).
 struct Params {
   double alpha = 0.01;
   double min_val = -1;
@@ -68,6 +69,53 @@ inline constexpr std::uint8_t threshold = 16;
 inline constexpr std::uint8_t approximate = 32;
 } // namespace param
 
+// Everything the program knows about one parameter: the bit a function's
+// row sets to take it, its options and help line, and the member of Params
+// its number goes to. --approximate alone takes a word (none or tanh), not
+// a number, and has no member.
+struct Parameter {
+  std::uint8_t bit;
+  std::string_view option;     // its long option, "--alpha"
+  char short_option = '\0';    // 'a' for -a, or none
+  std::string_view value_name; // "A" in "-a, --alpha A"
+  std::string_view help;       // its line in --help
+  double Params::*member = nullptr;
+};
+
+// Every parameter, in the order of --help and --list.
+inline constexpr std::array parameters{
+    Parameter{.bit = param::alpha,
+              .option = "--alpha",
+              .short_option = 'a',
+              .value_name = "A",
+              .help = "alpha: leaky_relu (0.01; implied), elu, celu (1)",
+              .member = &Params::alpha},
+    Parameter{.bit = param::min_val,
+              .option = "--min-val",
+              .value_name = "X",
+              .help = "hardtanh's lower bound (-1)",
+              .member = &Params::min_val},
+    Parameter{.bit = param::max_val,
+              .option = "--max-val",
+              .value_name = "X",
+              .help = "hardtanh's upper bound (1)",
+              .member = &Params::max_val},
+    Parameter{.bit = param::beta,
+              .option = "--beta",
+              .value_name = "B",
+              .help = "softplus's beta (1)",
+              .member = &Params::beta},
+    Parameter{.bit = param::threshold,
+              .option = "--threshold",
+              .value_name = "T",
+              .help = "softplus's threshold (20)",
+              .member = &Params::threshold},
+    Parameter{.bit = param::approximate,
+              .option = "--approximate",
+              .value_name = "MODE",
+              .help = "gelu: none (default) or tanh"},
+};
+
 // What a function does with each kind of number. keep: the input text is
 // the result; constant: one value for the whole kind; compute: evaluate,
 // and keep the text where the function returns its input (Function::keeps).
@@ -75,23 +123,6 @@ enum class Rule : std::uint8_t { keep, constant, compute };
 
 // Rules indexed by Kind: invalid (unused), negative, zero, positive, nan.
 using Rules = std::array<Rule, 5>;
-
-struct Function {
-  std::string_view name;
-  std::string_view alias; // empty if none
-  std::uint8_t params;    // param:: bits
-  double default_alpha;   // for functions with param::alpha
-  std::string_view formula;
-  double (*value)(double x, const Params& p) noexcept;
-  double (*derivative)(double x, const Params& p) noexcept;
-  // Whether the value at x is x itself, by the formula's branch: then the
-  // input text is written unchanged.
-  bool (*keeps)(double x, const Params& p) noexcept;
-  Rules value_rules;
-  Rules derivative_rules;
-  // Return what is wrong with p for this function, or "" if nothing.
-  std::string_view (*check)(const Params& p) noexcept;
-};
 
 namespace detail {
 
@@ -105,233 +136,222 @@ constexpr bool positive(double x, const Params&) noexcept { return x > 0; }
 
 constexpr std::string_view no_check(const Params&) noexcept { return ""; }
 
+// What most smooth functions do: compute every number, keep NaN's text.
+constexpr Rules smooth{E, E, E, E, K};
+
+// Their derivatives compute NaN too (nan or -nan, not the input's text).
+constexpr Rules smooth_grad{E, E, E, E, E};
+
 } // namespace detail
+
+// One member of the family: its names, parameters and formula as --list
+// shows them, its value and derivative, and what the stream needs to know
+// to skip work: which kinds of number keep their text or give a constant.
+struct Function {
+  std::string_view name;
+  std::string_view alias = ""; // empty if none
+  std::uint8_t params = 0;     // param:: bits
+  Params defaults = {};        // for the parameters it has
+  std::string_view formula;
+  double (*value)(double x, const Params& p) noexcept;
+  double (*derivative)(double x, const Params& p) noexcept;
+  // Whether the value at x is x itself, by the formula's branch: then the
+  // input text is written unchanged.
+  bool (*keeps)(double x, const Params& p) noexcept = detail::never;
+  Rules value_rules = detail::smooth;
+  Rules derivative_rules = detail::smooth_grad;
+  // Return what is wrong with p for this function, or "" if nothing.
+  std::string_view (*check)(const Params& p) noexcept = detail::no_check;
+};
 
 // The family, in torch.nn.functional's names; the first is the default.
 inline constexpr std::array functions{
-    Function{"relu",
-             "",
-             0,
-             0,
-             "max(x, 0)",
-             [](double x, const Params&) noexcept { return relu(x); },
-             [](double x, const Params&) noexcept { return relu_grad(x); },
-             detail::positive,
-             {detail::E, detail::C, detail::C, detail::K, detail::K},
-             {detail::E, detail::C, detail::C, detail::C, detail::E},
-             detail::no_check},
-    Function{"leaky_relu",
-             "leaky",
-             param::alpha,
-             0.01,
-             "x if x > 0, else alpha*x",
-             [](double x, const Params& p) noexcept {
-               return leaky_relu(x, p.alpha);
-             },
-             [](double x, const Params& p) noexcept {
-               return leaky_relu_grad(x, p.alpha);
-             },
-             detail::positive,
-             {detail::E, detail::E, detail::E, detail::K, detail::K},
-             {detail::E, detail::C, detail::C, detail::C, detail::E},
-             detail::no_check},
     Function{
-        "relu6",
-        "",
-        0,
-        0,
-        "min(max(x, 0), 6)",
-        [](double x, const Params&) noexcept { return hardtanh(x, 0, 6); },
-        [](double x, const Params&) noexcept { return hardtanh_grad(x, 0, 6); },
-        [](double x, const Params&) noexcept { return 0 < x && x < 6; },
-        {detail::E, detail::C, detail::C, detail::E, detail::K},
-        {detail::E, detail::C, detail::C, detail::E, detail::E},
-        detail::no_check},
-    Function{"hardtanh",
-             "",
-             param::min_val | param::max_val,
-             0,
-             "min(max(x, min_val), max_val)",
-             [](double x, const Params& p) noexcept {
-               return hardtanh(x, p.min_val, p.max_val);
-             },
-             [](double x, const Params& p) noexcept {
-               return hardtanh_grad(x, p.min_val, p.max_val);
-             },
-             [](double x, const Params& p) noexcept {
-               return p.min_val < x && x < p.max_val;
-             },
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             [](const Params& p) noexcept -> std::string_view {
+        .name = "relu",
+        .formula = "max(x, 0)",
+        .value = [](double x, const Params&) noexcept { return relu(x); },
+        .derivative = [](double x,
+                         const Params&) noexcept { return relu_grad(x); },
+        .keeps = detail::positive,
+        .value_rules = {detail::E, detail::C, detail::C, detail::K, detail::K},
+        .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
+                             detail::E}},
+    Function{
+        .name = "leaky_relu",
+        .alias = "leaky",
+        .params = param::alpha,
+        .formula = "x if x > 0, else alpha*x",
+        .value =
+            [](double x, const Params& p) noexcept {
+              return leaky_relu(x, p.alpha);
+            },
+        .derivative =
+            [](double x, const Params& p) noexcept {
+              return leaky_relu_grad(x, p.alpha);
+            },
+        .keeps = detail::positive,
+        .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
+        .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
+                             detail::E}},
+    Function{
+        .name = "relu6",
+        .formula = "min(max(x, 0), 6)",
+        .value = [](double x,
+                    const Params&) noexcept { return hardtanh(x, 0, 6); },
+        .derivative =
+            [](double x, const Params&) noexcept {
+              return hardtanh_grad(x, 0, 6);
+            },
+        .keeps = [](double x,
+                    const Params&) noexcept { return 0 < x && x < 6; },
+        .value_rules = {detail::E, detail::C, detail::C, detail::E, detail::K},
+        .derivative_rules = {detail::E, detail::C, detail::C, detail::E,
+                             detail::E}},
+    Function{.name = "hardtanh",
+             .params = param::min_val | param::max_val,
+             .formula = "min(max(x, min_val), max_val)",
+             .value =
+                 [](double x, const Params& p) noexcept {
+                   return hardtanh(x, p.min_val, p.max_val);
+                 },
+             .derivative =
+                 [](double x, const Params& p) noexcept {
+                   return hardtanh_grad(x, p.min_val, p.max_val);
+                 },
+             .keeps =
+                 [](double x, const Params& p) noexcept {
+                   return p.min_val < x && x < p.max_val;
+                 },
+             .check = [](const Params& p) noexcept -> std::string_view {
                return p.min_val < p.max_val
                           ? ""
                           : "--min-val must be below --max-val";
              }},
     Function{
-        "elu",
-        "",
-        param::alpha,
-        1.0,
-        "x if x > 0, else alpha*(exp(x) - 1)",
-        [](double x, const Params& p) noexcept { return elu(x, p.alpha); },
-        [](double x, const Params& p) noexcept { return elu_grad(x, p.alpha); },
-        detail::positive,
-        {detail::E, detail::E, detail::E, detail::K, detail::K},
-        {detail::E, detail::E, detail::C, detail::C, detail::E},
-        detail::no_check},
-    Function{"selu",
-             "",
-             0,
-             0,
-             "lambda*x if x > 0, else lambda*alpha*(exp(x) - 1)",
-             [](double x, const Params&) noexcept { return selu(x); },
-             [](double x, const Params&) noexcept { return selu_grad(x); },
-             detail::never,
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::C, detail::C, detail::E},
-             detail::no_check},
+        .name = "elu",
+        .params = param::alpha,
+        .defaults = {.alpha = 1},
+        .formula = "x if x > 0, else alpha*(exp(x) - 1)",
+        .value = [](double x,
+                    const Params& p) noexcept { return elu(x, p.alpha); },
+        .derivative =
+            [](double x, const Params& p) noexcept {
+              return elu_grad(x, p.alpha);
+            },
+        .keeps = detail::positive,
+        .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
+        .derivative_rules = {detail::E, detail::E, detail::C, detail::C,
+                             detail::E}},
+    Function{.name = "selu",
+             .formula = "lambda*x if x > 0, else lambda*alpha*(exp(x) - 1)",
+             .value = [](double x, const Params&) noexcept { return selu(x); },
+             .derivative = [](double x,
+                              const Params&) noexcept { return selu_grad(x); },
+             .derivative_rules = {detail::E, detail::E, detail::C, detail::C,
+                                  detail::E}},
     Function{
-        "celu",
-        "",
-        param::alpha,
-        1.0,
-        "x if x > 0, else alpha*(exp(x/alpha) - 1)",
-        [](double x, const Params& p) noexcept { return celu(x, p.alpha); },
-        [](double x, const Params& p) noexcept {
-          return celu_grad(x, p.alpha);
-        },
-        detail::positive,
-        {detail::E, detail::E, detail::E, detail::K, detail::K},
-        {detail::E, detail::E, detail::C, detail::C, detail::E},
-        [](const Params& p) noexcept -> std::string_view {
+        .name = "celu",
+        .params = param::alpha,
+        .defaults = {.alpha = 1},
+        .formula = "x if x > 0, else alpha*(exp(x/alpha) - 1)",
+        .value = [](double x,
+                    const Params& p) noexcept { return celu(x, p.alpha); },
+        .derivative =
+            [](double x, const Params& p) noexcept {
+              return celu_grad(x, p.alpha);
+            },
+        .keeps = detail::positive,
+        .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
+        .derivative_rules = {detail::E, detail::E, detail::C, detail::C,
+                             detail::E},
+        .check = [](const Params& p) noexcept -> std::string_view {
           return p.alpha != 0 ? "" : "--alpha must not be 0 for celu";
         }},
-    Function{"gelu",
-             "",
-             param::approximate,
-             0,
-             "x*Phi(x); tanh: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))",
-             [](double x, const Params& p) noexcept {
-               return p.tanh ? gelu_tanh(x) : gelu(x);
-             },
-             [](double x, const Params& p) noexcept {
-               return p.tanh ? gelu_tanh_grad(x) : gelu_grad(x);
-             },
-             detail::never,
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             detail::no_check},
-    Function{"silu",
-             "swish",
-             0,
-             0,
-             "x*sigmoid(x)",
-             [](double x, const Params&) noexcept { return silu(x); },
-             [](double x, const Params&) noexcept { return silu_grad(x); },
-             detail::never,
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             detail::no_check},
-    Function{"mish",
-             "",
-             0,
-             0,
-             "x*tanh(ln(1 + exp(x)))",
-             [](double x, const Params&) noexcept { return mish(x); },
-             [](double x, const Params&) noexcept { return mish_grad(x); },
-             detail::never,
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             detail::no_check},
-    Function{"softplus",
-             "",
-             param::beta | param::threshold,
-             0,
-             "x if beta*x > threshold, else ln(1 + exp(beta*x))/beta",
-             [](double x, const Params& p) noexcept {
-               return softplus(x, p.beta, p.threshold);
-             },
-             [](double x, const Params& p) noexcept {
-               return softplus_grad(x, p.beta, p.threshold);
-             },
-             [](double x, const Params& p) noexcept {
-               return softplus_linear(x, p.beta, p.threshold);
-             },
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             [](const Params& p) noexcept -> std::string_view {
+    Function{
+        .name = "gelu",
+        .params = param::approximate,
+        .formula =
+            "x*Phi(x); tanh: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))",
+        .value =
+            [](double x, const Params& p) noexcept {
+              return p.tanh ? gelu_tanh(x) : gelu(x);
+            },
+        .derivative =
+            [](double x, const Params& p) noexcept {
+              return p.tanh ? gelu_tanh_grad(x) : gelu_grad(x);
+            }},
+    Function{.name = "silu",
+             .alias = "swish",
+             .formula = "x*sigmoid(x)",
+             .value = [](double x, const Params&) noexcept { return silu(x); },
+             .derivative = [](double x,
+                              const Params&) noexcept { return silu_grad(x); }},
+    Function{.name = "mish",
+             .formula = "x*tanh(ln(1 + exp(x)))",
+             .value = [](double x, const Params&) noexcept { return mish(x); },
+             .derivative = [](double x,
+                              const Params&) noexcept { return mish_grad(x); }},
+    Function{.name = "softplus",
+             .params = param::beta | param::threshold,
+             .formula =
+                 "x if beta*x > threshold, else ln(1 + exp(beta*x))/beta",
+             .value =
+                 [](double x, const Params& p) noexcept {
+                   return softplus(x, p.beta, p.threshold);
+                 },
+             .derivative =
+                 [](double x, const Params& p) noexcept {
+                   return softplus_grad(x, p.beta, p.threshold);
+                 },
+             .keeps =
+                 [](double x, const Params& p) noexcept {
+                   return softplus_linear(x, p.beta, p.threshold);
+                 },
+             .check = [](const Params& p) noexcept -> std::string_view {
                return p.beta > 0 ? "" : "--beta must be positive";
              }},
-    Function{"hardswish",
-             "",
-             0,
-             0,
-             "x*min(max(x + 3, 0), 6)/6",
-             [](double x, const Params&) noexcept { return hardswish(x); },
-             [](double x, const Params&) noexcept { return hardswish_grad(x); },
-             // x * 6 / 6 from 3 on, x itself.
-             [](double x, const Params&) noexcept { return x >= 3; },
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             detail::no_check},
     Function{
-        "hardsigmoid",
-        "",
-        0,
-        0,
-        "min(max(x + 3, 0), 6)/6",
-        [](double x, const Params&) noexcept { return hardsigmoid(x); },
-        [](double x, const Params&) noexcept { return hardsigmoid_grad(x); },
-        detail::never,
-        {detail::E, detail::E, detail::E, detail::E, detail::K},
-        {detail::E, detail::E, detail::E, detail::E, detail::E},
-        detail::no_check},
-    Function{"sigmoid",
-             "",
-             0,
-             0,
-             "1/(1 + exp(-x))",
-             [](double x, const Params&) noexcept { return sigmoid(x); },
-             [](double x, const Params&) noexcept { return sigmoid_grad(x); },
-             detail::never,
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             detail::no_check},
-    Function{"tanh",
-             "",
-             0,
-             0,
-             "tanh(x)",
-             [](double x, const Params&) noexcept { return relu::tanh(x); },
-             [](double x, const Params&) noexcept { return tanh_grad(x); },
-             detail::never,
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             detail::no_check},
-    Function{"softsign",
-             "",
-             0,
-             0,
-             "x/(1 + |x|)",
-             [](double x, const Params&) noexcept { return softsign(x); },
-             [](double x, const Params&) noexcept { return softsign_grad(x); },
-             detail::never,
-             {detail::E, detail::E, detail::E, detail::E, detail::K},
-             {detail::E, detail::E, detail::E, detail::E, detail::E},
-             detail::no_check},
+        .name = "hardswish",
+        .formula = "x*min(max(x + 3, 0), 6)/6",
+        .value = [](double x, const Params&) noexcept { return hardswish(x); },
+        .derivative = [](double x,
+                         const Params&) noexcept { return hardswish_grad(x); },
+        // x * 6 / 6 from 3 on, x itself.
+        .keeps = [](double x, const Params&) noexcept { return x >= 3; }},
+    Function{.name = "hardsigmoid",
+             .formula = "min(max(x + 3, 0), 6)/6",
+             .value = [](double x,
+                         const Params&) noexcept { return hardsigmoid(x); },
+             .derivative =
+                 [](double x, const Params&) noexcept {
+                   return hardsigmoid_grad(x);
+                 }},
     Function{
-        "logsigmoid",
-        "",
-        0,
-        0,
-        "-ln(1 + exp(-x))",
-        [](double x, const Params&) noexcept { return logsigmoid(x); },
-        [](double x, const Params&) noexcept { return logsigmoid_grad(x); },
-        detail::never,
-        {detail::E, detail::E, detail::E, detail::E, detail::K},
-        {detail::E, detail::E, detail::E, detail::E, detail::E},
-        detail::no_check},
+        .name = "sigmoid",
+        .formula = "1/(1 + exp(-x))",
+        .value = [](double x, const Params&) noexcept { return sigmoid(x); },
+        .derivative = [](double x,
+                         const Params&) noexcept { return sigmoid_grad(x); }},
+    Function{
+        .name = "tanh",
+        .formula = "tanh(x)",
+        .value = [](double x, const Params&) noexcept { return relu::tanh(x); },
+        .derivative = [](double x,
+                         const Params&) noexcept { return tanh_grad(x); }},
+    Function{
+        .name = "softsign",
+        .formula = "x/(1 + |x|)",
+        .value = [](double x, const Params&) noexcept { return softsign(x); },
+        .derivative = [](double x,
+                         const Params&) noexcept { return softsign_grad(x); }},
+    Function{
+        .name = "logsigmoid",
+        .formula = "-ln(1 + exp(-x))",
+        .value = [](double x, const Params&) noexcept { return logsigmoid(x); },
+        .derivative =
+            [](double x, const Params&) noexcept {
+              return logsigmoid_grad(x);
+            }},
 };
 
 // Return the function called name (or by its alias), or nullptr.

@@ -75,8 +75,10 @@ struct Args {
   Action action = Action::run;
   const Function* function = nullptr; // none: relu, or leaky_relu with -a
   bool derivative = false;
-  std::optional<double> alpha, min_val, max_val, beta, threshold;
-  std::optional<bool> tanh; // --approximate
+  // The numbers the parameters' options gave, by their place in
+  // parameters; --approximate's word goes to tanh.
+  std::array<std::optional<double>, parameters.size()> parameter_values;
+  std::optional<bool> tanh;
   Fields fields;
   std::optional<char> delimiter;
   bool zero_terminated = false;
@@ -98,7 +100,7 @@ enum class Arity { none, required, optional };
 // One option: its names, its value, its line in --help, and how it checks
 // and stores its value. A repeated option's last value wins, as in GNU tools.
 struct Spec {
-  std::string_view names; // as CLI11 takes them: "-g,--grad,--derivative"
+  std::string names; // as CLI11 takes them: "-g,--grad,--derivative"
   Arity arity;
   std::string_view value_name;
   std::string help;
@@ -250,23 +252,26 @@ void set_function(Args& a, Value v) { a.function = parse_function(*v); }
 
 void set_leaky(Args& a, Value) { a.function = find_function("leaky_relu"); }
 
-void set_alpha(Args& a, Value v) { a.alpha = parse_parameter("--alpha", *v); }
-
-void set_min_val(Args& a, Value v) {
-  a.min_val = parse_parameter("--min-val", *v);
+template <std::size_t I> void set_parameter(Args& a, Value v) {
+  if constexpr (parameters[I].member == nullptr)
+    a.tanh = parse_approximate(*v);
+  else
+    a.parameter_values[I] = parse_parameter(parameters[I].option, *v);
 }
 
-void set_max_val(Args& a, Value v) {
-  a.max_val = parse_parameter("--max-val", *v);
+// The options of the parameters, from their table, in its order.
+template <std::size_t... I>
+void add_parameters(std::vector<Spec>& specs, std::index_sequence<I...>) {
+  auto names = [](const Parameter& p) {
+    return p.short_option == '\0'
+               ? std::string(p.option)
+               : fmt::format("-{},{}", p.short_option, p.option);
+  };
+  (specs.push_back({names(parameters[I]), Arity::required,
+                    parameters[I].value_name, std::string(parameters[I].help),
+                    set_parameter<I>}),
+   ...);
 }
-
-void set_beta(Args& a, Value v) { a.beta = parse_parameter("--beta", *v); }
-
-void set_threshold(Args& a, Value v) {
-  a.threshold = parse_parameter("--threshold", *v);
-}
-
-void set_approximate(Args& a, Value v) { a.tanh = parse_approximate(*v); }
 
 void set_derivative(Args& a, Value) { a.derivative = true; }
 
@@ -295,44 +300,42 @@ void set_list(Args& a, Value) { a.action = Action::list; }
 // Every option, in the order of --help; getopt_long lists the candidates of
 // an ambiguous prefix in this order too.
 const std::vector<Spec>& specs() {
-  static const std::vector<Spec> table{
-      {"-F,--function", Arity::required, "NAME",
-       "the function (default relu); --list shows them", set_function},
-      {"-l,--leaky", Arity::none, "", "leaky ReLU: -F leaky_relu", set_leaky},
-      {"-a,--alpha", Arity::required, "A",
-       "alpha: leaky_relu (0.01; implied), elu, celu (1)", set_alpha},
-      {"--min-val", Arity::required, "X", "hardtanh's lower bound (-1)",
-       set_min_val},
-      {"--max-val", Arity::required, "X", "hardtanh's upper bound (1)",
-       set_max_val},
-      {"--beta", Arity::required, "B", "softplus's beta (1)", set_beta},
-      {"--threshold", Arity::required, "T", "softplus's threshold (20)",
-       set_threshold},
-      {"--approximate", Arity::required, "MODE", "gelu: none (default) or tanh",
-       set_approximate},
-      {"-g,--grad,--derivative", Arity::none, "",
-       "print the derivative instead of the value", set_derivative},
-      {"-f,--fields", Arity::required, "LIST",
-       "convert only these fields, cut syntax: 1,3-5,7-,-2", set_fields},
-      {"-d,--delimiter", Arity::required, "CHAR",
-       "fields are separated by CHAR, not runs of blanks", set_delimiter},
-      {"--header", Arity::optional, "N",
-       "pass the first N (1) records through unchanged", set_header},
-      {"--invalid", Arity::required, "MODE", invalid_help(), set_invalid},
-      {"-z,--zero-terminated", Arity::none, "",
-       "records end with NUL instead of newline", set_zero_terminated},
-      {"--format", Arity::required, "FMT",
-       "printf style, one of %f %F %e %E %g %G %a %A", set_format},
-      {"-p,--precision", Arity::required, "N",
-       "N digits after the point: --format %.Nf", set_precision},
-      {"-j,--jobs", Arity::required, "N",
-       "threads for costly conversions (4, at most CPUs)", set_jobs},
-      {"--list", Arity::none, "",
-       "list the functions with parameters and formulas", set_list},
-      {"-h,--help", Arity::none, "", "print this help and exit", set_help},
-      {"-V,--version", Arity::none, "", "print the version and exit",
-       set_version},
-  };
+  static const std::vector<Spec> table = [] {
+    std::vector<Spec> specs{
+        {"-F,--function", Arity::required, "NAME",
+         "the function (default relu); --list shows them", set_function},
+        {"-l,--leaky", Arity::none, "", "leaky ReLU: -F leaky_relu", set_leaky},
+    };
+    add_parameters(specs, std::make_index_sequence<parameters.size()>());
+    specs.insert(
+        specs.end(),
+        {
+            {"-g,--grad,--derivative", Arity::none, "",
+             "print the derivative instead of the value", set_derivative},
+            {"-f,--fields", Arity::required, "LIST",
+             "convert only these fields, cut syntax: 1,3-5,7-,-2", set_fields},
+            {"-d,--delimiter", Arity::required, "CHAR",
+             "fields are separated by CHAR, not runs of blanks", set_delimiter},
+            {"--header", Arity::optional, "N",
+             "pass the first N (1) records through unchanged", set_header},
+            {"--invalid", Arity::required, "MODE", invalid_help(), set_invalid},
+            {"-z,--zero-terminated", Arity::none, "",
+             "records end with NUL instead of newline", set_zero_terminated},
+            {"--format", Arity::required, "FMT",
+             "printf style, one of %f %F %e %E %g %G %a %A", set_format},
+            {"-p,--precision", Arity::required, "N",
+             "N digits after the point: --format %.Nf", set_precision},
+            {"-j,--jobs", Arity::required, "N",
+             "threads for costly conversions (4, at most CPUs)", set_jobs},
+            {"--list", Arity::none, "",
+             "list the functions with parameters and formulas", set_list},
+            {"-h,--help", Arity::none, "", "print this help and exit",
+             set_help},
+            {"-V,--version", Arity::none, "", "print the version and exit",
+             set_version},
+        });
+    return specs;
+  }();
   return table;
 }
 
@@ -475,34 +478,26 @@ Args read_args(int argc, const char* const* argv) {
 
 // The function and its parameters: each given parameter must be one of
 // the function's, and together they must pass its check.
+// -a without -F implies leaky_relu.
 Activation build_activation(const Args& args) {
+  const bool alpha_given = args.parameter_values[0].has_value();
+  static_assert(parameters[0].bit == param::alpha);
   const Function* f = args.function ? args.function
-                      : args.alpha  ? find_function("leaky_relu")
+                      : alpha_given ? find_function("leaky_relu")
                                     : &functions[0];
-  Activation a{f, {}, args.derivative};
-
-  struct Given {
-    std::uint8_t bit;
-    std::string_view option;
-    bool given;
-  };
-
-  for (auto [bit, option, given] : {
-           Given{param::alpha, "--alpha", args.alpha.has_value()},
-           Given{param::min_val, "--min-val", args.min_val.has_value()},
-           Given{param::max_val, "--max-val", args.max_val.has_value()},
-           Given{param::beta, "--beta", args.beta.has_value()},
-           Given{param::threshold, "--threshold", args.threshold.has_value()},
-           Given{param::approximate, "--approximate", args.tanh.has_value()},
-       })
-    if (given && !(f->params & bit))
-      throw UsageError(fmt::format("{} does not apply to {}", option, f->name));
-  a.params.alpha = args.alpha.value_or(f->default_alpha);
-  a.params.min_val = args.min_val.value_or(a.params.min_val);
-  a.params.max_val = args.max_val.value_or(a.params.max_val);
-  a.params.beta = args.beta.value_or(a.params.beta);
-  a.params.threshold = args.threshold.value_or(a.params.threshold);
-  a.params.tanh = args.tanh.value_or(false);
+  Activation a{f, f->defaults, args.derivative};
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    const Parameter& p = parameters[i];
+    if (p.member ? !args.parameter_values[i] : !args.tanh)
+      continue;
+    if (!(f->params & p.bit))
+      throw UsageError(
+          fmt::format("{} does not apply to {}", p.option, f->name));
+    if (p.member)
+      a.params.*p.member = *args.parameter_values[i];
+    else
+      a.params.tanh = *args.tanh;
+  }
   if (std::string_view why = f->check(a.params); !why.empty())
     throw UsageError(std::string(why));
   return a;
@@ -540,24 +535,17 @@ std::string function_list() {
     std::string names(f.name);
     if (!f.alias.empty())
       names += fmt::format(", {}", f.alias);
-    Params d;
     std::string params;
-    auto add = [&params](std::string_view option, double value) {
-      params +=
-          fmt::format("{}{}={}", params.empty() ? "" : " ", option, value);
-    };
-    if (f.params & param::alpha)
-      add("--alpha", f.default_alpha);
-    if (f.params & param::min_val)
-      add("--min-val", d.min_val);
-    if (f.params & param::max_val)
-      add("--max-val", d.max_val);
-    if (f.params & param::beta)
-      add("--beta", d.beta);
-    if (f.params & param::threshold)
-      add("--threshold", d.threshold);
-    if (f.params & param::approximate)
-      params += "--approximate=none";
+    for (const Parameter& p : parameters) {
+      if (!(f.params & p.bit))
+        continue;
+      params += params.empty() ? "" : " ";
+      if (p.member)
+        params += fmt::format("{}={}", p.option, f.defaults.*p.member);
+      else
+        params +=
+            fmt::format("{}={}", p.option, f.defaults.tanh ? "tanh" : "none");
+    }
     text += fmt::format("{:<18} {:<25} {}\n", names, params, f.formula);
   }
   return text;

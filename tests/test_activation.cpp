@@ -148,9 +148,7 @@ TEST_SUITE("activation") {
     };
     for (const auto& f : relu::functions) {
       for (bool derivative : {false, true}) {
-        relu::Activation a{&f, {}, derivative};
-        if (f.params & relu::param::alpha)
-          a.params.alpha = f.default_alpha;
+        relu::Activation a{&f, f.defaults, derivative};
         for (const auto& entry : kinds) {
           const auto& kind = entry.first;
           const auto& xs = entry.second;
@@ -170,9 +168,7 @@ TEST_SUITE("activation") {
 
   TEST_CASE("keep rules and keeps() say when the result is the input") {
     for (const auto& f : relu::functions) {
-      relu::Activation a{&f, {}, false};
-      if (f.params & relu::param::alpha)
-        a.params.alpha = f.default_alpha;
+      relu::Activation a{&f, f.defaults, false};
       CAPTURE(f.name);
       CHECK(a.rule(relu::Kind::nan) == relu::Rule::keep);
       for (double x : {-7.0, -3.0, -1.0, -0.0, 0.0, 0.5, 1.0, 3.0, 6.0, 25.0,
@@ -221,6 +217,23 @@ TEST_SUITE("activation") {
         }
       }
     }
+  }
+
+  TEST_CASE("parameters: one row each, one bit each, every bit used") {
+    std::uint8_t seen = 0;
+    for (const auto& p : relu::parameters) {
+      CAPTURE(p.option);
+      CHECK((p.bit & (p.bit - 1)) == 0);
+      CHECK((seen & p.bit) == 0);
+      CHECK(p.option.starts_with("--"));
+      seen |= p.bit;
+    }
+    std::uint8_t used = 0;
+    for (const auto& f : relu::functions)
+      used |= f.params;
+    CHECK(used == seen);
+    CHECK(relu::find_function("elu")->defaults.alpha == 1);
+    CHECK(relu::find_function("leaky")->defaults.alpha == 0.01);
   }
 
   TEST_CASE("parameter checks") {

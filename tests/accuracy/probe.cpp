@@ -1,10 +1,11 @@
-// The seam between src/exact.hpp and the independent mpmath reference of
+// The seam between the family's table (src/activation.hpp, which calls
+// src/exact.hpp) and the independent mpmath reference of
 // tests/accuracy: reads lines `NAME D X ALPHA BETA THRESHOLD` (single
 // spaces; D 0 for the value, 1 for the derivative; numbers as Python's
 // float.hex() prints them, or inf, -inf, nan) and writes each result as
 // printf's %a, one line per input. An unknown name or a malformed line is
 // reported on stderr with its line number, and the exit status is 1.
-#include "exact.hpp"
+#include "activation.hpp"
 
 #include <algorithm>
 #include <array>
@@ -16,54 +17,6 @@
 #include <vector>
 
 namespace {
-
-struct Args {
-  double x, alpha, beta, threshold;
-};
-
-using Eval = double (*)(const Args&);
-
-struct Function {
-  std::string_view name;
-  Eval value, grad;
-};
-
-// Every function of src/exact.hpp under the name the reference uses.
-constexpr std::array functions{
-    Function{"elu", [](const Args& a) { return relu::elu(a.x, a.alpha); },
-             [](const Args& a) { return relu::elu_grad(a.x, a.alpha); }},
-    Function{"selu", [](const Args& a) { return relu::selu(a.x); },
-             [](const Args& a) { return relu::selu_grad(a.x); }},
-    Function{"celu", [](const Args& a) { return relu::celu(a.x, a.alpha); },
-             [](const Args& a) { return relu::celu_grad(a.x, a.alpha); }},
-    Function{"gelu", [](const Args& a) { return relu::gelu(a.x); },
-             [](const Args& a) { return relu::gelu_grad(a.x); }},
-    Function{"gelu_tanh", [](const Args& a) { return relu::gelu_tanh(a.x); },
-             [](const Args& a) { return relu::gelu_tanh_grad(a.x); }},
-    Function{"silu", [](const Args& a) { return relu::silu(a.x); },
-             [](const Args& a) { return relu::silu_grad(a.x); }},
-    Function{"mish", [](const Args& a) { return relu::mish(a.x); },
-             [](const Args& a) { return relu::mish_grad(a.x); }},
-    Function{
-        "softplus",
-        [](const Args& a) { return relu::softplus(a.x, a.beta, a.threshold); },
-        [](const Args& a) {
-          return relu::softplus_grad(a.x, a.beta, a.threshold);
-        }},
-    Function{"hardswish", [](const Args& a) { return relu::hardswish(a.x); },
-             [](const Args& a) { return relu::hardswish_grad(a.x); }},
-    Function{"hardsigmoid",
-             [](const Args& a) { return relu::hardsigmoid(a.x); },
-             [](const Args& a) { return relu::hardsigmoid_grad(a.x); }},
-    Function{"sigmoid", [](const Args& a) { return relu::sigmoid(a.x); },
-             [](const Args& a) { return relu::sigmoid_grad(a.x); }},
-    Function{"tanh", [](const Args& a) { return relu::tanh(a.x); },
-             [](const Args& a) { return relu::tanh_grad(a.x); }},
-    Function{"softsign", [](const Args& a) { return relu::softsign(a.x); },
-             [](const Args& a) { return relu::softsign_grad(a.x); }},
-    Function{"logsigmoid", [](const Args& a) { return relu::logsigmoid(a.x); },
-             [](const Args& a) { return relu::logsigmoid_grad(a.x); }},
-};
 
 // Split line at single spaces into exactly fields.size() non-empty fields.
 bool split(std::string_view line, std::array<std::string_view, 6>& fields) {
@@ -95,17 +48,20 @@ const char* evaluate(std::string_view line, double& out) {
     return "not 6 fields separated by single spaces";
   if (f[1] != "0" && f[1] != "1")
     return "D is neither 0 nor 1";
-  Args args{};
-  if (!parse(f[2], args.x) || !parse(f[3], args.alpha) ||
-      !parse(f[4], args.beta) || !parse(f[5], args.threshold))
+  // The reference's names are the family's (src/activation.hpp), with
+  // gelu_tanh for gelu with --approximate tanh.
+  const bool tanh = f[0] == "gelu_tanh";
+  const relu::Function* function = relu::find_function(tanh ? "gelu" : f[0]);
+  if (function == nullptr)
+    return "unknown function";
+  relu::Activation a{function, function->defaults, f[1] == "1"};
+  double x = 0;
+  if (!parse(f[2], x) || !parse(f[3], a.params.alpha) ||
+      !parse(f[4], a.params.beta) || !parse(f[5], a.params.threshold))
     return "invalid number";
-  for (const Function& fn : functions) {
-    if (fn.name == f[0]) {
-      out = f[1] == "0" ? fn.value(args) : fn.grad(args);
-      return nullptr;
-    }
-  }
-  return "unknown function";
+  a.params.tanh = tanh;
+  out = a(x);
+  return nullptr;
 }
 
 } // namespace
