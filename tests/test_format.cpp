@@ -1,6 +1,6 @@
 #include "format.hpp"
-#include "long/format_oracle.hpp"
-#include "long/shortest_oracle.hpp"
+#include "format_oracle.hpp"
+#include "shortest_oracle.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
-#include "long/number_oracle.hpp"
 #include "number.hpp"
+#include "number_oracle.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,5 @@
 #include "parallel.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -14,89 +15,10 @@
 
 namespace {
 
-// Everything a run wrote: stdout, stderr, and both in the order they were
-// written, each message marked, so that a message written before the
-// output that precedes it shows.
-struct Result {
-  std::string out;
-  std::string err;
-  std::string both;
-  bool aborted = false;
-  bool invalid = false;
-  std::string error; // what() of the IoError thrown, if any
-
-  bool operator==(const Result&) const = default;
-};
-
-constexpr std::size_t never = SIZE_MAX;
-
-// How the input arrives and leaves: reads of 1 to max_read bytes in a
-// seeded random sequence (0: as much as asked for), a read error after
-// fail_read bytes, and a sink that takes only the first full_after bytes.
-struct Delivery {
-  std::size_t chunk = 64;
-  std::size_t max_read = 0;
-  unsigned seed = 1;
-  std::size_t fail_read = never;
-  std::size_t full_after = never;
-};
-
-relu::Reader reader(std::string_view input, const Delivery& how) {
-  auto at = std::make_shared<std::size_t>(0);
-  auto rng = std::make_shared<std::mt19937>(how.seed);
-  return [input, how, at, rng](char* buf, std::size_t n) -> std::size_t {
-    if (*at >= how.fail_read)
-      throw relu::IoError("read error: Input/output error");
-    std::size_t k = std::min(n, input.size() - *at);
-    if (how.max_read != 0)
-      k = std::min(
-          k, std::uniform_int_distribution<std::size_t>(1, how.max_read)(*rng));
-    k = std::min(k, how.fail_read - *at);
-    std::copy_n(input.data() + *at, k, buf);
-    *at += k;
-    return k;
-  };
-}
-
-// Run input through run() with one Stream, or through run_parallel with
-// `jobs` threads.
-Result process(std::string_view input, const relu::Options& options,
-               unsigned jobs, const Delivery& how) {
-  Result r;
-  relu::Sink sink = [&r, &how](std::string_view s) {
-    if (r.out.size() + s.size() > how.full_after) {
-      std::size_t room = how.full_after - r.out.size();
-      r.out += s.substr(0, room);
-      r.both += s.substr(0, room);
-      throw relu::IoError("write error: No space left on device");
-    }
-    r.out += s;
-    r.both += s;
-  };
-  relu::Reporter report = [&r](const relu::Diagnostic& d) {
-    std::string line =
-        fmt::format("line {}, field {}: {}\n", d.record, d.field, d.text);
-    r.err += line;
-    r.both += "<" + line + ">";
-  };
-  try {
-    if (jobs == 0) {
-      relu::Output out(sink);
-      relu::Stream stream(options, out, report);
-      relu::run(stream, out, reader(input, how), how.chunk);
-      r.aborted = stream.aborted();
-      r.invalid = stream.saw_invalid();
-    } else {
-      relu::Outcome o = relu::run_parallel(
-          options, sink, report, {reader(input, how), {}}, jobs, how.chunk);
-      r.aborted = o.aborted;
-      r.invalid = o.invalid;
-    }
-  } catch (const relu::IoError& e) {
-    r.error = e.what();
-  }
-  return r;
-}
+using relu::test::Delivery;
+using relu::test::never;
+using relu::test::process;
+using relu::test::Result;
 
 // The result of one thread, checked to be that of 2 and 3 threads, and
 // that of run_parallel's single thread, for this delivery and random ones.

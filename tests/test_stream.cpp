@@ -1,4 +1,5 @@
 #include "stream.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -10,64 +11,34 @@
 
 namespace {
 
-struct Result {
-  std::string out;
-  std::string err;
-  bool aborted = false;
-  bool invalid = false;
-
-  bool operator==(const Result&) const = default;
-};
+using relu::test::process;
+using relu::test::Result;
 
 constexpr relu::Path paths[] = {relu::Path::exact, relu::Path::swar,
                                 relu::Path::sse2, relu::Path::avx2};
 
-// Run input through a Stream on the given path, delivered in pieces that
-// end at the given offsets, as a pipe might deliver it.
-Result process(std::string_view input, const relu::Options& options,
-               std::vector<std::size_t> cuts, std::size_t chunk = 8,
-               relu::Path path = relu::default_path()) {
-  Result r;
-  relu::Output out([&r](std::string_view s) { r.out += s; });
-  relu::Stream stream(options, out, [&r](const relu::Diagnostic& d) {
-    r.err += fmt::format("line {}, field {}: {}\n", d.record, d.field, d.text);
-  });
-  stream.use_path(path);
-  cuts.push_back(input.size());
-  std::size_t at = 0;
-  std::size_t next_cut = 0;
-  relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
-    while (next_cut < cuts.size() && cuts[next_cut] <= at)
-      ++next_cut;
-    std::size_t stop = next_cut < cuts.size() ? cuts[next_cut] : at;
-    std::size_t k = std::min(n, stop - at);
-    std::copy_n(input.data() + at, k, buf);
-    at += k;
-    return k;
-  };
-  relu::run(stream, out, read, chunk);
-  r.aborted = stream.aborted();
-  r.invalid = stream.saw_invalid();
-  return r;
-}
-
 // The result, checked to be the same on every path and however the input
 // is split: in two at every offset, and byte by byte.
 Result run_all_splits(std::string_view input, const relu::Options& options) {
-  Result whole = process(input, options, {});
+  Result whole = process(input, options, 0, {.chunk = 8});
   std::vector<std::size_t> bytes(input.size());
   for (std::size_t i = 0; i < bytes.size(); ++i)
     bytes[i] = i + 1;
   for (relu::Path path : paths) {
     CAPTURE(path);
-    CHECK(process(input, options, {}, 8, path) == whole);
-    CHECK(process(input, options, {}, input.size() + 1, path) == whole);
+    CHECK(process(input, options, 0, {.chunk = 8, .path = path}) == whole);
+    CHECK(process(input, options, 0,
+                  {.chunk = input.size() + 1, .path = path}) == whole);
     for (std::size_t i = 1; i < input.size(); ++i) {
       CAPTURE(i);
-      CHECK(process(input, options, {i}, 8, path) == whole);
-      CHECK(process(input, options, {i}, input.size(), path) == whole);
+      CHECK(process(input, options, 0,
+                    {.chunk = 8, .cuts = {i}, .path = path}) == whole);
+      CHECK(process(input, options, 0,
+                    {.chunk = input.size(), .cuts = {i}, .path = path}) ==
+            whole);
     }
-    CHECK(process(input, options, bytes, 8, path) == whole);
+    CHECK(process(input, options, 0,
+                  {.chunk = 8, .cuts = bytes, .path = path}) == whole);
   }
   return whole;
 }
@@ -75,14 +46,14 @@ Result run_all_splits(std::string_view input, const relu::Options& options) {
 // Check that every path gives the exact path's result, with reads of 61
 // bytes, of 4096, and of the whole input.
 void check_paths_agree(std::string_view input, const relu::Options& options) {
-  Result want =
-      process(input, options, {}, input.size() + 1, relu::Path::exact);
+  Result want = process(input, options, 0,
+                        {.chunk = input.size() + 1, .path = relu::Path::exact});
   for (relu::Path path : paths) {
     for (std::size_t chunk :
          {std::size_t{61}, std::size_t{4096}, input.size() + 1}) {
       CAPTURE(path);
       CAPTURE(chunk);
-      CHECK(process(input, options, {}, chunk, path) == want);
+      CHECK(process(input, options, 0, {.chunk = chunk, .path = path}) == want);
     }
   }
 }
@@ -363,11 +334,13 @@ TEST_SUITE("stream") {
       options.invalid = relu::InvalidMode::ignore;
       for (relu::Path path : paths) {
         CAPTURE(path);
-        CHECK(process(record + "\n", options, {}, 8, path).out == want + "\n");
-        CHECK(
-            process(record + "\n", options, {1, 3, 7, 8, 9, 20}, 8, path).out ==
-            want + "\n");
-        CHECK(process(record + "\n" + record + "\n", options, {}, 1000, path)
+        CHECK(process(record + "\n", options, 0, {.chunk = 8, .path = path})
+                  .out == want + "\n");
+        CHECK(process(record + "\n", options, 0,
+                      {.chunk = 8, .cuts = {1, 3, 7, 8, 9, 20}, .path = path})
+                  .out == want + "\n");
+        CHECK(process(record + "\n" + record + "\n", options, 0,
+                      {.chunk = 1000, .path = path})
                   .out == want + "\n" + want + "\n");
       }
     }
@@ -473,12 +446,16 @@ TEST_SUITE("stream") {
         }
         options.invalid = relu::InvalidMode::ignore;
         Result want =
-            process(in, options, {}, in.size() + 1, relu::Path::exact);
+            process(in, options, 0,
+                    {.chunk = in.size() + 1, .path = relu::Path::exact});
         for (relu::Path path : paths) {
           CAPTURE(path);
-          CHECK(process(in, options, {}, in.size() + 1, path) == want);
-          CHECK(process(in, options, {65536 + shift}, 128 * 1024, path) ==
-                want);
+          CHECK(process(in, options, 0,
+                        {.chunk = in.size() + 1, .path = path}) == want);
+          CHECK(process(in, options, 0,
+                        {.chunk = 128 * 1024,
+                         .cuts = {65536 + shift},
+                         .path = path}) == want);
         }
       }
     }
@@ -489,11 +466,11 @@ TEST_SUITE("stream") {
     std::string in = "-1 " + big + " -2\n-3\n";
     auto options = Options{};
     options.invalid = relu::InvalidMode::warn;
-    Result r = process(in, options, {});
+    Result r = process(in, options, 0, {.chunk = 8});
     CHECK(r.out == "0 " + big + " 0\n0\n");
     CHECK(r.err.starts_with("line 1, field 2: field longer than 1 MiB: '777"));
     options.invalid = relu::InvalidMode::abort;
-    r = process(in, options, {});
+    r = process(in, options, 0, {.chunk = 8});
     CHECK(r.out == "0 ");
     CHECK(r.aborted);
   }
@@ -534,7 +511,7 @@ TEST_SUITE("stream") {
           auto options = Options{};
           options.delimiter = delimiter;
           options.invalid = relu::InvalidMode::warn;
-          Result r = process(in, options, {}, chunk);
+          Result r = process(in, options, 0, {.chunk = chunk});
           // before is "" or a negative number and its separator.
           std::string head = before.empty() ? "" : before.substr(2);
           if (!before.empty())
@@ -559,7 +536,7 @@ TEST_SUITE("stream") {
     auto options = Options{};
     options.invalid = relu::InvalidMode::warn;
     std::string token = "'\\" + std::string(100, 'a');
-    Result r = process(token + "\n", options, {});
+    Result r = process(token + "\n", options, 0, {.chunk = 8});
     CHECK(r.err == "line 1, field 1: invalid number: '\\'\\\\" +
                        std::string(62, 'a') + "'...\n");
   }
