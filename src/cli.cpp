@@ -81,6 +81,7 @@ struct Args {
   std::optional<bool> tanh;
   Fields fields;
   std::optional<char> delimiter;
+  bool csv = false;
   bool zero_terminated = false;
   std::uint64_t header = 0;
   InvalidMode invalid = InvalidMode::abort;
@@ -285,6 +286,8 @@ void set_invalid(Args& a, Value v) { a.invalid = parse_invalid(*v); }
 
 void set_zero_terminated(Args& a, Value) { a.zero_terminated = true; }
 
+void set_csv(Args& a, Value) { a.csv = true; }
+
 void set_format(Args& a, Value v) { a.format = parse_format(*v); }
 
 void set_precision(Args& a, Value v) { a.precision = parse_precision(*v); }
@@ -316,6 +319,8 @@ const std::vector<Spec>& specs() {
              "convert only these fields, cut syntax: 1,3-5,7-,-2", set_fields},
             {"-d,--delimiter", Arity::required, "CHAR",
              "fields are separated by CHAR, not runs of blanks", set_delimiter},
+            {"--csv", Arity::none, "",
+             "CSV with quoted fields (RFC 4180); -d , by default", set_csv},
             {"--header", Arity::optional, "N",
              "pass the first N (1) records through unchanged", set_header},
             {"--invalid", Arity::required, "MODE", invalid_help(), set_invalid},
@@ -515,6 +520,11 @@ Options build(Args args) {
                            "-d '' is NUL, which ends records with -z"
                          : "the delimiter cannot be the record terminator");
   options.delimiter = args.delimiter;
+  options.csv = args.csv;
+  if (args.csv && !args.delimiter)
+    options.delimiter = ',';
+  if (args.csv && args.delimiter == '"')
+    throw UsageError("the delimiter cannot be the quote with --csv");
   options.header = args.header;
   options.invalid = args.invalid;
   if (args.format && args.precision)

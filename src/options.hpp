@@ -19,6 +19,7 @@ struct Options {
   Activation activation;
   Fields fields;
   std::optional<char> delimiter; // none: fields are runs of non-blanks
+  bool csv = false;              // RFC 4180 quotes (src/csv.hpp)
   char terminator = '\n';
   std::uint64_t header = 0; // records passed through unchanged
   InvalidMode invalid = InvalidMode::abort;

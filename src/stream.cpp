@@ -30,11 +30,12 @@ bool too_long(const char* first, const char* end) noexcept {
 Stream::Stream(const Options& options, Output& out, Reporter report,
                std::uint64_t first_record)
     : converter_(options.activation, options.format), fields_(options.fields),
-      delimited_(options.delimiter.has_value()),
+      delimited_(options.delimiter.has_value()), csv_(options.csv),
+      lexer_(options.delimiter.value_or(','), options.terminator),
       terminator_(options.terminator), header_(options.header),
       invalid_mode_(options.invalid), out_(out), report_(std::move(report)),
       mode_(first_record <= header_ ? Mode::skip_record : Mode::field_start),
-      record_(first_record) {
+      record_(first_record), record_line_(first_record) {
   classes_[static_cast<unsigned char>(' ')] = blank;
   classes_[static_cast<unsigned char>('\t')] = blank;
   if (terminator_ == '\0')
@@ -49,7 +50,9 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
   if (delimited_)
     fast_fields_ = {true, *options.delimiter, fields_.first_64(),
                     fields_.beyond_64()};
-  fast_allowed_ = terminator_ == '\n' &&
+  // With --csv, any field may hold quotes, and they hold delimiters and
+  // record ends: the exact path takes every record.
+  fast_allowed_ = !csv_ && terminator_ == '\n' &&
                   (delimited_ ? FastFields::can_split_at(*options.delimiter)
                               : fields_.every());
   for (Kind kind : {Kind::negative, Kind::zero, Kind::positive}) {
@@ -86,6 +89,10 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
     const char* next = nullptr;
     switch (mode_) {
     case Mode::skip_record: {
+      if (csv_) {
+        next = csv_skip(p, end, true);
+        break;
+      }
       const void* t =
           std::memchr(p, terminator_, static_cast<std::size_t>(end - p));
       if (t == nullptr) {
@@ -97,6 +104,10 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
       break;
     }
     case Mode::skip_field:
+      if (csv_) {
+        next = csv_skip(p, end, false);
+        break;
+      }
       next = find_separator(p, end);
       if (next != end) {
         mode_ = Mode::field_start;
@@ -105,14 +116,18 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
       }
       break;
     case Mode::field_start:
-      next = delimited_ ? delimited_field(p, end, at_end, stalled)
-                        : blank_fields(p, end, at_end, stalled);
+      next = csv_         ? csv_field(p, end, at_end, stalled)
+             : delimited_ ? delimited_field(p, end, at_end, stalled)
+                          : blank_fields(p, end, at_end, stalled);
       break;
     }
     p = next;
     if (stalled)
       break; // an incomplete field: wait for more data
   }
+  if (at_end && csv_ && mode_ != Mode::field_start && !aborted_ &&
+      lexer_.open())
+    unclosed_quote(end);
   if (!aborted_)
     emit_until(p);
   stalled_ = static_cast<std::size_t>(end - p);
@@ -220,6 +235,7 @@ const char* Stream::fast_records(const char* p, const char* end) {
     emitted_ = s.from;
     if (s.records != 0) {
       record_ += s.records;
+      record_line_ += s.records;
       field_ = 0;
       cursor_.rewind();
     }
@@ -249,22 +265,114 @@ const char* Stream::delimited_field(const char* p, const char* end, bool at_end,
   if (r == end && !at_end)
     return incomplete(p, end, stalled);
   const char* last = without_cr(p, r, end);
-  const char* first = p;
-  if (last - first > static_cast<std::ptrdiff_t>(max_field)) {
-    bad_field(first, last);
-  } else {
-    while (first != last && (cls(*first) & blank))
-      ++first;
-    while (last != first && (cls(last[-1]) & blank))
-      --last;
-    Kind kind = classify({first, static_cast<std::size_t>(last - first)});
-    if (kind != Kind::invalid)
-      convert(first, last, kind);
-    else if (first != last) // an empty or blank field passes through
-      bad_field(first, last);
-  }
+  if (last - p > static_cast<std::ptrdiff_t>(max_field))
+    bad_field(p, last);
+  else
+    field_text(p, last, false);
   end_field();
   return aborted_ ? end : after_separator(r, end);
+}
+
+// The text [first, last) of a delimited field, or of a quoted one inside
+// its quotes (quoted): blanks around a number are kept, and an empty or
+// blank field passes through. What is not a number is reported as it
+// stands, without its blanks, or with its quotes.
+void Stream::field_text(const char* first, const char* last, bool quoted) {
+  const char* token = first;
+  const char* token_end = last;
+  while (token != token_end && (cls(*token) & blank))
+    ++token;
+  while (token_end != token && (cls(token_end[-1]) & blank))
+    --token_end;
+  Kind kind = classify({token, static_cast<std::size_t>(token_end - token)});
+  if (kind != Kind::invalid)
+    convert(token, token_end, kind);
+  else if (token != token_end && quoted)
+    bad_field(first - 1, last + 1);
+  else if (token != token_end)
+    bad_field(token, token_end);
+}
+
+// A selected field with --csv: it ends at a delimiter or record end outside
+// quotes. A quoted number is converted inside its quotes; a field whose
+// quotes are malformed is reported as --invalid says.
+const char* Stream::csv_field(const char* p, const char* end, bool at_end,
+                              bool& stalled) {
+  lexer_.reset();
+  if (!cursor_.selected(field_ + 1)) {
+    mode_ = Mode::skip_field; // it ends (end_field()) at its separator
+    return p;
+  }
+  const char* r = lexer_.find_separator(p, end);
+  if (r == end && !at_end) {
+    if (!too_long(p, end)) {
+      lexer_.take_lines(); // counted again when the field is scanned again
+      stalled = true;
+      return p;
+    }
+    bad_field(p, end); // then it streams through, the lexer going on
+    mode_ = Mode::skip_field;
+    return end;
+  }
+  const char* last = without_cr(p, r, end);
+  const bool open = r == end && lexer_.open();
+  const std::uint8_t problems = lexer_.problems();
+  next_csv_field();
+  if (last - p > static_cast<std::ptrdiff_t>(max_field))
+    bad_field(p, last);
+  else if (open)
+    unclosed_quote(p);
+  else if (problems & csv::stray_quote)
+    invalid(p, last, "quote inside an unquoted field");
+  else if (problems & csv::text_after)
+    invalid(p, last, "text after a closing quote");
+  else if (*p == '"')
+    field_text(p + 1, last - 1, true);
+  else
+    field_text(p, last, false);
+  end_field();
+  return aborted_ ? end : after_separator(r, end);
+}
+
+// Pass with --csv over a field that is not converted, or over the rest of
+// the record (whole_record), keeping the lexer's state between calls so
+// that a quoted field of any length streams through.
+const char* Stream::csv_skip(const char* p, const char* end,
+                             bool whole_record) {
+  for (;;) {
+    const char* r = lexer_.find_separator(p, end);
+    if (r == end)
+      return end; // process() reports a quote still open at the end
+    next_csv_field();
+    if (!whole_record) {
+      end_field();
+      if (mode_ == Mode::skip_field)
+        mode_ = Mode::field_start;
+      return after_separator(r, end);
+    }
+    if (cls(*r) & terminator) {
+      end_record();
+      return r + 1;
+    }
+    ++field_;
+    p = r + 1;
+  }
+}
+
+// The field before the separator just found has ended.
+void Stream::next_csv_field() noexcept {
+  record_lines_ += lexer_.take_lines();
+  lexer_.reset();
+}
+
+// A quote left open at the end of the input, in a field that starts at
+// first if it is converted, else already written: the records it holds
+// were never seen as records, so it is reported even where the field is
+// not converted.
+void Stream::unclosed_quote(const char* first) {
+  saw_invalid_ = true;
+  if (invalid_mode_ != InvalidMode::ignore)
+    report(first, "quote not closed at the end of the input");
 }
 
 // Step over the separator that ends a field at r, if any.
@@ -301,6 +409,8 @@ const char* Stream::without_cr(const char* first, const char* last,
 
 void Stream::end_record() noexcept {
   ++record_;
+  record_line_ += record_lines_ + 1;
+  record_lines_ = 0;
   field_ = 0;
   cursor_.rewind();
   mode_ = record_ <= header_ ? Mode::skip_record : Mode::field_start;
@@ -336,13 +446,17 @@ void Stream::invalid(const char* first, const char* last,
   saw_invalid_ = true;
   if (invalid_mode_ == InvalidMode::ignore)
     return;
-  // Flush first, so that a terminal shows the message after the good output
-  // before it, and on abort everything before the bad field is written.
-  emit_until(first);
-  out_.flush();
   std::string_view token(first, static_cast<std::size_t>(last - first));
-  std::string text = fmt::format("{}: {}", what, quote(token));
-  report_({record_, field_ + 1, text});
+  report(first, fmt::format("{}: {}", what, quote(token)));
+}
+
+// Report text for the current field, after the output before at: a
+// terminal shows the message after the good output before it, and on abort
+// everything before the bad field is written.
+void Stream::report(const char* at, std::string text) {
+  emit_until(at);
+  out_.flush();
+  report_({record_line_, field_ + 1, text});
   if (invalid_mode_ == InvalidMode::abort)
     aborted_ = true;
 }

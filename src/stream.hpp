@@ -4,6 +4,7 @@
 #pragma once
 
 #include "convert.hpp"
+#include "csv.hpp"
 #include "fast_records.hpp"
 #include "number.hpp"
 #include "options.hpp"
@@ -86,6 +87,12 @@ private:
                            bool& stalled);
   const char* delimited_field(const char* p, const char* end, bool at_end,
                               bool& stalled);
+  const char* csv_field(const char* p, const char* end, bool at_end,
+                        bool& stalled);
+  const char* csv_skip(const char* p, const char* end, bool whole_record);
+  void next_csv_field() noexcept;
+  void field_text(const char* first, const char* last, bool quoted);
+  void unclosed_quote(const char* first);
   const char* fast_records(const char* p, const char* end);
   const char* after_separator(const char* r, const char* end);
   const char* incomplete(const char* first, const char* end, bool& stalled);
@@ -96,6 +103,7 @@ private:
   void end_field() noexcept;
   void convert(const char* first, const char* last, Kind kind);
   void invalid(const char* first, const char* last, std::string_view what);
+  void report(const char* at, std::string text);
 
   void emit_until(const char* p) {
     out_.append({emitted_, static_cast<std::size_t>(p - emitted_)});
@@ -106,6 +114,8 @@ private:
   Fields fields_;
   Fields::Cursor cursor_{fields_};
   bool delimited_;
+  bool csv_;
+  csv::Lexer lexer_;
   char terminator_;
   std::uint64_t header_;
   InvalidMode invalid_mode_;
@@ -119,9 +129,11 @@ private:
   Scanner scan_ = nullptr; // the fast path in use, if any
 
   Mode mode_;
-  std::uint64_t record_;          // 1-based number of the current record
-  std::uint64_t field_ = 0;       // fields of the current record seen so far
-  const char* emitted_ = nullptr; // input before this is in out_ already
+  std::uint64_t record_;           // 1-based number of the current record
+  std::uint64_t record_line_;      // the line where it began
+  std::uint64_t record_lines_ = 0; // line breaks inside its quoted fields
+  std::uint64_t field_ = 0;        // fields of the current record seen so far
+  const char* emitted_ = nullptr;  // input before this is in out_ already
   std::size_t stalled_ = 0; // bytes offered again after an incomplete field
   bool aborted_ = false;
   bool saw_invalid_ = false;

@@ -127,7 +127,7 @@ TEST_SUITE("cli") {
               "option '--=1' is ambiguous; possibilities: '--function' "
               "'--leaky' '--alpha' '--min-val' '--max-val' '--beta' "
               "'--threshold' '--approximate' '--grad' '--derivative' "
-              "'--fields' '--delimiter' '--header' '--invalid' "
+              "'--fields' '--delimiter' '--csv' '--header' '--invalid' "
               "'--zero-terminated' '--format' '--precision' '--jobs' "
               "'--list' '--help' '--version'"},
              {{"--deriv=1"}, "option '--derivative' doesn't allow an argument"},

@@ -261,6 +261,76 @@ TEST_SUITE("stream") {
     CHECK(r.err == "line 1, field 2: invalid number: '2 3'\n");
   }
 
+  TEST_CASE("csv: quoted fields, malformed quoting, at every split") {
+    struct Row {
+      std::string list; // --fields
+      relu::InvalidMode invalid;
+      std::string in;
+      std::string out;
+      std::string err;
+    };
+
+    const auto warn = relu::InvalidMode::warn;
+    const auto abort = relu::InvalidMode::abort;
+    const std::vector<Row> rows = {
+        // Quotes hold delimiters, line breaks and doubled quotes.
+        {"2", warn, "\"a,b\",-1\n", "\"a,b\",0\n", ""},
+        {"2", warn, "\"a\nb\",-1\n-2,-3\n", "\"a\nb\",0\n-2,0\n", ""},
+        {"2", warn, "\"a\"\"\",-1,\"\"\"\"\n", "\"a\"\"\",0,\"\"\"\"\n", ""},
+        {"1-", warn, "\"-1\",\" -2 \",\"\",\"\"\"\"\r\n",
+         "\"0\",\" 0 \",\"\",\"\"\"\"\r\n",
+         "line 1, field 4: invalid number: '\"\"\"\"'\n"},
+        {"1-", warn, "\"-1\"\r\n\"2\"", "\"0\"\r\n\"2\"", ""},
+        {"1-", warn, "\"1\r\n\",2\n", "\"1\r\n\",2\n",
+         "line 1, field 1: invalid number: '\"1\\x0d\\x0a\"'\n"},
+        // Malformed quoting, selected and not.
+        {"1-", warn, "ab\"c,\"1\"5,-1\n", "ab\"c,\"1\"5,0\n",
+         "line 1, field 1: quote inside an unquoted field: 'ab\"c'\n"
+         "line 1, field 2: text after a closing quote: '\"1\"5'\n"},
+        {"3", warn, "ab\"c,\"1\"5,-1\n", "ab\"c,\"1\"5,0\n", ""},
+        {"2", warn, "x,-1\n\"y\n,-2\n", "x,0\n\"y\n,-2\n",
+         "line 2, field 1: quote not closed at the end of the input\n"},
+        {"1", warn, "-1,x\n\"y\n,-2\n", "0,x\n\"y\n,-2\n",
+         "line 2, field 1: quote not closed at the end of the input\n"},
+        {"1", abort, "-1\n\"y\n,-2\n", "0\n",
+         "line 2, field 1: quote not closed at the end of the input\n"},
+        {"1", abort, "-1\nab\"c,-2\n-3\n", "0\n",
+         "line 2, field 1: quote inside an unquoted field: 'ab\"c'\n"},
+        // Lines are counted where records begin.
+        {"2", warn, "\"a\nb\nc\",-1\nd,x\n", "\"a\nb\nc\",0\nd,x\n",
+         "line 4, field 2: invalid number: 'x'\n"},
+        {"3", warn, "\"a\nb\",\"c\nd\",x\ne,f,y\n",
+         "\"a\nb\",\"c\nd\",x\ne,f,y\n",
+         "line 1, field 3: invalid number: 'x'\n"
+         "line 4, field 3: invalid number: 'y'\n"},
+    };
+    for (const auto& row : rows) {
+      CAPTURE(row.in);
+      CAPTURE(row.list);
+      auto options = Options{};
+      options.csv = true;
+      options.delimiter = ',';
+      options.fields = relu::Fields::parse(row.list);
+      options.invalid = row.invalid;
+      Result r = run_all_splits(row.in, options);
+      CHECK(r.out == row.out);
+      CHECK(r.err == row.err);
+    }
+  }
+
+  TEST_CASE("csv: a quoted text field of any length streams through") {
+    auto options = Options{};
+    options.csv = true;
+    options.delimiter = ',';
+    options.fields = relu::Fields::parse("2");
+    const std::string text = "\"" + std::string(3 * relu::max_field, 'x') +
+                             "\n,\"\"" + std::string(100, ',') + "\"";
+    const std::string in = text + ",-1\n";
+    Result r = process(in, options, 0, {.chunk = 4096});
+    CHECK(r.out == text + ",0\n");
+    CHECK(r.err.empty());
+  }
+
   TEST_CASE("a delimiter that can occur in a number ends the field") {
     struct Row {
       char delimiter;

@@ -236,6 +236,28 @@ CASES = [
            "which ends records with -z"), 1),
 
     # Header.
+    # --csv: RFC 4180 quotes; README's CSV section and Semantics.
+    ("csv-quoted-comma", ["--csv", "--header", "-f", "3"],
+     'name,x,y\n"Smith, J",-1,-2\n', 'name,x,y\n"Smith, J",-1,0\n', "", 0),
+    ("csv-without-csv-shifts", ["-d", ",", "--header", "-f", "3"],
+     'name,x,y\n"Smith, J",-1,-2\n', 'name,x,y\n"Smith, J",0,-2\n', "", 0),
+    ("csv-other-delimiter", ["--csv", "-d", ";", "-l", "--invalid=fail"], '"-1;5";-2\n',
+     '"-1;5";-0.02\n', "relu: line 1, field 1: invalid number: "
+     "'\"-1;5\"'\n", 2),
+    ("csv-quote-delimiter", ["--csv", "-d", '"'], None, "",
+     usage("the delimiter cannot be the quote with --csv"), 1),
+    ("csv-zero-terminated", ["--csv", "-z", "-f", "2"], '"a\x00b",-1\x00',
+     '"a\x00b",0\x00', "", 0),
+    ("csv-crlf-header-jobs", ["--csv", "--header", "-j", "2", "-f", "2",
+                              "-F", "sigmoid", "-p", "2"],
+     'h,"x\r\ny"\r\n"a\nb",0\r\n', 'h,"x\r\ny"\r\n"a\nb",0.50\r\n', "",
+     0),
+    ("csv-unclosed-unselected", ["--csv", "-f", "2"], '-1,-1\n"a,-2\n',
+     '-1,0\n"a,-2\n',
+     "relu: line 2, field 1: quote not closed at the end of the input\n", 2),
+    ("csv-malformed-ignore", ["--csv", "--invalid=ignore"], 'a"b,"1"2,-3\n',
+     'a"b,"1"2,0\n', "", 0),
+    ("csv-operand", ["--csv", "--", '"-1",2'], None, '"0",2\n', "", 0),
     ("header-default", ["--header"], "-1\n-2\n", "-1\n0\n", "", 0),
     ("header-n", ["--header=2"], "x\n-1\n-2\n", "x\n-1\n0\n", "", 0),
     ("header-separate-value-is-a-number", ["--header", "-5"], None,

@@ -1,0 +1,129 @@
+// RFC 4180 quoting (--csv) as a state machine over bytes, which can stop at
+// any byte and go on with the next chunk: where a field ends, and what is
+// wrong with its quotes. The rules for malformed quoting are Python's csv
+// module's (strict=False) and xsv's: a quote inside an unquoted field is
+// data, text after a closing quote runs on to the next separator, and a
+// quote left open runs to the end of the input.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace relu::csv {
+
+// Where the lexer is within a field.
+enum class State : std::uint8_t {
+  start,       // at the field's first byte
+  unquoted,    // in a field that did not start with a quote
+  quoted,      // inside quotes
+  closing,     // just after a quote inside quotes: the end, or half of ""
+  closing_cr,  // just after a closing quote and a CR
+  after_quote, // past a closing quote, in text that should not be there
+};
+
+// What is wrong with a field's quotes, as bits.
+enum Problem : std::uint8_t {
+  stray_quote = 1, // a quote inside an unquoted field
+  text_after = 2,  // text between a closing quote and the separator
+};
+
+class Lexer {
+public:
+  Lexer(char delimiter, char terminator) noexcept
+      : delimiter_(delimiter), terminator_(terminator) {}
+
+  // Advance over [p, end) to the first delimiter or terminator outside
+  // quotes, and return it; return end if the field goes on. Count the
+  // terminators passed inside quotes (lines()).
+  const char* find_separator(const char* p, const char* end) noexcept {
+    for (; p != end; ++p) {
+      const char c = *p;
+      switch (state_) {
+      case State::start:
+        if (c == '"') {
+          state_ = State::quoted;
+          break;
+        }
+        state_ = State::unquoted;
+        [[fallthrough]];
+      case State::unquoted:
+      case State::after_quote:
+        if (c == delimiter_ || c == terminator_)
+          return p;
+        if (c == '"' && state_ == State::unquoted)
+          problems_ |= stray_quote;
+        break;
+      case State::quoted:
+        p = skip_quoted(p, end);
+        if (p == end)
+          return end;
+        state_ = State::closing;
+        break;
+      case State::closing:
+        if (c == '"') {
+          state_ = State::quoted;
+          break;
+        }
+        if (c == delimiter_ || c == terminator_)
+          return p;
+        state_ = c == '\r' ? State::closing_cr : after(State::after_quote);
+        break;
+      case State::closing_cr:
+        // A CR right before a record's end belongs to no field.
+        if (c == terminator_)
+          return p;
+        state_ = after(State::after_quote);
+        if (c == delimiter_)
+          return p;
+        break;
+      }
+    }
+    return end;
+  }
+
+  // Start a new field.
+  void reset() noexcept {
+    state_ = State::start;
+    problems_ = 0;
+  }
+
+  // Whether the field is inside quotes: at the end of the input, the quote
+  // was never closed.
+  bool open() const noexcept { return state_ == State::quoted; }
+
+  std::uint8_t problems() const noexcept { return problems_; }
+
+  // Return the terminators passed inside quotes since the last call.
+  std::uint64_t take_lines() noexcept {
+    const std::uint64_t n = lines_;
+    lines_ = 0;
+    return n;
+  }
+
+private:
+  State after(State next) noexcept {
+    problems_ |= text_after;
+    return next;
+  }
+
+  // Return the next quote at or after p, counting the terminators before it.
+  const char* skip_quoted(const char* p, const char* end) noexcept {
+    const auto* q = static_cast<const char*>(
+        std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+    const char* stop = q ? q : end;
+    for (const char* t = p;
+         (t = static_cast<const char*>(std::memchr(
+              t, terminator_, static_cast<std::size_t>(stop - t)))) != nullptr;
+         ++t)
+      ++lines_;
+    return stop;
+  }
+
+  char delimiter_;
+  char terminator_;
+  State state_ = State::start;
+  std::uint8_t problems_ = 0;
+  std::uint64_t lines_ = 0;
+};
+
+} // namespace relu::csv
