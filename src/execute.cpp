@@ -91,10 +91,7 @@ int execute(const Options& options) {
         fmt::format("line {}, field {}: {}", d.record, d.field, d.text));
   };
   Outcome outcome;
-  // With --csv, a piece could only be cut at a record end outside quotes,
-  // which the threads do not track yet: one thread takes it all.
-  const unsigned jobs =
-      options.csv ? 1 : std::min(options.jobs, available_cpus());
+  const unsigned jobs = std::min(options.jobs, available_cpus());
   if (jobs > 1 && conversions_cost(options)) {
     outcome = run_parallel(options, fd_sink(STDOUT_FILENO), report,
                            fd_source(STDIN_FILENO), jobs);

@@ -5,6 +5,7 @@
 // each thread holds.
 #include "parallel.hpp"
 
+#include "csv.hpp"
 #include "exact.hpp"
 
 #include <algorithm>
@@ -83,6 +84,61 @@ private:
   int fds_[2];
 };
 
+// Where pieces may be cut: right after a record end, which with --csv must
+// lie outside quotes. A scan goes on from where the last one stopped until
+// restart(), as reads follow each other.
+class RecordEnds {
+public:
+  explicit RecordEnds(const Options& options)
+      : csv_(options.csv), terminator_(options.terminator),
+        lexer_(options.delimiter.value_or(','), options.terminator) {}
+
+  // Where the last record in some data ends, and the records and lines
+  // before that; size 0 if no record ends in it.
+  struct Found {
+    std::size_t size = 0;
+    std::uint64_t records = 0;
+    std::uint64_t lines = 0;
+  };
+
+  // Start again at a record's start.
+  void restart() noexcept {
+    lexer_.reset();
+    lexer_.take_lines();
+  }
+
+  // Scan data, which follows what was scanned since restart().
+  Found last(std::string_view data) noexcept {
+    if (!csv_) {
+      const std::size_t at = data.rfind(terminator_);
+      if (at == std::string_view::npos)
+        return {};
+      const auto n = static_cast<std::uint64_t>(
+          std::count(data.begin(), data.begin() + at + 1, terminator_));
+      return {at + 1, n, n};
+    }
+    Found found;
+    std::uint64_t records = 0, lines = 0;
+    const char* p = data.data();
+    const char* const end = p + data.size();
+    for (const char* r; (r = lexer_.find_separator(p, end)) != end;) {
+      lexer_.reset();
+      if (*r == terminator_) {
+        ++records;
+        lines += lexer_.take_lines() + 1;
+        found = {static_cast<std::size_t>(r + 1 - data.data()), records, lines};
+      }
+      p = r + 1;
+    }
+    return found;
+  }
+
+private:
+  bool csv_;
+  char terminator_;
+  csv::Lexer lexer_;
+};
+
 // Output a piece may hold while pieces before it are being converted: a few
 // chunks, since --format can make output longer than input. Past it, the
 // thread waits for its turn and writes straight to the sink.
@@ -115,8 +171,9 @@ struct Shared {
 
   std::mutex read_mutex;
   std::string tail; // the start of a record whose end has not been read
+  RecordEnds record_ends{options};
   std::uint64_t next_piece = 0;
-  std::uint64_t next_record = 1;
+  StreamStart next; // where the next piece starts
   bool input_done = false;
 
   std::mutex turn_mutex;
@@ -160,7 +217,7 @@ private:
   void loop();
   void sequential(std::size_t size);
   bool read_failed(std::size_t size);
-  void convert(std::string_view piece, std::uint64_t first_record);
+  void convert(std::string_view piece, StreamStart start);
   void take(std::string_view bytes);
   void take(const Diagnostic& d);
   bool wait_turn();
@@ -178,7 +235,6 @@ private:
 };
 
 void Worker::loop() {
-  const char terminator = s_.options.terminator;
   for (;;) {
     std::unique_lock lock(s_.read_mutex);
     if (s_.input_done || s_.stopped)
@@ -199,22 +255,23 @@ void Worker::loop() {
       return;
     }
     size += got;
-    std::uint64_t first_record = s_.next_record;
+    const StreamStart start = s_.next;
     std::string_view data(buffer_.get(), size);
-    std::size_t last = data.rfind(terminator);
+    s_.record_ends.restart(); // the data starts with a record
+    const RecordEnds::Found last = s_.record_ends.last(data);
     if (got == 0) {
       s_.input_done = true;
-    } else if (last == std::string_view::npos) {
+    } else if (last.size == 0) {
       sequential(size);
       continue;
     } else {
-      data = data.substr(0, last + 1);
+      data = data.substr(0, last.size);
       s_.tail.assign(buffer_.get() + data.size(), size - data.size());
-      s_.next_record += static_cast<std::uint64_t>(
-          std::count(data.begin(), data.end(), terminator));
+      s_.next.record += last.records;
+      s_.next.line += last.lines;
     }
     lock.unlock();
-    convert(data, first_record);
+    convert(data, start);
   }
 }
 
@@ -225,9 +282,8 @@ void Worker::loop() {
 void Worker::sequential(std::size_t size) {
   if (!wait_turn())
     throw Discarded{};
-  const char terminator = s_.options.terminator;
   Output direct(s_.sink);
-  Stream stream(s_.options, direct, s_.report, s_.next_record);
+  Stream stream(s_.options, direct, s_.report, s_.next);
   bool started = false, ended = false;
   Reader until_record_end = [&](char* buf, std::size_t n) -> std::size_t {
     if (!started) {
@@ -238,15 +294,16 @@ void Worker::sequential(std::size_t size) {
     if (ended)
       return 0; // the stream has consumed up to a record end: all of it
     std::size_t got = s_.source.read(buf, n);
-    std::size_t last = std::string_view(buf, got).rfind(terminator);
+    // The scan goes on from the data before, which held no record end.
+    const RecordEnds::Found last = s_.record_ends.last({buf, got});
     if (got == 0) {
       s_.input_done = true;
-    } else if (last != std::string_view::npos) {
+    } else if (last.size != 0) {
       ended = true;
-      s_.tail.assign(buf + last + 1, got - last - 1);
-      s_.next_record += static_cast<std::uint64_t>(
-          std::count(buf, buf + last + 1, terminator));
-      return last + 1;
+      s_.tail.assign(buf + last.size, got - last.size);
+      s_.next.record += last.records;
+      s_.next.line += last.lines;
+      return last.size;
     }
     return got;
   };
@@ -262,7 +319,7 @@ bool Worker::read_failed(std::size_t size) {
   if (!wait_turn())
     throw Discarded{};
   Output direct(s_.sink);
-  Stream stream(s_.options, direct, s_.report, s_.next_record);
+  Stream stream(s_.options, direct, s_.report, s_.next);
   stream.process({buffer_.get(), size}, false);
   direct.flush();
   if (!stream.aborted())
@@ -271,10 +328,10 @@ bool Worker::read_failed(std::size_t size) {
   return false;
 }
 
-void Worker::convert(std::string_view piece, std::uint64_t first_record) {
+void Worker::convert(std::string_view piece, StreamStart start) {
   writing_ = false;
   Stream stream(
-      s_.options, out_, [this](const Diagnostic& d) { take(d); }, first_record);
+      s_.options, out_, [this](const Diagnostic& d) { take(d); }, start);
   stream.process(piece, true); // a piece ends at a record end or the input's
   out_.flush();
   if (!writing_)

@@ -28,14 +28,14 @@ bool too_long(const char* first, const char* end) noexcept {
 }
 
 Stream::Stream(const Options& options, Output& out, Reporter report,
-               std::uint64_t first_record)
+               StreamStart start)
     : converter_(options.activation, options.format), fields_(options.fields),
       delimited_(options.delimiter.has_value()), csv_(options.csv),
       lexer_(options.delimiter.value_or(','), options.terminator),
       terminator_(options.terminator), header_(options.header),
       invalid_mode_(options.invalid), out_(out), report_(std::move(report)),
-      mode_(first_record <= header_ ? Mode::skip_record : Mode::field_start),
-      record_(first_record), record_line_(first_record) {
+      mode_(start.record <= header_ ? Mode::skip_record : Mode::field_start),
+      record_(start.record), record_line_(start.line) {
   classes_[static_cast<unsigned char>(' ')] = blank;
   classes_[static_cast<unsigned char>('\t')] = blank;
   if (terminator_ == '\0')

@@ -40,14 +40,21 @@ using Reporter = std::function<void(const Diagnostic&)>;
 // the one before the record's end, which belongs to no field.
 bool too_long(const char* first, const char* end) noexcept;
 
+// Where a stream starts: its first record's number and the line where
+// that record begins (1-based; they differ after quoted line breaks).
+struct StreamStart {
+  std::uint64_t record = 1;
+  std::uint64_t line = 1;
+};
+
 class Stream {
 public:
-  // A stream that starts at record first_record (1-based), so that a piece
-  // of the input cut at a record's end can be processed on its own: its
-  // messages name the right lines, and header records are skipped only
-  // while the record number is within --header.
+  // A stream that starts at start, so that a piece of the input cut at a
+  // record's end can be processed on its own: its messages name the right
+  // lines, and header records are skipped only while the record number is
+  // within --header.
   Stream(const Options& options, Output& out, Reporter report,
-         std::uint64_t first_record = 1);
+         StreamStart start = {});
 
   // The cursor walks fields_ in place.
   Stream(const Stream&) = delete;

@@ -58,6 +58,22 @@ std::string random_records(unsigned seed, std::size_t records,
   return text;
 }
 
+// Random CSV records: quoted fields holding delimiters, line breaks, CRs
+// and doubled quotes, quoted numbers, and malformed quoting.
+std::string random_csv(unsigned seed, std::size_t records) {
+  const std::vector<std::string> fields = {
+      "-1.5", "\"-2\"", "\"a,b\"", "\"x\ny\"", "\"\r\n\"",    "\"q\"\"\"", "",
+      "\"\"", "a\"b",   "\"1\"2",  " 3 ",      "\"\n\n,\n\"", "-0"};
+  std::mt19937 rng(seed);
+  std::string text;
+  for (std::size_t i = 0; i < records; ++i) {
+    for (std::size_t f = rng() % 5; f > 0; --f)
+      text += fields[rng() % fields.size()] + ",";
+    text += rng() % 3 ? "-4\n" : "-4\r\n";
+  }
+  return text;
+}
+
 using relu::InvalidMode;
 using relu::Options;
 
@@ -100,6 +116,12 @@ TEST_SUITE("parallel") {
     fixed.format = relu::Format::parse("%12.3f");
     Options silu = leaky();
     silu.activation.function = relu::find_function("silu");
+    Options quoted = leaky();
+    quoted.csv = true;
+    quoted.delimiter = ',';
+    quoted.fields = relu::Fields::parse("2-");
+    Options quoted_header = quoted;
+    quoted_header.header = 2;
 
     struct Row {
       const char* name;
@@ -119,6 +141,12 @@ TEST_SUITE("parallel") {
                {"format", fixed, random_records(6, 100)},
                {"silu", silu, random_records(7, 40)},
                {"empty", leaky(), ""},
+               {"csv", quoted, random_csv(9, 300)},
+               {"csv header", quoted_header,
+                "\"a\nb\",\"\n\"\n" + random_csv(10, 50)},
+               {"csv open quote", quoted, random_csv(11, 100) + "\"-1,\n-2\n"},
+               {"csv one long record", quoted,
+                "\"" + std::string(500, '\n') + "\"," + random_csv(12, 3)},
                {"one long record", leaky(), random_records(8, 200, ' ')},
            }) {
         CAPTURE(row.name);
