@@ -50,9 +50,7 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
   if (delimited_)
     fast_fields_ = {true, *options.delimiter, fields_.first_64(),
                     fields_.beyond_64()};
-  // With --csv, any field may hold quotes, and they hold delimiters and
-  // record ends: the exact path takes every record.
-  fast_allowed_ = !csv_ && terminator_ == '\n' &&
+  fast_allowed_ = terminator_ == '\n' &&
                   (delimited_ ? FastFields::can_split_at(*options.delimiter)
                               : fields_.every());
   for (Kind kind : {Kind::negative, Kind::zero, Kind::positive}) {
@@ -224,6 +222,21 @@ const char* Stream::fast_records(const char* p, const char* end) {
     if (newline == nullptr)
       return p; // a record longer than a block, or one not yet complete
     const char* last = static_cast<const char*>(newline) + 1;
+    if (csv_) {
+      // A scanner passes unselected fields unread, and quotes can hide
+      // delimiters and record ends: from the first record with a quote,
+      // the exact path takes over.
+      const void* quote =
+          std::memchr(p, '"', static_cast<std::size_t>(last - p));
+      if (quote != nullptr) {
+        const void* before = ::memrchr(
+            p, '\n',
+            static_cast<std::size_t>(static_cast<const char*>(quote) - p));
+        if (before == nullptr)
+          return p;
+        last = static_cast<const char*>(before) + 1;
+      }
+    }
     auto in = static_cast<std::size_t>(last - emitted_);
     std::size_t room =
         in +
@@ -298,6 +311,11 @@ void Stream::field_text(const char* first, const char* last, bool quoted) {
 // quotes are malformed is reported as --invalid says.
 const char* Stream::csv_field(const char* p, const char* end, bool at_end,
                               bool& stalled) {
+  if (field_ == 0) {
+    p = fast_records(p, end);
+    if (p == end)
+      return p;
+  }
   lexer_.reset();
   if (!cursor_.selected(field_ + 1)) {
     mode_ = Mode::skip_field; // it ends (end_field()) at its separator

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -315,6 +316,31 @@ TEST_SUITE("stream") {
       Result r = run_all_splits(row.in, options);
       CHECK(r.out == row.out);
       CHECK(r.err == row.err);
+    }
+  }
+
+  TEST_CASE("csv: every path agrees on records with and without quotes") {
+    std::mt19937 rng(7);
+    const std::vector<std::string> fields = {
+        "-1.5", "2",    "-0",     "\"-2\"", "\"a,b\"", "\"x\ny\"", "",
+        "\"\"", "a\"b", "\"1\"2", "-3\r",   "x",       "0.25",     "+7"};
+    std::string in;
+    for (int i = 0; i < 3000; ++i) {
+      for (std::size_t f = rng() % 6; f > 0; --f)
+        in += fields[rng() % (i % 7 == 0 ? fields.size() : 3)] + ",";
+      in += "-4\n";
+    }
+    for (const char* list : {"1-", "2", "1,3-"}) {
+      for (bool derivative : {false, true}) {
+        CAPTURE(list);
+        auto options = Options{};
+        options.csv = true;
+        options.delimiter = ',';
+        options.fields = relu::Fields::parse(list);
+        options.invalid = relu::InvalidMode::warn;
+        options.activation.derivative = derivative;
+        check_paths_agree(in, options);
+      }
     }
   }
 
