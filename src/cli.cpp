@@ -80,10 +80,15 @@ struct Args {
   std::array<std::optional<double>, parameters.size()> parameter_values;
   std::optional<bool> tanh;
   Fields fields;
+  // A list that names fields, which needs --header, and why it is not a
+  // list of cut's.
+  std::optional<NamedFields> named_fields;
+  std::string not_cut;
   std::optional<char> delimiter;
   bool csv = false;
   bool zero_terminated = false;
   std::uint64_t header = 0;
+  bool drop_header = false;
   InvalidMode invalid = InvalidMode::abort;
   std::optional<Format> format;
   std::optional<Format> precision;
@@ -163,11 +168,21 @@ bool parse_approximate(std::string_view text) {
   return text == "tanh";
 }
 
-Fields parse_fields(std::string_view text) {
+// A list in cut's syntax, or else one that names fields, which build()
+// accepts only with --header; a list that is neither gets cut's message.
+void parse_fields(Args& a, std::string_view text) {
+  a.named_fields.reset();
+  a.not_cut.clear();
   try {
-    return Fields::parse(text);
+    a.fields = Fields::parse(text);
+    return;
   } catch (const std::invalid_argument& e) {
-    throw UsageError(fmt::format("invalid --fields: {}", e.what()));
+    a.not_cut = fmt::format("invalid --fields: {}", e.what());
+  }
+  try {
+    a.named_fields = NamedFields::parse(text);
+  } catch (const std::invalid_argument&) {
+    throw UsageError(a.not_cut);
   }
 }
 
@@ -276,7 +291,7 @@ void add_parameters(std::vector<Spec>& specs, std::index_sequence<I...>) {
 
 void set_derivative(Args& a, Value) { a.derivative = true; }
 
-void set_fields(Args& a, Value v) { a.fields = parse_fields(*v); }
+void set_fields(Args& a, Value v) { parse_fields(a, *v); }
 
 void set_delimiter(Args& a, Value v) { a.delimiter = parse_delimiter(*v); }
 
@@ -287,6 +302,8 @@ void set_invalid(Args& a, Value v) { a.invalid = parse_invalid(*v); }
 void set_zero_terminated(Args& a, Value) { a.zero_terminated = true; }
 
 void set_csv(Args& a, Value) { a.csv = true; }
+
+void set_drop_header(Args& a, Value) { a.drop_header = true; }
 
 void set_format(Args& a, Value v) { a.format = parse_format(*v); }
 
@@ -323,6 +340,8 @@ const std::vector<Spec>& specs() {
              "CSV with quoted fields (RFC 4180); -d , by default", set_csv},
             {"--header", Arity::optional, "N",
              "pass the first N (1) records through unchanged", set_header},
+            {"--drop-header", Arity::none, "",
+             "read --header's records but do not write them", set_drop_header},
             {"--invalid", Arity::required, "MODE", invalid_help(), set_invalid},
             {"-z,--zero-terminated", Arity::none, "",
              "records end with NUL instead of newline", set_zero_terminated},
@@ -513,6 +532,16 @@ Options build(Args args) {
   Options options;
   options.activation = build_activation(args);
   options.fields = std::move(args.fields);
+  if (!args.not_cut.empty()) {
+    // Without a header there are no names: cut's syntax and its messages.
+    if (args.header == 0)
+      throw UsageError(args.not_cut);
+    if (!args.numbers.empty() &&
+        !(args.numbers.size() == 1 && args.numbers[0] == "-"))
+      throw UsageError("field names in --fields need the header of "
+                       "standard input");
+    options.named_fields = std::move(args.named_fields);
+  }
   options.terminator = args.zero_terminated ? '\0' : '\n';
   if (args.delimiter == options.terminator)
     throw UsageError(options.terminator == '\0'
@@ -526,6 +555,9 @@ Options build(Args args) {
   if (args.csv && args.delimiter == '"')
     throw UsageError("the delimiter cannot be the quote with --csv");
   options.header = args.header;
+  if (args.drop_header && args.header == 0)
+    throw UsageError("--drop-header needs --header");
+  options.drop_header = args.drop_header;
   options.invalid = args.invalid;
   if (args.format && args.precision)
     throw UsageError("--format excludes --precision");

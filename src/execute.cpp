@@ -3,6 +3,7 @@
 // work and the process has the CPUs for them.
 #include "execute.hpp"
 
+#include "field_names.hpp"
 #include "output.hpp"
 #include "parallel.hpp"
 #include "stream.hpp"
@@ -10,12 +11,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unistd.h>
 
 namespace relu {
 namespace {
+
+// The header does not have the names --fields asks for: exit 1, nothing
+// written.
+struct NamesError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // Whether an operand holds no field at all: empty, or only blanks,
 // newlines (an argument cannot hold NUL, the other terminator), and CRs
@@ -79,25 +89,87 @@ int run_operands(const Options& options, Output& out) {
   return failed ? 2 : 0;
 }
 
+// Read until the first record has ended (or the input has), for the names
+// of --fields: return what was read, which the run then reads first.
+std::string read_header(const Reader& read, const Splitting& how,
+                        std::size_t& size) {
+  std::string head;
+  std::string buffer(64 * 1024, '\0');
+  while ((size = first_record_size(head, how)) == 0) {
+    if (head.size() > max_field)
+      throw NamesError("the header's first record is longer than 1 MiB");
+    const std::size_t got = read(buffer.data(), buffer.size());
+    if (got == 0) {
+      size = head.size();
+      break;
+    }
+    head.append(buffer.data(), got);
+  }
+  return head;
+}
+
+// Return a reader of prefix, then of read.
+Reader after(std::string prefix, Reader read) {
+  auto rest = std::make_shared<std::string>(std::move(prefix));
+  auto at = std::make_shared<std::size_t>(0);
+  return [rest, at, read](char* buf, std::size_t n) -> std::size_t {
+    if (*at == rest->size())
+      return read(buf, n);
+    const std::size_t k = std::min(n, rest->size() - *at);
+    std::memcpy(buf, rest->data() + *at, k);
+    *at += k;
+    return k;
+  };
+}
+
+// Resolve the names of --fields from the header, read from source, which
+// then reads it again.
+void resolve_names(Options& options, Source& source) {
+  const Splitting how{options.terminator, options.delimiter.has_value(),
+                      options.delimiter.value_or(','), options.csv};
+  std::size_t size = 0;
+  std::string head = read_header(source.read, how, size);
+  std::string_view record(head.data(), size);
+  if (record.ends_with(options.terminator))
+    record.remove_suffix(1);
+  try {
+    options.fields = options.named_fields->resolve(field_names(record, how));
+  } catch (const std::invalid_argument& e) {
+    throw NamesError(fmt::format("invalid --fields: {}", e.what()));
+  }
+  options.named_fields.reset();
+  source.read = after(std::move(head), std::move(source.read));
+}
+
 } // namespace
 
-int execute(const Options& options) {
+int execute(const Options& given) {
   Output out(fd_sink(STDOUT_FILENO));
-  const auto& numbers = options.numbers;
+  const auto& numbers = given.numbers;
   if (!numbers.empty() && !(numbers.size() == 1 && numbers[0] == "-"))
-    return run_operands(options, out);
+    return run_operands(given, out);
   Reporter report = [](const Diagnostic& d) {
     report_error(
         fmt::format("line {}, field {}: {}", d.record, d.field, d.text));
   };
+  Options options = given;
+  Source source = fd_source(STDIN_FILENO);
+  if (options.named_fields) {
+    try {
+      resolve_names(options, source);
+    } catch (const NamesError& e) {
+      report_error(e.what());
+      return 1;
+    }
+  }
   Outcome outcome;
   const unsigned jobs = std::min(options.jobs, available_cpus());
   if (jobs > 1 && conversions_cost(options)) {
-    outcome = run_parallel(options, fd_sink(STDOUT_FILENO), report,
-                           fd_source(STDIN_FILENO), jobs);
+    outcome =
+        run_parallel(options, fd_sink(STDOUT_FILENO), report, source, jobs);
   } else {
     Stream stream(options, out, report);
-    run(stream, out, fd_reader(STDIN_FILENO));
+    run(stream, out, source.read);
     outcome = {stream.aborted(), stream.saw_invalid()};
   }
   bool failed = outcome.aborted ||

@@ -77,22 +77,24 @@ std::pair<std::uint64_t, std::uint64_t> parse_item(std::string_view list,
 Fields Fields::parse(std::string_view list) {
   if (list.empty())
     fail("the list of fields is empty");
-  std::vector<Range> ranges;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
   for (std::size_t i = 0;; ++i) {
-    auto [first, last] = parse_item(list, i);
-    ranges.push_back({first, last});
+    ranges.push_back(parse_item(list, i));
     if (i == list.size())
       break;
   }
-  std::sort(ranges.begin(), ranges.end(),
-            [](Range a, Range b) { return a.first < b.first; });
+  return of(std::move(ranges));
+}
+
+Fields Fields::of(std::vector<std::pair<std::uint64_t, std::uint64_t>> list) {
+  std::sort(list.begin(), list.end());
   Fields fields;
   fields.ranges_.clear();
-  for (Range r : ranges) {
-    if (!fields.ranges_.empty() && r.first - 1 <= fields.ranges_.back().last)
-      fields.ranges_.back().last = std::max(fields.ranges_.back().last, r.last);
+  for (auto [first, last] : list) {
+    if (!fields.ranges_.empty() && first - 1 <= fields.ranges_.back().last)
+      fields.ranges_.back().last = std::max(fields.ranges_.back().last, last);
     else
-      fields.ranges_.push_back(r);
+      fields.ranges_.push_back({first, last});
   }
   fields.ranges_.push_back({unbounded, unbounded});
   return fields;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace relu {
@@ -21,6 +22,10 @@ public:
   // std::invalid_argument with a message in cut's words ("fields are
   // numbered from 1", ...) when it is malformed, user text quoted.
   static Fields parse(std::string_view list);
+
+  // The fields of these ranges [first, last], 1 <= first <= last, in any
+  // order, overlapping or not.
+  static Fields of(std::vector<std::pair<std::uint64_t, std::uint64_t>> list);
 
   // Whether field n (1-based) is selected.
   bool selected(std::uint64_t n) const noexcept;

@@ -33,7 +33,8 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
       delimited_(options.delimiter.has_value()), csv_(options.csv),
       lexer_(options.delimiter.value_or(','), options.terminator),
       terminator_(options.terminator), header_(options.header),
-      invalid_mode_(options.invalid), out_(out), report_(std::move(report)),
+      drop_header_(options.drop_header), invalid_mode_(options.invalid),
+      out_(out), report_(std::move(report)),
       mode_(start.record <= header_ ? Mode::skip_record : Mode::field_start),
       record_(start.record), record_line_(start.line) {
   classes_[static_cast<unsigned char>(' ')] = blank;
@@ -87,18 +88,17 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
     const char* next = nullptr;
     switch (mode_) {
     case Mode::skip_record: {
+      if (record_ <= header_ && drop_header_) {
+        next = csv_ ? csv_skip(p, end, true) : record_end(p, end);
+        emit_until(p);
+        emitted_ = next; // not written: --drop-header
+        break;
+      }
       if (csv_) {
         next = csv_skip(p, end, true);
         break;
       }
-      const void* t =
-          std::memchr(p, terminator_, static_cast<std::size_t>(end - p));
-      if (t == nullptr) {
-        next = end;
-      } else {
-        next = static_cast<const char*>(t) + 1;
-        end_record();
-      }
+      next = record_end(p, end);
       break;
     }
     case Mode::skip_field:
@@ -130,6 +130,16 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
     emit_until(p);
   stalled_ = static_cast<std::size_t>(end - p);
   return static_cast<std::size_t>(p - data.data());
+}
+
+// Pass over the rest of a record that is not converted, up to its end.
+const char* Stream::record_end(const char* p, const char* end) noexcept {
+  const void* t =
+      std::memchr(p, terminator_, static_cast<std::size_t>(end - p));
+  if (t == nullptr)
+    return end;
+  end_record();
+  return static_cast<const char*>(t) + 1;
 }
 
 // Whether a field ends at q: 1 yes, 0 no, -1 cannot tell before more data.

@@ -90,6 +90,7 @@ private:
 
   int ends_at(const char* q, const char* end, bool at_end) const noexcept;
   const char* find_separator(const char* p, const char* end) const noexcept;
+  const char* record_end(const char* p, const char* end) noexcept;
   const char* blank_fields(const char* p, const char* end, bool at_end,
                            bool& stalled);
   const char* delimited_field(const char* p, const char* end, bool at_end,
@@ -125,6 +126,7 @@ private:
   csv::Lexer lexer_;
   char terminator_;
   std::uint64_t header_;
+  bool drop_header_;
   InvalidMode invalid_mode_;
   Output& out_;
   Reporter report_;

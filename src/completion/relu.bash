@@ -45,7 +45,7 @@ _relu()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-F --function -l --leaky -a --alpha
             --min-val --max-val --beta --threshold --approximate -g --grad
-            --derivative -f --fields -d --delimiter --csv --header --invalid= -z
+            --derivative -f --fields -d --delimiter --csv --header --drop-header --invalid= -z
             --zero-terminated --format -p --precision -j --jobs --list -h
             --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace

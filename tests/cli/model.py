@@ -66,6 +66,7 @@ class Options:
     format: bytes = None         # a printf format for the C library
     precision: bytes = None
     operands: list = field(default_factory=list)
+    fields_not_cut: object = None  # why a list of names is not cut's
 
 
 def parse_number(token):
@@ -121,7 +122,9 @@ def printf(fmt, value):
 LONG = [(b"help", "h", "no"), (b"leaky", "l", "no"), (b"alpha", "a", "yes"),
         (b"grad", "g", "no"), (b"derivative", "g", "no"),
         (b"fields", "f", "yes"), (b"delimiter", "d", "yes"),
-        (b"header", "header", "optional"), (b"invalid", "invalid", "yes"),
+        (b"csv", "csv", "no"),
+        (b"header", "header", "optional"),
+        (b"drop-header", "drop-header", "no"), (b"invalid", "invalid", "yes"),
         (b"zero-terminated", "z", "no"), (b"format", "format", "yes"),
         (b"precision", "p", "yes"), (b"version", "V", "no"),
         # The family's options and --jobs: known for prefixes only; this
@@ -346,10 +349,20 @@ def parse_options(argv):
             if alpha is None or not math.isfinite(alpha):
                 raise usage_shaped(b"invalid --alpha " + quote(value))
             o.alpha = alpha
+        elif key in ("csv", "drop-header"):
+            raise Unspecified("--csv and --drop-header are not modelled")
         elif key == "f":
             if value == b"":
                 raise usage_shaped(contains=b"the list of fields is empty")
-            o.fields = parse_fields(value)
+            o.fields_not_cut = None
+            try:
+                o.fields = parse_fields(value)
+            except Usage as u:
+                # "A list that is not cut's is one of names only with
+                # --header and standard input"; checked once all are read.
+                if not NAMED_LIST.fullmatch(value):
+                    raise
+                o.fields_not_cut = u
         elif key == "d":
             if len(value) > 1:
                 raise usage_shaped()
@@ -377,6 +390,13 @@ def parse_options(argv):
                 raise usage_shaped(b"invalid --precision " + quote(value))
             o.precision = value
     # AMBIGUOUS: README does not say what --format together with
+    if o.fields_not_cut is not None:
+        if not o.header_given:
+            raise o.fields_not_cut
+        if o.operands and o.operands != [b"-"]:
+            raise usage(b"field names in --fields need the header of "
+                        b"standard input")
+        raise Unspecified("names in --fields are not modelled")
     # --precision means (relu refuses it, "last wins" would take either).
     if "format" in seen and "p" in seen:
         raise Unspecified("--format with --precision")
@@ -388,6 +408,15 @@ def parse_options(argv):
 
 
 # ---------------------------------------------------------------- fields
+
+# README's names in --fields: names (no comma, dash, blank, quote or
+# brackets), "quoted names" with "" for a quote, name[k], numbers, and
+# ranges of them, separated by commas or blanks.
+_BOUND = (rb'(?:[0-9]*[1-9][0-9]*(?![^,\s"\[\]-])'
+          rb'|(?:(?![0-9]+(?![^,\s"\[\]-]))[^,\s"\[\]-]+|"(?:[^"]|"")*")'
+          rb'(?:\[[0-9]+\])?)')
+_ITEM = rb'(?:%s(?:-%s?)?|-%s)' % (_BOUND, _BOUND, _BOUND)
+NAMED_LIST = re.compile(rb'%s(?:[, \t]%s)*' % (_ITEM, _ITEM))
 
 def quote(token):
     """The token as messages show it: non-printable bytes as \\xNN, cut
