@@ -5,7 +5,7 @@
 // each thread holds.
 #include "parallel.hpp"
 
-#include "exact.hpp"
+#include "exact/exact.hpp"
 
 #include <algorithm>
 #include <atomic>

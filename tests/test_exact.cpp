@@ -2,8 +2,8 @@
 // 320 bits (5000 bits for the rational functions and for inputs below
 // 2^-400), rounded to double with an exact integer round-half-even on its
 // mantissa (subnormals included). Where the exact value is 0 the expected
-// sign is the one src/exact.hpp promises.
-#include "exact.hpp"
+// sign is the one src/exact/exact.hpp promises.
+#include "exact/exact.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,10 +1,10 @@
-// The seam between src/exact.hpp and the independent mpmath reference of
-// tests/accuracy: reads lines `NAME D X ALPHA BETA THRESHOLD` (single
+// The seam between src/exact/exact.hpp and the independent mpmath reference
+// of tests/accuracy: reads lines `NAME D X ALPHA BETA THRESHOLD` (single
 // spaces; D 0 for the value, 1 for the derivative; numbers as Python's
 // float.hex() prints them, or inf, -inf, nan) and writes each result as
 // printf's %a, one line per input. An unknown name or a malformed line is
 // reported on stderr with its line number, and the exit status is 1.
-#include "exact.hpp"
+#include "exact/exact.hpp"
 
 #include <algorithm>
 #include <array>
@@ -28,7 +28,7 @@ struct Function {
   Eval value, grad;
 };
 
-// Every function of src/exact.hpp under the name the reference uses.
+// Every function of src/exact/exact.hpp under the name the reference uses.
 constexpr std::array functions{
     Function{"elu", [](const Args& a) { return relu::elu(a.x, a.alpha); },
              [](const Args& a) { return relu::elu_grad(a.x, a.alpha); }},
