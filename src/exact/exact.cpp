@@ -12,6 +12,8 @@
 //     rational ones.
 #include "exact.hpp"
 
+#include "interval.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -25,6 +27,9 @@
 #include <utility>
 
 namespace relu {
+
+using namespace exact;
+
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
@@ -35,228 +40,11 @@ constexpr const char* selu_lambda = "1.0507009873554804934193349852946";
 constexpr const char* selu_alpha = "1.6732632423543772848170429916717";
 constexpr const char* gelu_tanh_k = "0.044715";
 
-// An enclosure [lo, hi] of a real number, both ends of one MPFR precision.
-// Every operation rounds lo down and hi up, so the exact value of a formula
-// lies inside the result whatever the precision: the error bound is
-// rigorous by construction, cancellation included, with no hand-made error
-// analysis to get wrong. It is the slow path: each one allocates.
-struct Iv {
-  explicit Iv(mpfr_prec_t p) noexcept {
-    mpfr_init2(lo, p);
-    mpfr_init2(hi, p);
-  }
-
-  // The point x, exactly: p is at least 53.
-  Iv(mpfr_prec_t p, double x) noexcept : Iv(p) {
-    mpfr_set_d(lo, x, MPFR_RNDN);
-    mpfr_set_d(hi, x, MPFR_RNDN);
-  }
-
-  Iv(Iv&& o) noexcept : Iv(MPFR_PREC_MIN) {
-    mpfr_swap(lo, o.lo);
-    mpfr_swap(hi, o.hi);
-  }
-
-  Iv(const Iv&) = delete;
-  Iv& operator=(const Iv&) = delete;
-  Iv& operator=(Iv&&) = delete;
-
-  ~Iv() {
-    mpfr_clear(lo);
-    mpfr_clear(hi);
-  }
-
-  mpfr_prec_t prec() const noexcept { return mpfr_get_prec(lo); }
-
-  mpfr_t lo, hi;
-};
-
-using Unary = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t);
-using Binary = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_srcptr, mpfr_rnd_t);
-
-Iv increasing(Unary f, const Iv& a) noexcept {
-  Iv r(a.prec());
-  f(r.lo, a.lo, MPFR_RNDD);
-  f(r.hi, a.hi, MPFR_RNDU);
-  return r;
-}
-
-Iv decreasing(Unary f, const Iv& a) noexcept {
-  Iv r(a.prec());
-  f(r.lo, a.hi, MPFR_RNDD);
-  f(r.hi, a.lo, MPFR_RNDU);
-  return r;
-}
-
-// The hull of f over the four corners of a x b: an enclosure for * always,
-// and for / when b excludes 0, since both are monotone in each argument
-// there. A NaN corner (0 * inf) makes the result NaN, never decided.
-Iv corners(Binary f, const Iv& a, const Iv& b) noexcept {
-  Iv r(std::max(a.prec(), b.prec()));
-  mpfr_t t;
-  mpfr_init2(t, r.prec());
-  bool first = true;
-  for (mpfr_srcptr u : {a.lo, a.hi}) {
-    for (mpfr_srcptr v : {b.lo, b.hi}) {
-      f(t, u, v, MPFR_RNDD);
-      if (first || mpfr_nan_p(t) || mpfr_less_p(t, r.lo))
-        mpfr_set(r.lo, t, MPFR_RNDN);
-      f(t, u, v, MPFR_RNDU);
-      if (first || mpfr_nan_p(t) || mpfr_greater_p(t, r.hi))
-        mpfr_set(r.hi, t, MPFR_RNDN);
-      first = false;
-    }
-  }
-  mpfr_clear(t);
-  if (mpfr_nan_p(r.lo) || mpfr_nan_p(r.hi))
-    mpfr_set_nan(r.lo);
-  return r;
-}
-
-Iv operator+(const Iv& a, const Iv& b) noexcept {
-  Iv r(std::max(a.prec(), b.prec()));
-  mpfr_add(r.lo, a.lo, b.lo, MPFR_RNDD);
-  mpfr_add(r.hi, a.hi, b.hi, MPFR_RNDU);
-  return r;
-}
-
-Iv operator-(const Iv& a) noexcept {
-  Iv r(a.prec());
-  mpfr_neg(r.lo, a.hi, MPFR_RNDN);
-  mpfr_neg(r.hi, a.lo, MPFR_RNDN);
-  return r;
-}
-
-Iv operator-(const Iv& a, const Iv& b) noexcept { return a + -b; }
-
-Iv operator*(const Iv& a, const Iv& b) noexcept {
-  return corners(mpfr_mul, a, b);
-}
-
-Iv operator/(const Iv& a, const Iv& b) noexcept {
-  return corners(mpfr_div, a, b);
-}
-
-Iv operator+(double a, const Iv& b) noexcept { return Iv(b.prec(), a) + b; }
-
-Iv operator*(double a, const Iv& b) noexcept { return Iv(b.prec(), a) * b; }
-
-Iv operator/(double a, const Iv& b) noexcept { return Iv(b.prec(), a) / b; }
-
-Iv operator/(const Iv& a, double b) noexcept { return a / Iv(a.prec(), b); }
-
-Iv exp(const Iv& a) noexcept { return increasing(mpfr_exp, a); }
-
-Iv expm1(const Iv& a) noexcept { return increasing(mpfr_expm1, a); }
-
-Iv log1p(const Iv& a) noexcept { return increasing(mpfr_log1p, a); }
-
-Iv sqrt(const Iv& a) noexcept { return increasing(mpfr_sqrt, a); }
-
-Iv erfc(const Iv& a) noexcept { return decreasing(mpfr_erfc, a); }
-
-// |a| for an a that does not straddle 0.
-Iv abs(const Iv& a) noexcept { return mpfr_sgn(a.lo) >= 0 ? 1.0 * a : -a; }
-
-// sech on an a that does not straddle 0 (decreasing in |a|).
-Iv sech(const Iv& a) noexcept { return decreasing(mpfr_sech, abs(a)); }
-
-Iv decimal(mpfr_prec_t p, const char* s) noexcept {
-  Iv r(p);
-  mpfr_set_str(r.lo, s, 10, MPFR_RNDD);
-  mpfr_set_str(r.hi, s, 10, MPFR_RNDU);
-  return r;
-}
-
-Iv pi(mpfr_prec_t p) noexcept {
-  Iv r(p);
-  mpfr_const_pi(r.lo, MPFR_RNDD);
-  mpfr_const_pi(r.hi, MPFR_RNDU);
-  return r;
-}
-
-// 1 / (1 + e^-z) for a z that does not straddle 0, written so that no
-// exponential can overflow.
-Iv sigmoid(const Iv& z) noexcept {
-  if (mpfr_sgn(z.lo) >= 0)
-    return 1.0 / (1.0 + exp(-z));
-  return 1.0 / (1.0 + 1.0 / exp(z));
-}
-
-// Past this precision the loop gives up and returns the rounding of the
-// lower end. Exact and midpoint results are handled before the loop, so
-// no input is known to get here.
-constexpr mpfr_prec_t max_precision = mpfr_prec_t{1} << 17;
-
-// Return the double nearest to the value that eval(p) encloses for every p,
-// doubling p from 64 until both ends of the enclosure round alike (Ziv's
-// strategy). mpfr_get_d rounds to nearest, subnormals and overflow
-// included; rounding is monotone, so when both ends round to d every value
-// between them does. Both ends rounding to a zero decide its sign only when
-// the enclosure excludes the other sign. Kept out of line: inlined, its
-// frame and saved registers would cost every call of the fast path.
-template <class Eval>
-[[gnu::noinline, gnu::cold]] double ziv(Eval eval) noexcept {
-  for (mpfr_prec_t p = 64;; p *= 2) {
-    const Iv r = eval(p);
-    const double lo = mpfr_get_d(r.lo, MPFR_RNDN);
-    const double hi = mpfr_get_d(r.hi, MPFR_RNDN);
-    if (lo == hi && lo != 0)
-      return lo;
-    if (lo == 0 && hi == 0) {
-      if (mpfr_sgn(r.lo) >= 0 && mpfr_sgn(r.hi) > 0)
-        return 0.0;
-      if (mpfr_sgn(r.hi) <= 0 && mpfr_sgn(r.lo) < 0)
-        return -0.0;
-    }
-    if (p >= max_precision)
-      return lo;
-  }
-}
-
-// An exact real held at a precision wide enough for it.
-struct Exact {
-  explicit Exact(double x) noexcept {
-    mpfr_init2(v, wide);
-    mpfr_set_d(v, x, MPFR_RNDN);
-  }
-
-  Exact(const Exact&) = delete;
-  Exact& operator=(const Exact&) = delete;
-
-  ~Exact() { mpfr_clear(v); }
-
-  // Enough for a sum of two doubles (2^1024 + 2^-1074 spans 2098 bits) and
-  // a product of such a sum and a double.
-  static constexpr mpfr_prec_t wide = 2 * 2100 + 64;
-
-  mpfr_t v;
-};
-
-// Return num / den rounded once to double: rounding to odd at 64 bits, then
-// to nearest at 53 or fewer bits (subnormals) is a correct rounding, as
-// the odd last bit keeps a truncated value off every midpoint.
-double round_quotient(mpfr_srcptr num, mpfr_srcptr den) noexcept {
-  constexpr mpfr_prec_t odd_precision = 64;
-  mpfr_t q;
-  mpfr_init2(q, odd_precision);
-  if (mpfr_div(q, num, den, MPFR_RNDZ) != 0 &&
-      mpfr_min_prec(q) < odd_precision) {
-    if (mpfr_sgn(q) > 0)
-      mpfr_nextabove(q);
-    else
-      mpfr_nextbelow(q);
-  }
-  const double d = mpfr_get_d(q, MPFR_RNDN);
-  mpfr_clear(q);
-  return d;
-}
-
 // The fast path: double-double arithmetic with an absolute error bound
 // carried along, and a rounding test; when the test cannot decide, the
-// caller falls back to the Ziv loop above. It is compiled twice, once per
-// way to an exact product (the policy P below), and run with the cheaper
-// one that the processor has (see fast()).
+// caller falls back to the Ziv loop (interval.hpp). It is compiled twice,
+// once per way to an exact product (the policy P below), and run with the
+// cheaper one that the processor has (see fast()).
 
 // hi + lo, an unevaluated sum, |lo| <= ulp(hi).
 struct Dd {
@@ -1705,10 +1493,6 @@ double logsigmoid_grad(double x) noexcept {
                 fast([=]<class P>(P) { return sigmoid_fast<P>(-x); }, y))
     return y;
   return ziv([=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
-}
-
-void release_thread_caches() noexcept {
-  mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
 }
 
 } // namespace relu
