@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Recompute, with mpmath, the constants that the error bound of gelu's fast
-path rests on (the Mills ratio table in src/exact/exact.cpp), and fail if one
+path rests on (the Mills ratio table in src/exact/gelu.cpp), and fail if one
 of them no longer holds.
 
 Usage: mills_bounds.py    (a few seconds; CTest runs it as
