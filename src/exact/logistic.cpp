@@ -1,32 +1,12 @@
-// How each function rounds correctly, in three tiers:
-//  1. Shortcuts: NaN, infinities, exact zeros, and the saturated ends where
-//     a short argument (in the comment beside each) proves the rounded
-//     value (sigmoid(x) = 1 above 37.5, tanh x = x below 2^-27, ...).
-//  2. The fast path: the formula in double-double arithmetic with its own
-//     exp/expm1 kernel (and, for gelu, a table of the normal distribution's
-//     Mills ratio), carrying a bound on the absolute error; decide()
-//     accepts the result when every real within the bound rounds alike.
-//     It declines near the subnormal range, and on exact midpoints.
-//  3. The slow path, which is always right: MPFR interval arithmetic in a
-//     Ziv loop for the transcendental formulas, one exact rounding for the
-//     rational ones.
-#include "exact.hpp"
-
+// sigmoid, tanh, silu, mish, softplus and logsigmoid and their derivatives:
+// the functions built on the logistic function 1 / (1 + e^-x).
 #include "double_double.hpp"
+#include "exact.hpp"
 #include "interval.hpp"
 #include "kernels.hpp"
 
-#include <algorithm>
-#include <array>
-#include <bit>
 #include <cmath>
-#include <cstdint>
-#include <cstdlib>
-#include <initializer_list>
-#include <limits>
 #include <mpfr.h>
-#include <string_view>
-#include <utility>
 
 namespace relu {
 
