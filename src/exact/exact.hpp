@@ -8,7 +8,7 @@
 // is the limit (the sign of a zero limit is not promised). Where the exact
 // value is zero the sign of the zero is the one the formula gives in IEEE
 // arithmetic (so elu(-0) is -0). Parameters must be finite. Pure functions,
-// no I/O; they are pinned by tests/test_exact.cpp and checked against mpmath
+// no I/O; they are pinned by tests/exact/ and checked against mpmath
 // through tests/accuracy/probe.cpp.
 //
 // How each function rounds correctly, in three tiers, which the files of
