@@ -25,8 +25,11 @@ constexpr Bounded selu_scale_dd{0x1.c212cc640f031p+0, 0x1.05161b045a1fep-56,
                                 0x1p-105};
 
 // x / alpha as a double-double: relative error below 2^-100, plus 2^-1073
-// absolute for a low part lost to underflow.
-template <class P> Approx<P> quotient(double x, double alpha) noexcept {
+// absolute for a low part lost to underflow. Always inlined: g++ would
+// keep it out of line here, and cost each Dekker evaluation of celu a call.
+template <class P>
+[[gnu::always_inline]] inline Approx<P> quotient(double x,
+                                                 double alpha) noexcept {
   const Approx<P> q = Approx<P>(exactly(x)) / exactly(alpha);
   return {q.hi, q.lo, std::fabs(q.hi) * 0x1p-100 + 0x1p-1073};
 }

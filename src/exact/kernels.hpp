@@ -44,8 +44,11 @@ inline constexpr double exp_max = 708;
 // e^r - 1 for |r| <= ln 2 / 256 (r = rh + rl), relative error below 2^-67:
 // the Taylor series to r^7 (truncation below 2^-83 |r|), with r + r^2/2 in
 // double-double and the terms from r^3 on in double, whose rounding errors
-// stay below 5 * 2^-53 * |r|^3 / 6 < 2^-70 |r|.
-template <class P> Dd expm1_small(double rh, double rl) noexcept {
+// stay below 5 * 2^-53 * |r|^3 / 6 < 2^-70 |r|. Always inlined: whether
+// a kernel's inner parts inline must not depend on which file instantiates
+// it, as the linker keeps any one file's copy of exp_fast<Dekker>.
+template <class P>
+[[gnu::always_inline]] inline Dd expm1_small(double rh, double rl) noexcept {
   // 1/n! for n = 3..7, each rounded to double.
   constexpr std::array<double, 5> c{1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720,
                                     1.0 / 5040};
