@@ -1,7 +1,6 @@
-// The fast path's arithmetic: double-double numbers and their exact
-// products (by FMA or by Dekker's splitting), Approx and its error bound,
-// the rounding test decide(), and fast(), which runs a formula with or
-// without FMA.
+// The fast path's arithmetic: double-doubles and their exact products (by
+// FMA or by Dekker's splitting), Approx and its error bound, the rounding
+// test decide(), and fast(), which runs a formula with FMA or without.
 #pragma once
 
 #include <array>
@@ -12,6 +11,7 @@
 
 namespace relu::exact {
 
+// The limits and the NaN that the functions return.
 inline constexpr double inf = std::numeric_limits<double>::infinity();
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
@@ -87,6 +87,7 @@ struct Fused {
   }
 };
 
+// The steps of horner() below, one fold expression.
 template <class P, std::size_t N, std::size_t... I>
 double horner(double x, const std::array<double, N>& c,
               std::index_sequence<I...>) noexcept {
@@ -212,6 +213,7 @@ template <class F>
   return decide(f(Fused{}), out);
 }
 #else
+// decide(f(Fused{}), out), run only where the target's baseline has FMA.
 template <class F> bool with_fused(const F& f, double& out) noexcept {
   return decide(f(Fused{}), out);
 }

@@ -31,9 +31,10 @@
 //     Ziv loop for the transcendental formulas, one exact rounding for the
 //     rational ones (interval.hpp).
 // A new function takes all three tiers, each with its error analysis; a
-// new kernel is a template on the product policy, in kernels.hpp. Results
-// are rounded to double in decide(), ziv(), round_quotient() and the
-// rational functions' round_sixth().
+// kernel it needs is a template on the product policy, in a header
+// (kernels.hpp if other groups may share it), so that with_fused() can
+// inline it. A new target format would change the places that round to
+// double: decide(), ziv(), round_quotient() and round_sixth().
 #pragma once
 
 namespace relu {

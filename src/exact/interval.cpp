@@ -1,5 +1,6 @@
-// MPFR interval arithmetic for the slow path, and the exact rounding of a
-// quotient: each end of an enclosure rounded outward.
+// The slow path's MPFR operations: enclosures with each end rounded
+// outward, the exact rounding of a quotient, and the release of MPFR's
+// caches.
 #include "interval.hpp"
 
 #include "exact.hpp"

@@ -1,4 +1,4 @@
-// The fast path's kernels, which every group of functions shares: e^x,
+// The fast path's kernels, which several groups of functions share: e^x,
 // e^x - 1, ln(1 + m) and the logistic function in double-double arithmetic,
 // each with its error bound, and the tables of 2^(j/128) and ln they read.
 #pragma once
