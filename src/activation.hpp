@@ -1,10 +1,10 @@
 // The activation core: the rectifier family, one table row per function
 // with everything the rest of the program needs to know about it. Pure
 // functions, no I/O; the conventions at 0, NaN and infinities are decided
-// here (and in exact.hpp) once and pinned by tests/test_activation.cpp.
+// here (and in exact/exact.hpp) once and pinned by tests/test_activation.cpp.
 #pragma once
 
-#include "exact.hpp"
+#include "exact/exact.hpp"
 #include "number.hpp"
 
 #include <array>

@@ -6,7 +6,7 @@
 #include "parallel.hpp"
 
 #include "csv.hpp"
-#include "exact.hpp"
+#include "exact/exact.hpp"
 
 #include <algorithm>
 #include <atomic>

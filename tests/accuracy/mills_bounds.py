@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recompute, with mpmath, the constants that the error bound of gelu's fast
-path rests on (the Mills ratio table in src/exact.cpp), and fail if one of
-them no longer holds.
+path rests on (the Mills ratio table in src/exact/gelu.cpp), and fail if one
+of them no longer holds.
 
 Usage: mills_bounds.py    (a few seconds; CTest runs it as
                            accuracy.mills_bounds)

@@ -1,5 +1,5 @@
 // The seam between the family's table (src/activation.hpp, which calls
-// src/exact.hpp) and the independent mpmath reference of
+// src/exact/) and the independent mpmath reference of
 // tests/accuracy: reads lines `NAME D X ALPHA BETA THRESHOLD` (single
 // spaces; D 0 for the value, 1 for the derivative; numbers as Python's
 // float.hex() prints them, or inf, -inf, nan) and writes each result as

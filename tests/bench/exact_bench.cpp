@@ -1,10 +1,10 @@
-// Benchmark of src/exact.hpp: nanoseconds per value of each correctly
+// Benchmark of src/exact/exact.hpp: nanoseconds per value of each correctly
 // rounded function against the plain libm formula it replaces, on
 // log-uniform inputs with |x| in [2^-8, 2^8] and either sign, plus the share
 // of calls slow enough (over 2000 cycles) to have taken the MPFR path.
 // Not built by default: `cmake --build build --target exact_bench`, then
 // `build/tests/exact_bench [COUNT [NAME...]]` (only the functions named).
-#include "exact.hpp"
+#include "exact/exact.hpp"
 
 #include <algorithm>
 #include <chrono>

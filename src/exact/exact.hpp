@@ -8,8 +8,33 @@
 // is the limit (the sign of a zero limit is not promised). Where the exact
 // value is zero the sign of the zero is the one the formula gives in IEEE
 // arithmetic (so elu(-0) is -0). Parameters must be finite. Pure functions,
-// no I/O; they are pinned by tests/test_exact.cpp and checked against mpmath
+// no I/O; they are pinned by tests/exact/ and checked against mpmath
 // through tests/accuracy/probe.cpp.
+//
+// How each function rounds correctly, in three tiers, which the files of
+// src/exact/ follow:
+//  1. Shortcuts: NaN, infinities, exact zeros, and the saturated ends where
+//     a short argument (in the comment beside each) proves the rounded
+//     value (sigmoid(x) = 1 above 37.5, tanh x = x below 2^-27, ...). They
+//     open each function, in the file of its group: exponential.cpp (elu,
+//     selu, celu), gelu.cpp (gelu, gelu_tanh), logistic.cpp (sigmoid, tanh,
+//     silu, mish, softplus, logsigmoid), rational.cpp (hardswish,
+//     hardsigmoid, softsign).
+//  2. The fast path: the formula in double-double arithmetic with its own
+//     exp/expm1 kernel (and, for gelu, a table of the normal distribution's
+//     Mills ratio), carrying a bound on the absolute error; decide()
+//     accepts the result when every real within the bound rounds alike.
+//     It declines near the subnormal range, and on exact midpoints. The
+//     arithmetic and decide() are in double_double.hpp, the kernels shared
+//     by several groups in kernels.hpp, each formula in its group's file.
+//  3. The slow path, which is always right: MPFR interval arithmetic in a
+//     Ziv loop for the transcendental formulas, one exact rounding for the
+//     rational ones (interval.hpp).
+// A new function takes all three tiers, each with its error analysis; a
+// kernel it needs is a template on the product policy, in a header
+// (kernels.hpp if other groups may share it), so that with_fused() can
+// inline it. A new target format would change the places that round to
+// double: decide(), ziv(), round_quotient() and round_sixth().
 #pragma once
 
 namespace relu {

@@ -1,0 +1,414 @@
+// sigmoid, tanh, silu, mish, softplus and logsigmoid and their derivatives:
+// the functions built on the logistic function 1 / (1 + e^-x).
+#include "double_double.hpp"
+#include "exact.hpp"
+#include "interval.hpp"
+#include "kernels.hpp"
+
+#include <cmath>
+#include <mpfr.h>
+
+namespace relu {
+
+using namespace exact;
+
+namespace {
+
+// sigmoid(x) (1 + x sigmoid(-x)); the error bound follows the cancellation
+// near the minimum of silu.
+template <class P> Approx<P> silu_grad_fast(double x) noexcept {
+  const SigmoidPair<P> s = sigmoid_pair<P>(x);
+  return s.plus * (exactly(1) + x * s.minus);
+}
+
+// tanh(softplus(x)) and its derivative, as mish_parts does it in MPFR.
+template <class P> struct MishFast { Approx<P> t, dt; };
+
+template <class P> MishFast<P> mish_fast(double x) noexcept {
+  const Approx<P> m = exp_fast<P>(-std::fabs(x), 0);
+  const Approx<P> one = exactly(1);
+  if (x >= 0) {
+    const Approx<P> twice = 2 * m;
+    const Approx<P> den = one + twice + twice * m;
+    return {one / (one + twice * m / (one + twice)),
+            4 * (m * m * (one + m)) / (den * den)};
+  }
+  const Approx<P> n = m * (exactly(2) + m);
+  const Approx<P> den = n + exactly(2);
+  return {n / den, 4 * (m * (one + m)) / (den * den)};
+}
+
+template <class P> Approx<P> mish_grad_fast(double x) noexcept {
+  const MishFast<P> m = mish_fast<P>(x);
+  return m.t + x * m.dt;
+}
+
+// e^-|x| / (1 + e^-|x|)^2: sigmoid(x) (1 - sigmoid(x)) would cancel.
+template <class P> Approx<P> sigmoid_grad_fast(double x) noexcept {
+  const Approx<P> m = exp_fast<P>(-std::fabs(x), 0);
+  const Approx<P> den = exactly(1) + m;
+  return m / (den * den);
+}
+
+// tanh |x| = -m / (2 + m), m = e^-2|x| - 1: no cancellation.
+template <class P> Approx<P> tanh_fast(double x) noexcept {
+  const Approx<P> m = expm1_fast<P>(-2 * std::fabs(x), 0);
+  const Approx<P> t = -m / (exactly(2) + m);
+  return x > 0 ? t : -t;
+}
+
+// 4e / (1 + e)^2, e = e^-2|x|.
+template <class P> Approx<P> tanh_grad_fast(double x) noexcept {
+  const Approx<P> e = exp_fast<P>(-2 * std::fabs(x), 0);
+  const Approx<P> den = exactly(1) + e;
+  return 4 * e / (den * den);
+}
+
+// -ln(1 + e^-x) for x >= 0; x - ln(1 + e^x) below, where e^-x could
+// overflow: two terms of one sign, no cancellation.
+template <class P> Approx<P> logsigmoid_fast(double x) noexcept {
+  const Approx<P> l = log1p_fast(exp_fast<P>(-std::fabs(x), 0));
+  return x >= 0 ? -l : exactly(x) - l;
+}
+
+} // namespace
+
+double silu(double x) noexcept {
+  if (std::isnan(x) || x == 0 || x == inf)
+    return x;
+  if (x == -inf)
+    return -0.0;
+  // Above 38, 1 - sigmoid(x) < 2^-54: x sigmoid(x) rounds to x. Below
+  // 2^-53 in magnitude, x/2 + x^2/4 + ... rounds to x/2. Below -760 the
+  // magnitude is under 2^-1075.
+  if (x > 38)
+    return x;
+  if (std::fabs(x) < 0x1p-53 && std::fabs(x) >= fast_min)
+    return x / 2;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return x * sigmoid_fast<P>(x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) {
+    const Iv X(p, x);
+    return X * sigmoid(X);
+  });
+}
+
+double silu_grad(double x) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (x == 0)
+    return 0.5;
+  if (x == inf || x == -inf)
+    return x > 0 ? 1 : 0;
+  // Above 45, (x - 1) e^-x < 2^-59: rounds to 1. Below 2^-54 in magnitude,
+  // 1/2 + x/2 + ... rounds to 1/2. Below -760, |x| e^x < 2^-1075.
+  if (x > 45)
+    return 1;
+  if (std::fabs(x) < 0x1p-54)
+    return 0.5;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return silu_grad_fast<P>(x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) {
+    const Iv X(p, x);
+    return sigmoid(X) * (1.0 + X * sigmoid(-X));
+  });
+}
+
+namespace {
+
+// tanh(ln(1 + e^x)) and its derivative, from m = e^-|x| so that nothing
+// overflows: with e = e^x, tanh = e(e+2) / (e(e+2) + 2), which is
+// 1 / (1 + 2m^2 / (1 + 2m)) for x >= 0 and 1 / (1 + 2 / (e(e+2))) below;
+// the derivative is 4m^2(1+m) / (1+2m+2m^2)^2, resp. 4e(e+1) / (e(e+2)+2)^2.
+struct MishParts {
+  Iv t, dt;
+};
+
+MishParts mish_parts(mpfr_prec_t p, double x) noexcept {
+  const Iv m = exp(Iv(p, -std::fabs(x)));
+  if (x >= 0) {
+    const Iv den = 1.0 + 2.0 * m + 2.0 * m * m;
+    return {1.0 / (1.0 + 2.0 * m * m / (1.0 + 2.0 * m)),
+            4.0 * m * m * (1.0 + m) / (den * den)};
+  }
+  const Iv n = m * (2.0 + m);
+  const Iv den = n + Iv(p, 2.0);
+  return {1.0 / (1.0 + 2.0 / n), 4.0 * m * (1.0 + m) / (den * den)};
+}
+
+} // namespace
+
+double mish(double x) noexcept {
+  if (std::isnan(x) || x == 0 || x == inf)
+    return x;
+  if (x == -inf)
+    return -0.0;
+  // Above 40, 1 - tanh(softplus(x)) < 2 e^-80: rounds to x. Below -760,
+  // |x| tanh(softplus(x)) < 2|x| e^x < 2^-1075.
+  if (x > 40)
+    return x;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return x * mish_fast<P>(x).t; }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) { return Iv(p, x) * mish_parts(p, x).t; });
+}
+
+double mish_grad(double x) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (x == inf || x == -inf)
+    return x > 0 ? 1 : 0;
+  // Above 40 the value is 1 within 2^-100; below -760, (1 + x) e^x is
+  // negative and below 2^-1075 in magnitude.
+  if (x > 40)
+    return 1;
+  if (x < -760)
+    return -0.0;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return mish_grad_fast<P>(x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) {
+    const MishParts parts = mish_parts(p, x);
+    return parts.t + Iv(p, x) * parts.dt;
+  });
+}
+
+namespace {
+
+// Whether beta * x > threshold in real arithmetic. beta x = p + e exactly
+// (two_prod, far from both ends of the exponent range), and p = RN(beta x)
+// is above (below) threshold only if beta x is; on a tie e decides.
+// Elsewhere the product is exact in MPFR at 106 bits.
+bool above_threshold(double x, double beta, double threshold) noexcept {
+  if (std::isinf(x))
+    return x > 0;
+  if (x == 0)
+    return 0 > threshold;
+  if (std::fabs(x) < 0x1p990 && beta < 0x1p990) {
+    if (const Dd z = two_prod(beta, x); std::fabs(z.hi) > 0x1p-900)
+      return z.hi > threshold || (z.hi == threshold && z.lo > 0);
+  }
+  mpfr_t z;
+  mpfr_init2(z, 2 * 53);
+  mpfr_set_d(z, x, MPFR_RNDN);
+  mpfr_mul_d(z, z, beta, MPFR_RNDN);
+  const bool above = mpfr_cmp_d(z, threshold) > 0;
+  mpfr_clear(z);
+  return above;
+}
+
+} // namespace
+
+bool softplus_linear(double x, double beta, double threshold) noexcept {
+  return !std::isnan(x) && above_threshold(x, beta, threshold);
+}
+
+namespace {
+
+// softplus below its threshold on the fast path, if decided. beta x = z
+// is exact as a double-double far from both ends of the exponent range.
+// Above z = 40, 0 < ln(1 + e^-z) / beta < x e^-z / z < 2^-54 x: rounds to x.
+bool softplus_fast(double x, double beta, double& out) noexcept {
+  if (!(std::fabs(x) < 0x1p990 && beta < 0x1p990))
+    return false;
+  const Dd z = x == 0 ? Dd{0, 0} : two_prod(beta, x);
+  if (z.hi > 40) {
+    out = x;
+    return true;
+  }
+  if (!(std::fabs(z.hi) <= exp_max) ||
+      (x != 0 && !(std::fabs(z.hi) >= 0x1p-900)))
+    return false;
+  return fast(
+      [=]<class P>(P) {
+        const Approx<P> m =
+            z.hi >= 0 ? exp_fast<P>(-z.hi, -z.lo) : exp_fast<P>(z.hi, z.lo);
+        // Dividing by beta = 1 (the default) is exact.
+        const Approx<P> l =
+            beta == 1 ? log1p_fast(m) : log1p_fast(m) / exactly(beta);
+        return x >= 0 ? exactly(x) + l : l;
+      },
+      out);
+}
+
+} // namespace
+
+double softplus(double x, double beta, double threshold) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (!(beta > 0) || std::isnan(threshold))
+    return nan;
+  if (above_threshold(x, beta, threshold))
+    return x;
+  if (x == -inf)
+    return 0;
+  // For z = beta x >= 0, ln(1 + e^z) = z + ln(1 + e^-z), so the value is
+  // x + ln(1 + e^-z) / beta and e^-z cannot overflow.
+  if (double y; softplus_fast(x, beta, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) {
+    const Iv X(p, x);
+    const Iv z = beta * X;
+    if (x >= 0)
+      return X + log1p(exp(-z)) / beta;
+    return log1p(exp(z)) / beta;
+  });
+}
+
+double softplus_grad(double x, double beta, double threshold) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (!(beta > 0) || std::isnan(threshold))
+    return nan;
+  if (above_threshold(x, beta, threshold))
+    return 1;
+  if (x == -inf)
+    return 0;
+  if (x == 0)
+    return 0.5;
+  // beta x is exact as a double-double while far from both ends of the
+  // exponent range.
+  if (const Dd z = two_prod(beta, x);
+      std::fabs(z.hi) <= exp_max && std::fabs(z.hi) >= 0x1p-900) {
+    if (double y;
+        fast([=]<class P>(P) { return sigmoid_fast<P>(z.hi, z.lo); }, y))
+      return y;
+  }
+  return ziv([=](mpfr_prec_t p) { return sigmoid(beta * Iv(p, x)); });
+}
+
+double sigmoid(double x) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (x == 0)
+    return 0.5;
+  if (std::isinf(x))
+    return x > 0 ? 1 : 0;
+  // Above 37.5, 1 - sigmoid(x) < e^-37.5 < 2^-54: rounds to 1. Below 2^-54
+  // in magnitude, |sigmoid(x) - 1/2| < 2^-56: rounds to 1/2. Below -745.5,
+  // sigmoid(x) < e^x < 2^-1075.
+  if (x > 37.5)
+    return 1;
+  if (std::fabs(x) < 0x1p-54)
+    return 0.5;
+  if (x < -745.5)
+    return 0;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return sigmoid_fast<P>(x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) { return sigmoid(Iv(p, x)); });
+}
+
+double sigmoid_grad(double x) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (x == 0)
+    return 0.25;
+  if (std::isinf(x))
+    return 0;
+  // Below 2^-54 in magnitude, 1/4 - x^2/16 rounds to 1/4; above 745.5,
+  // the value is below e^-|x| < 2^-1075.
+  if (std::fabs(x) < 0x1p-54)
+    return 0.25;
+  if (std::fabs(x) > 745.5)
+    return 0;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return sigmoid_grad_fast<P>(x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) {
+    const Iv m = exp(Iv(p, -std::fabs(x)));
+    const Iv den = 1.0 + m;
+    return m / (den * den);
+  });
+}
+
+double tanh(double x) noexcept {
+  if (std::isnan(x) || x == 0)
+    return x;
+  if (std::isinf(x))
+    return x > 0 ? 1 : -1;
+  // Below 2^-27 in magnitude, x - x^3/3 rounds to x; above 19.5,
+  // 1 - |tanh x| < 2 e^-39 < 2^-55: rounds to +-1.
+  if (std::fabs(x) < 0x1p-27)
+    return x;
+  if (std::fabs(x) > 19.5)
+    return x > 0 ? 1 : -1;
+  if (double y; fast([=]<class P>(P) { return tanh_fast<P>(x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) { return increasing(mpfr_tanh, Iv(p, x)); });
+}
+
+double tanh_grad(double x) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (x == 0)
+    return 1;
+  if (std::isinf(x))
+    return 0;
+  // Below 2^-27 in magnitude, 1 - x^2 rounds to 1; above 375,
+  // 4 e^-2|x| < 2^-1075.
+  if (std::fabs(x) < 0x1p-27)
+    return 1;
+  if (std::fabs(x) > 375)
+    return 0;
+  if (double y; std::fabs(x) <= exp_max / 2 &&
+                fast([=]<class P>(P) { return tanh_grad_fast<P>(x); }, y))
+    return y;
+  // sech(x)^2: 1 - tanh(x)^2 would cancel.
+  return ziv([=](mpfr_prec_t p) {
+    const Iv s = sech(Iv(p, x));
+    return s * s;
+  });
+}
+
+double logsigmoid(double x) noexcept {
+  if (std::isnan(x) || x == -inf)
+    return x;
+  if (x == inf)
+    return -0.0;
+  // Above 745.5, ln(1 + e^-x) < e^-x < 2^-1075; below -40,
+  // ln(1 + e^x) < e^x < 2^-57: x - ln(1 + e^x) rounds to x.
+  if (x > 745.5)
+    return -0.0;
+  if (x < -40)
+    return x;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return logsigmoid_fast<P>(x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) {
+    const Iv X(p, x);
+    if (x >= 0)
+      return -log1p(exp(-X));
+    return X - log1p(exp(X));
+  });
+}
+
+double logsigmoid_grad(double x) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (x == 0)
+    return 0.5;
+  if (std::isinf(x))
+    return x > 0 ? 0 : 1;
+  // The mirror image of sigmoid's shortcuts.
+  if (x < -37.5)
+    return 1;
+  if (std::fabs(x) < 0x1p-54)
+    return 0.5;
+  if (x > 745.5)
+    return 0;
+  if (double y; std::fabs(x) <= exp_max &&
+                fast([=]<class P>(P) { return sigmoid_fast<P>(-x); }, y))
+    return y;
+  return ziv([=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
+}
+
+} // namespace relu
