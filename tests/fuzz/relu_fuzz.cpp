@@ -124,17 +124,26 @@ Case decode(const std::uint8_t* data, std::size_t size) {
 
 struct Result {
   std::string out;
-  std::string err;
+  std::string err; // each message after the length of out when it came
   bool aborted = false;
+  bool invalid = false;
+
+  bool operator==(const Result&) const = default;
 };
+
+// A message comes after all the output before its field, which the stream
+// flushes first: so the length of out then is part of the message.
+void note(Result& r, const relu::Diagnostic& d) {
+  r.err += std::to_string(r.out.size()) + ": line " + std::to_string(d.record) +
+           ", field " + std::to_string(d.field) + ": " + std::string(d.text) +
+           "\n";
+}
 
 Result run(const Case& c, bool chunked, relu::Path path) {
   Result r;
   relu::Output out([&r](std::string_view s) { r.out += s; });
-  relu::Stream stream(c.options, out, [&r](const relu::Diagnostic& d) {
-    r.err += "line " + std::to_string(d.record) + ", field " +
-             std::to_string(d.field) + ": " + std::string(d.text) + "\n";
-  });
+  relu::Stream stream(c.options, out,
+                      [&r](const relu::Diagnostic& d) { note(r, d); });
   stream.use_path(path);
   std::size_t at = 0, next = 0;
   relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
@@ -153,6 +162,7 @@ Result run(const Case& c, bool chunked, relu::Path path) {
   // Whole: one read of everything, longer than any field limit.
   relu::run(stream, out, read, chunked ? 16 : c.input.size() + 1);
   r.aborted = stream.aborted();
+  r.invalid = stream.saw_invalid();
   return r;
 }
 
@@ -248,14 +258,16 @@ Result reference(Case c) {
            !(opt.delimiter && ch == *opt.delimiter);
   };
   std::size_t line = 0, field = 0;
+  std::string out; // the output of the record so far
   // The text a selected field becomes, or nullopt when --invalid=abort
   // stops at it.
   auto bad = [&](const std::string& token,
                  const char* what) -> std::optional<std::string> {
+    r.invalid = true;
     if (opt.invalid != relu::InvalidMode::ignore)
-      r.err += "line " + std::to_string(line) + ", field " +
-               std::to_string(field) + ": " + what + ": " + quoted(token) +
-               "\n";
+      r.err += std::to_string(r.out.size() + out.size()) + ": line " +
+               std::to_string(line) + ", field " + std::to_string(field) +
+               ": " + what + ": " + quoted(token) + "\n";
     if (opt.invalid == relu::InvalidMode::abort)
       return std::nullopt;
     return token;
@@ -292,7 +304,7 @@ Result reference(Case c) {
       record.pop_back();
       cr = "\r";
     }
-    std::string out;
+    out.clear();
     // Split the record into (before, token, after) around each field.
     std::size_t i = 0;
     while (line > opt.header && i <= record.size()) {
@@ -366,6 +378,8 @@ void require(bool ok, const char* what, const Case& c, const Result& a,
     std::fprintf(stderr, "%02x", static_cast<unsigned char>(ch));
   std::fprintf(stderr, "\nout: [%s]\nwant: [%s]\nerr: [%s]\nwant: [%s]\n",
                a.out.c_str(), b.out.c_str(), a.err.c_str(), b.err.c_str());
+  std::fprintf(stderr, "aborted, invalid: %d %d, want %d %d\n", a.aborted,
+               a.invalid, b.aborted, b.invalid);
   std::abort();
 }
 
@@ -376,20 +390,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   Case c = decode(data, size);
   Result whole = run(c, false, relu::default_path());
   Result chunked = run(c, true, relu::default_path());
-  require(whole.out == chunked.out && whole.err == chunked.err &&
-              whole.aborted == chunked.aborted,
-          "output depends on chunking", c, whole, chunked);
+  require(chunked == whole, "output depends on chunking", c, chunked, whole);
   for (relu::Path path : {relu::Path::exact, relu::Path::swar, relu::Path::sse2,
                           relu::Path::avx2}) {
     Result other = run(c, false, path);
-    require(whole.out == other.out && whole.err == other.err &&
-                whole.aborted == other.aborted,
-            "output depends on the path", c, whole, other);
+    require(other == whole, "output depends on the path", c, other, whole);
   }
   Result want = reference(c);
   require(whole.out == want.out, "stdout differs from the reference", c, whole,
           want);
-  require(whole.err == want.err && whole.aborted == want.aborted,
+  require(whole.err == want.err && whole.aborted == want.aborted &&
+              whole.invalid == want.invalid,
           "diagnostics differ from the reference", c, whole, want);
   return 0;
 }
