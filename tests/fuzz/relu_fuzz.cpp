@@ -1,9 +1,11 @@
 // libFuzzer target: arbitrary bytes and options through the stream
 // processor, checked against a slow reference written from README's rules:
-// the output must not depend on how the input is split into chunks nor on
-// the path (the exact one, the fast one where it applies), bytes
-// that are not converted numbers must come out unchanged, and every
-// converted field must be the activation core's value of strtod's number.
+// the output must not depend on how the input is split into chunks, on the
+// path (the exact one, the fast ones where they apply) nor on the number of
+// threads, bytes that are not converted numbers must come out unchanged,
+// and every converted field must be the activation core's value of
+// strtod's number.
+#include "parallel.hpp"
 #include "stream.hpp"
 
 #include <cmath>
@@ -11,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +23,7 @@ namespace {
 
 // What the second run of an input varies, if there is one: the first
 // reads the input whole and is checked against the reference.
-enum class Second : std::uint8_t { none, chunking, path };
+enum class Second : std::uint8_t { none, chunking, path, threads };
 
 struct Case {
   relu::Options options;
@@ -31,6 +34,9 @@ struct Case {
   relu::Path path; // of the first run
   Second second;
   relu::Path other_path; // of a second run on another path
+  unsigned jobs;         // of a second run on threads,
+  std::size_t piece;     // the bytes of its pieces,
+  bool cut_reads;        // and whether its reads end at the cut points
 };
 
 bool all_fields(std::size_t) { return true; }
@@ -117,12 +123,13 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   if (!c.format.empty())
     opt.format = relu::Format::parse(c.format);
   c.input.assign(reinterpret_cast<const char*>(data) + head, size - head);
-  // A hash of all the bytes draws the inputs that get a field around the
-  // 1 MiB limit: 1 in 1024, as such an input costs a hundred times more
-  // than others. Option bits alone do not keep them rare: the fuzzer
-  // learns those bits from the comparisons and favours inputs that reach
-  // much code; it gave long fields to 1 input in 27, which then took two
-  // thirds of the time.
+  // A hash of all the bytes draws the inputs that get a costly extra: a
+  // field around the 1 MiB limit (1 in 1024, as it costs a hundred times
+  // more than other inputs), and the threads that the plan byte asks for
+  // (1 in 8 of those, as they cost ten times more). Option bits alone do
+  // not keep them rare: the fuzzer learns those bits from the comparisons
+  // and favours inputs that reach much code; it gave long fields to 1
+  // input in 27, which then took two thirds of the time.
   std::size_t draw = std::hash<std::string_view>{}(
       {reinterpret_cast<const char*>(data), size});
   if (draw % 1024 == 0) {
@@ -136,14 +143,21 @@ Case decode(const std::uint8_t* data, std::size_t size) {
     c.cuts.push_back(at);
   // The plan byte: the first run's path (so that every path meets the
   // reference), and a second run on 1 input in 8 each: in pieces at the
-  // cut points, or on another path. The rest have none, so that the
-  // fuzzer explores faster.
+  // cut points, on another path, or (drawn) on 2 to 4 threads. The rest
+  // have none, so that the fuzzer explores faster.
   static constexpr relu::Path paths[] = {relu::Path::exact, relu::Path::swar,
                                          relu::Path::sse2, relu::Path::avx2};
   c.path = paths[o[9] & 3];
   std::uint8_t second = (o[9] >> 2) & 7;
-  c.second = second <= 2 ? static_cast<Second>(second) : Second::none;
+  c.second = second <= 3 ? static_cast<Second>(second) : Second::none;
+  if (c.second == Second::threads && draw / 1024 % 8 != 0)
+    c.second = Second::none;
   c.other_path = paths[((o[9] & 3) + 1 + ((o[9] >> 5) & 3) % 3) % 4];
+  c.jobs = 2 + ((o[9] >> 5) & 3) % 3;
+  // 1 to 16 pieces, more where reads bring no record end: each costs a
+  // Stream, so a piece of a few bytes would make long inputs slow.
+  c.piece = 1 + c.input.size() / (1 + o[3] % 16);
+  c.cut_reads = o[9] & 0x80;
   return c;
 }
 
@@ -164,16 +178,16 @@ void note(Result& r, const relu::Diagnostic& d) {
            "\n";
 }
 
-Result run(const Case& c, bool chunked, relu::Path path) {
-  Result r;
-  relu::Output out([&r](std::string_view s) { r.out += s; });
-  relu::Stream stream(c.options, out,
-                      [&r](const relu::Diagnostic& d) { note(r, d); });
-  stream.use_path(path);
+// Reads of the input that end at the cut points, or that take as much as
+// they are asked for.
+struct Feed {
+  const Case& c;
+  bool cut;
   std::size_t at = 0, next = 0;
-  relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
+
+  std::size_t operator()(char* buf, std::size_t n) {
     std::size_t stop = c.input.size();
-    if (chunked) {
+    if (cut) {
       while (next < c.cuts.size() && c.cuts[next] <= at)
         ++next;
       if (next < c.cuts.size())
@@ -183,11 +197,32 @@ Result run(const Case& c, bool chunked, relu::Path path) {
     std::memcpy(buf, c.input.data() + at, k);
     at += k;
     return k;
-  };
+  }
+};
+
+Result run(const Case& c, bool chunked, relu::Path path) {
+  Result r;
+  relu::Output out([&r](std::string_view s) { r.out += s; });
+  relu::Stream stream(c.options, out,
+                      [&r](const relu::Diagnostic& d) { note(r, d); });
+  stream.use_path(path);
+  Feed feed{c, chunked};
   // Whole: one read of everything, longer than any field limit.
-  relu::run(stream, out, read, chunked ? 16 : c.input.size() + 1);
+  relu::run(stream, out, std::ref(feed), chunked ? 16 : c.input.size() + 1);
   r.aborted = stream.aborted();
   r.invalid = stream.saw_invalid();
+  return r;
+}
+
+Result run_threads(const Case& c) {
+  Result r;
+  Feed feed{c, c.cut_reads};
+  relu::Outcome o = relu::run_parallel(
+      c.options, [&r](std::string_view s) { r.out += s; },
+      [&r](const relu::Diagnostic& d) { note(r, d); }, {std::ref(feed), {}},
+      c.jobs, c.piece);
+  r.aborted = o.aborted;
+  r.invalid = o.invalid;
   return r;
 }
 
@@ -432,6 +467,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   case Second::path:
     other = run(c, false, c.other_path);
     what = "output depends on the path";
+    break;
+  case Second::threads:
+    other = run_threads(c);
+    what = "output depends on the number of threads";
     break;
   }
   require(other == whole, what, c, other, whole);
