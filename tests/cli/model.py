@@ -127,12 +127,12 @@ LONG = [(b"help", "h", "no"), (b"leaky", "l", "no"), (b"alpha", "a", "yes"),
         (b"drop-header", "drop-header", "no"), (b"invalid", "invalid", "yes"),
         (b"zero-terminated", "z", "no"), (b"format", "format", "yes"),
         (b"precision", "p", "yes"), (b"version", "V", "no"),
-        # The family's options and --jobs: known for prefixes only; this
+        # The family's options: known for prefixes only; this
         # model covers relu and leaky ReLU (tests/accuracy checks the rest).
         (b"function", "family function", "yes"), (b"min-val", "family min-val", "yes"),
         (b"max-val", "family max-val", "yes"), (b"beta", "family beta", "yes"),
         (b"threshold", "family threshold", "yes"), (b"approximate", "family approximate", "yes"),
-        (b"list", "family list", "no"), (b"jobs", "family jobs", "yes")]
+        (b"list", "family list", "no"), (b"jobs", "j", "yes")]
 SHORT = {b"h": "no", b"l": "no", b"a": "yes", b"g": "no", b"f": "yes",
          b"d": "yes", b"z": "no", b"p": "yes", b"V": "no", b"F": "yes",
          b"j": "yes"}
@@ -333,8 +333,15 @@ def parse_options(argv):
         seen.add(key)
         if key in ("h", "V"):
             raise Unspecified("--help and --version are not modelled")
-        elif key.startswith("family") or key in ("F", "j"):
+        elif key.startswith("family") or key == "F":
             raise Unspecified("the family's options are not modelled")
+        elif key == "j":
+            # "output, messages and exit status are those of one thread,
+            # byte for byte": only the value (1 to 256, the man page says)
+            # is checked.
+            if not re.fullmatch(rb"[0-9]+", value) or \
+                    not 1 <= int(value) <= 256:
+                raise usage_shaped(b"invalid --jobs " + quote(value))
         elif key == "operands":
             o.operands = value
         elif key == "l":

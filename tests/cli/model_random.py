@@ -221,6 +221,7 @@ USAGE_ERRORS = [
     [b"--precision="], [b"--format="], [b"--invalid="], [b"--header="],
     [b"-f", b" "], [b"--bogus=\x01'"], [b"-\xff"], [b"-z", b"-d", b""],
     [b"-a", b"\x80"], [b"--header=\t"], [b"-f", b"1,\x7f"],
+    [b"-j", b"0"], [b"--jobs=257"], [b"-j", b""], [b"--jobs=2x"],
 ]
 # Valid lists that exercise cut's grammar at its edges.
 EDGE_FIELDS = [b"1-1", b"01", b"2,1", b"1-", b"-1", b"1,1", b"3-,1",
@@ -231,7 +232,8 @@ PREFIXES = {b"--leaky": b"--le", b"--alpha": b"--al", b"--grad": b"--g",
             b"--derivative": b"--deriv", b"--fields": b"--fi",
             b"--delimiter": b"--deli", b"--invalid": b"--inv",
             b"--zero-terminated": b"--z", b"--format": b"--fo",
-            b"--precision": b"--prec", b"--header": b"--hea"}
+            b"--precision": b"--prec", b"--header": b"--hea",
+            b"--jobs": b"--j"}
 
 
 def abbreviate(rng, args):
@@ -289,6 +291,10 @@ def random_options(rng, stdin_input):
         args += [b"--format", rng.choice(FORMATS)]
     elif r < 0.17:
         args += [b"-p", str(rng.choice([0, 1, 3, 17, 40, 1000])).encode()]
+    if rng.random() < 0.4:              # output is that of one thread
+        n = b"%d" % rng.randint(1, 4)
+        args += rng.choice([[b"-j", n], [b"-j" + n], [b"--jobs", n],
+                            [b"--jobs=" + n]])
     return abbreviate(rng, args), o
 
 

@@ -1,9 +1,11 @@
 // libFuzzer target: arbitrary bytes and options through the stream
 // processor, checked against a slow reference written from README's rules:
-// the output must not depend on how the input is split into chunks nor on
-// the path (the exact one, the fast one where it applies), bytes
-// that are not converted numbers must come out unchanged, and every
-// converted field must be the activation core's value of strtod's number.
+// the output must not depend on how the input is split into chunks, on the
+// path (the exact one, the fast ones where they apply) nor on the number of
+// threads, bytes that are not converted numbers must come out unchanged,
+// and every converted field must be the activation core's value of
+// strtod's number.
+#include "parallel.hpp"
 #include "stream.hpp"
 
 #include <cmath>
@@ -11,11 +13,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
+
+// What the second run of an input varies, if there is one: the first
+// reads the input whole and is checked against the reference.
+enum class Second : std::uint8_t { none, chunking, path, threads };
 
 struct Case {
   relu::Options options;
@@ -23,6 +31,12 @@ struct Case {
   bool (*selected)(std::size_t field);
   std::string input;
   std::vector<std::size_t> cuts;
+  relu::Path path; // of the first run
+  Second second;
+  relu::Path other_path; // of a second run on another path
+  unsigned jobs;         // of a second run on threads,
+  std::size_t piece;     // the bytes of its pieces,
+  bool cut_reads;        // and whether its reads end at the cut points
 };
 
 bool all_fields(std::size_t) { return true; }
@@ -62,11 +76,11 @@ std::string format_from(std::uint8_t conversion, std::uint8_t flags,
   return flags & 0x40 ? f + ">" : f;
 }
 
-// Decode options from the first bytes; the rest is the input. The
-// delimiter may be any byte but the terminator, and one field may be
-// stretched to around the 1 MiB limit.
+// Decode options and the plan of runs from the first bytes; the rest is
+// the input. The delimiter may be any byte but the terminator, and one
+// field may be stretched to around the 1 MiB limit.
 Case decode(const std::uint8_t* data, std::size_t size) {
-  constexpr std::size_t option_bytes = 9;
+  constexpr std::size_t option_bytes = 10;
   Case c;
   std::uint8_t o[option_bytes] = {};
   std::size_t head = std::min(size, option_bytes);
@@ -109,8 +123,16 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   if (!c.format.empty())
     opt.format = relu::Format::parse(c.format);
   c.input.assign(reinterpret_cast<const char*>(data) + head, size - head);
-  // Rare, since each such input costs milliseconds.
-  if ((o[0] & 0xc0) == 0xc0 && (o[3] & 0x70) == 0x70) {
+  // A hash of all the bytes draws the inputs that get a costly extra: a
+  // field around the 1 MiB limit (1 in 1024, as it costs a hundred times
+  // more than other inputs), and the threads that the plan byte asks for
+  // (1 in 8 of those, as they cost ten times more). Option bits alone do
+  // not keep them rare: the fuzzer learns those bits from the comparisons
+  // and favours inputs that reach much code; it gave long fields to 1
+  // input in 27, which then took two thirds of the time.
+  std::size_t draw = std::hash<std::string_view>{}(
+      {reinterpret_cast<const char*>(data), size});
+  if (draw % 1024 == 0) {
     std::string field(relu::max_field - 1 + o[3] % 4, '1');
     field[0] = '-';
     c.input.insert(o[3] % (c.input.size() + 1), field);
@@ -119,27 +141,53 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   for (std::size_t at = 1 + o[3] % 7; at < c.input.size();
        at += 1 + (at * 7 + o[3]) % 13)
     c.cuts.push_back(at);
+  // The plan byte: the first run's path (so that every path meets the
+  // reference), and a second run on 1 input in 8 each: in pieces at the
+  // cut points, on another path, or (drawn) on 2 to 4 threads. The rest
+  // have none, so that the fuzzer explores faster.
+  static constexpr relu::Path paths[] = {relu::Path::exact, relu::Path::swar,
+                                         relu::Path::sse2, relu::Path::avx2};
+  c.path = paths[o[9] & 3];
+  std::uint8_t second = (o[9] >> 2) & 7;
+  c.second = second <= 3 ? static_cast<Second>(second) : Second::none;
+  if (c.second == Second::threads && draw / 1024 % 8 != 0)
+    c.second = Second::none;
+  c.other_path = paths[((o[9] & 3) + 1 + ((o[9] >> 5) & 3) % 3) % 4];
+  c.jobs = 2 + ((o[9] >> 5) & 3) % 3;
+  // 1 to 16 pieces, more where reads bring no record end: each costs a
+  // Stream, so a piece of a few bytes would make long inputs slow.
+  c.piece = 1 + c.input.size() / (1 + o[3] % 16);
+  c.cut_reads = o[9] & 0x80;
   return c;
 }
 
 struct Result {
   std::string out;
-  std::string err;
+  std::string err; // each message after the length of out when it came
   bool aborted = false;
+  bool invalid = false;
+
+  bool operator==(const Result&) const = default;
 };
 
-Result run(const Case& c, bool chunked, relu::Path path) {
-  Result r;
-  relu::Output out([&r](std::string_view s) { r.out += s; });
-  relu::Stream stream(c.options, out, [&r](const relu::Diagnostic& d) {
-    r.err += "line " + std::to_string(d.record) + ", field " +
-             std::to_string(d.field) + ": " + std::string(d.text) + "\n";
-  });
-  stream.use_path(path);
+// A message comes after all the output before its field, which the stream
+// flushes first: so the length of out then is part of the message.
+void note(Result& r, const relu::Diagnostic& d) {
+  r.err += std::to_string(r.out.size()) + ": line " + std::to_string(d.record) +
+           ", field " + std::to_string(d.field) + ": " + std::string(d.text) +
+           "\n";
+}
+
+// Reads of the input that end at the cut points, or that take as much as
+// they are asked for.
+struct Feed {
+  const Case& c;
+  bool cut;
   std::size_t at = 0, next = 0;
-  relu::Reader read = [&](char* buf, std::size_t n) -> std::size_t {
+
+  std::size_t operator()(char* buf, std::size_t n) {
     std::size_t stop = c.input.size();
-    if (chunked) {
+    if (cut) {
       while (next < c.cuts.size() && c.cuts[next] <= at)
         ++next;
       if (next < c.cuts.size())
@@ -149,10 +197,32 @@ Result run(const Case& c, bool chunked, relu::Path path) {
     std::memcpy(buf, c.input.data() + at, k);
     at += k;
     return k;
-  };
+  }
+};
+
+Result run(const Case& c, bool chunked, relu::Path path) {
+  Result r;
+  relu::Output out([&r](std::string_view s) { r.out += s; });
+  relu::Stream stream(c.options, out,
+                      [&r](const relu::Diagnostic& d) { note(r, d); });
+  stream.use_path(path);
+  Feed feed{c, chunked};
   // Whole: one read of everything, longer than any field limit.
-  relu::run(stream, out, read, chunked ? 16 : c.input.size() + 1);
+  relu::run(stream, out, std::ref(feed), chunked ? 16 : c.input.size() + 1);
   r.aborted = stream.aborted();
+  r.invalid = stream.saw_invalid();
+  return r;
+}
+
+Result run_threads(const Case& c) {
+  Result r;
+  Feed feed{c, c.cut_reads};
+  relu::Outcome o = relu::run_parallel(
+      c.options, [&r](std::string_view s) { r.out += s; },
+      [&r](const relu::Diagnostic& d) { note(r, d); }, {std::ref(feed), {}},
+      c.jobs, c.piece);
+  r.aborted = o.aborted;
+  r.invalid = o.invalid;
   return r;
 }
 
@@ -239,7 +309,7 @@ bool keeps(const relu::Activation& a, double x) {
 }
 
 // What the documentation says the stream becomes.
-Result reference(Case c) {
+Result reference(const Case& c) {
   Result r;
   const auto& opt = c.options;
   auto is_blank = [&](char ch) {
@@ -248,14 +318,16 @@ Result reference(Case c) {
            !(opt.delimiter && ch == *opt.delimiter);
   };
   std::size_t line = 0, field = 0;
+  std::string out; // the output of the record so far
   // The text a selected field becomes, or nullopt when --invalid=abort
   // stops at it.
   auto bad = [&](const std::string& token,
                  const char* what) -> std::optional<std::string> {
+    r.invalid = true;
     if (opt.invalid != relu::InvalidMode::ignore)
-      r.err += "line " + std::to_string(line) + ", field " +
-               std::to_string(field) + ": " + what + ": " + quoted(token) +
-               "\n";
+      r.err += std::to_string(r.out.size() + out.size()) + ": line " +
+               std::to_string(line) + ", field " + std::to_string(field) +
+               ": " + what + ": " + quoted(token) + "\n";
     if (opt.invalid == relu::InvalidMode::abort)
       return std::nullopt;
     return token;
@@ -292,7 +364,7 @@ Result reference(Case c) {
       record.pop_back();
       cr = "\r";
     }
-    std::string out;
+    out.clear();
     // Split the record into (before, token, after) around each field.
     std::size_t i = 0;
     while (line > opt.header && i <= record.size()) {
@@ -366,6 +438,8 @@ void require(bool ok, const char* what, const Case& c, const Result& a,
     std::fprintf(stderr, "%02x", static_cast<unsigned char>(ch));
   std::fprintf(stderr, "\nout: [%s]\nwant: [%s]\nerr: [%s]\nwant: [%s]\n",
                a.out.c_str(), b.out.c_str(), a.err.c_str(), b.err.c_str());
+  std::fprintf(stderr, "aborted, invalid: %d %d, want %d %d\n", a.aborted,
+               a.invalid, b.aborted, b.invalid);
   std::abort();
 }
 
@@ -374,22 +448,31 @@ void require(bool ok, const char* what, const Case& c, const Result& a,
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   Case c = decode(data, size);
-  Result whole = run(c, false, relu::default_path());
-  Result chunked = run(c, true, relu::default_path());
-  require(whole.out == chunked.out && whole.err == chunked.err &&
-              whole.aborted == chunked.aborted,
-          "output depends on chunking", c, whole, chunked);
-  for (relu::Path path : {relu::Path::exact, relu::Path::swar, relu::Path::sse2,
-                          relu::Path::avx2}) {
-    Result other = run(c, false, path);
-    require(whole.out == other.out && whole.err == other.err &&
-                whole.aborted == other.aborted,
-            "output depends on the path", c, whole, other);
-  }
+  Result whole = run(c, false, c.path);
   Result want = reference(c);
   require(whole.out == want.out, "stdout differs from the reference", c, whole,
           want);
-  require(whole.err == want.err && whole.aborted == want.aborted,
+  require(whole.err == want.err && whole.aborted == want.aborted &&
+              whole.invalid == want.invalid,
           "diagnostics differ from the reference", c, whole, want);
+  Result other;
+  const char* what = "";
+  switch (c.second) {
+  case Second::none:
+    return 0;
+  case Second::chunking:
+    other = run(c, true, c.path);
+    what = "output depends on chunking";
+    break;
+  case Second::path:
+    other = run(c, false, c.other_path);
+    what = "output depends on the path";
+    break;
+  case Second::threads:
+    other = run_threads(c);
+    what = "output depends on the number of threads";
+    break;
+  }
+  require(other == whole, what, c, other, whole);
   return 0;
 }
