@@ -38,7 +38,7 @@ TEST_SUITE("field_names") {
       const char* selected;
     };
 
-    for (const auto& [list, selected] : {
+    for (const Row& row : {
              Row{"w1", ".1......"},
              Row{"w1[0]", ".1......"},
              Row{"w1[1]", ".....1.."},
@@ -54,8 +54,8 @@ TEST_SUITE("field_names") {
              Row{"id,8", "1......1"},
              Row{"w1[1]-", ".....111"},
          }) {
-      CAPTURE(std::string(list));
-      CHECK(selects(list, header) == selected);
+      CAPTURE(std::string(row.list));
+      CHECK(selects(row.list, header) == row.selected);
     }
   }
 
@@ -65,7 +65,7 @@ TEST_SUITE("field_names") {
       const char* error;
     };
 
-    for (const auto& [list, error] : {
+    for (const Row& row : {
              Row{"w9", "no field named 'w9' in the header: it has 'id', 'w1', "
                        "'w2', '2019', 'a,b', 'w1', 'x-y', 'say \"hi\"'"},
              Row{"w1[2]", "no field named 'w1'[2] in the header: it has 'id', "
@@ -82,8 +82,8 @@ TEST_SUITE("field_names") {
              Row{"\"a\"b", "invalid field value 'b'"},
              Row{"", "the list of fields is empty"},
          }) {
-      CAPTURE(std::string(list));
-      CHECK(selects(list, header) == error);
+      CAPTURE(std::string(row.list));
+      CHECK(selects(row.list, header) == row.error);
     }
     CHECK(selects("a", {}) ==
           "no field named 'a' in the header: it has no fields");
