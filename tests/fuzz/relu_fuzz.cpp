@@ -496,8 +496,13 @@ bool Reference::csv_field(const fuzz::CsvField& f, bool selected) {
   if (f.quoting == fuzz::Quoting::unclosed) {
     // Reported whether or not the field is selected: a selected one as
     // any bad field, before it; an unselected one passes through, and the
-    // end of the input reports it.
+    // end of the input reports it. A selected one longer than the limit is
+    // that first, and passes through unless that stops the run.
     r_.invalid = true;
+    bool first_too_long = selected && raw.size() > relu::max_field;
+    if (first_too_long &&
+        !put(bad(std::string(raw), "field longer than 1 MiB")))
+      return false;
     if (!selected)
       out_ += raw;
     message("quote not closed at the end of the input");
@@ -505,7 +510,7 @@ bool Reference::csv_field(const fuzz::CsvField& f, bool selected) {
       r_.aborted = true;
       return selected ? put(std::nullopt) : true;
     }
-    if (selected)
+    if (selected && !first_too_long)
       out_ += raw;
     return true;
   }
