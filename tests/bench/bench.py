@@ -8,9 +8,12 @@ it, in DIR/quick), runs every contender as `cat FILE | TOOL > /dev/null`,
 alternating them, and prints the median throughput (MB/s) of each and
 relu's ratio to each, all measured in this one run:
 
-- table: each data set (5M numbers, seq -1000000 1000000, a matrix, a CSV)
-  and mode (relu, leaky, derivative, --format) against the mawk and gawk
-  one-liners, a plain Python loop, and cat (the ceiling of the pipe);
+- table: each data set (5M numbers, seq -1000000 1000000, a matrix, a CSV,
+  a quoted CSV) and mode (relu, leaky, derivative, --format) against the
+  mawk and gawk one-liners, a plain Python loop, and cat (the ceiling of
+  the pipe); the quoted CSV has no awk column (awk cannot parse quotes),
+  and its Python peer reads and writes through the csv module;
+- csvflag: --csv against -d , on the unquoted CSV, in each mode;
 - family: each function of `relu --list` on the 5M numbers against the
   mawk and gawk one-liners of its formula, leaky ReLU, and a plain libm
   formula in C++ (tests/bench/libm_formula.cpp, built here with the system
@@ -21,7 +24,8 @@ relu's ratio to each, all measured in this one run:
 
 --only SPEC runs only the rows whose labels (section, data set, mode or
 function) include every word of SPEC, words separated by '/': `--only
-family/gelu`, `--only seq`, `--only table/matrix/leaky`, `--only startup`.
+family/gelu`, `--only seq`, `--only table/matrix/leaky`, `--only quoted`,
+`--only csvflag`, `--only startup`.
 Repeat it to run the union."""
 import argparse
 import datetime
@@ -91,7 +95,13 @@ LIBM_TARGET = 1 / 1.5
 DATA_SETS = [("numbers", "numbers.txt", "lines"),
              ("seq", "seq.txt", "lines"),
              ("matrix", "matrix.txt", "matrix"),
-             ("csv", "table.csv", "csv")]
+             ("csv", "table.csv", "csv"),
+             ("quoted", "quoted.csv", "quoted")]
+
+# The quoted CSV's text column: plain, with a comma, with doubled quotes,
+# with a line break inside the quotes.
+QUOTED_NOTES = ('"unit {}"', '"Smith, J {}"', '"say ""hi"" {}"',
+                '"line {}\nand the next"')
 
 
 @dataclass
@@ -128,6 +138,12 @@ def write_data(path, name, scale):
             for _ in range(5000 // scale):
                 f.write(" ".join("%.4f" % rng.gauss(0, 1)
                                  for _ in range(1000)) + "\n")
+        elif name == "quoted":  # header, a quoted text column, 20 numbers
+            f.write("note," + ",".join(f"w{i}" for i in range(20)) + "\n")
+            for row in range(250_000 // scale):
+                note = QUOTED_NOTES[row % len(QUOTED_NOTES)].format(row)
+                f.write(note + "," + ",".join(
+                    "%.5g" % rng.gauss(0, 1) for _ in range(20)) + "\n")
         else:  # header, a text column, 20 numeric columns
             f.write("name," + ",".join(f"w{i}" for i in range(20)) + "\n")
             for row in range(250_000 // scale):
@@ -170,8 +186,21 @@ def awk_program(kind, statement, fmt=None):
 
 
 def python_program(kind, statement, fmt=None):
-    """Return a plain Python loop applying statement (x -> y) to each number."""
+    """Return a plain Python loop applying statement (x -> y) to each number.
+
+    For the quoted CSV, the csv module reads and writes the records."""
     out = f"'{fmt}' % y" if fmt else "y"
+    if kind == "quoted":
+        return ("import csv, io, sys\n"
+                "src = io.TextIOWrapper(sys.stdin.buffer, newline='')\n"
+                "w = csv.writer(sys.stdout, lineterminator='\\n')\n"
+                "r = csv.reader(src)\n"
+                "w.writerow(next(r))\n"
+                "for f in r:\n"
+                "    for i in range(1, len(f)):\n"
+                f"        x = float(f[i])\n        {statement}\n"
+                f"        f[i] = str({out})\n"
+                "    w.writerow(f)\n")
     if kind == "lines":
         return ("import sys\nfor line in sys.stdin:\n    x = float(line)\n"
                 f"    {statement}\n    print({out})\n")
@@ -192,6 +221,8 @@ def relu_commands(relu, flags, kind, jobs):
     -j all cores when jobs is true."""
     if kind == "csv":
         flags = [*flags, "-d", ",", "--header", "-f", "2-"]
+    elif kind == "quoted":
+        flags = [*flags, "--csv", "--header", "-f", "w0-w19"]
     base = " ".join(quote(a) for a in [relu, *flags])
     tools = {"relu": base}
     if jobs:
@@ -213,12 +244,34 @@ def table_rows(relu, data, modes, jobs):
         for mode in modes:
             fmt = "%.6f" if mode == "format" else None
             tools = relu_commands(relu, RELU_FLAGS[mode], kind, jobs)
-            tools.update(awk_tools(awk_program(kind, AWK_VALUE[mode], fmt)))
+            if kind != "quoted":  # awk cannot parse quoted fields
+                tools.update(awk_tools(awk_program(kind, AWK_VALUE[mode],
+                                                   fmt)))
             tools["python"] = "python3 -c " + quote(
                 python_program(kind, PY_VALUE[mode], fmt))
             tools["cat"] = "cat"
             rows.append(Row("table", name, path, mode,
                             {"table", name, mode}, tools))
+    return rows
+
+
+def csvflag_rows(relu, data, modes):
+    """Return the rows of the csvflag section: relu --csv against relu -d ,
+    on the unquoted CSV, where both read the same fields."""
+    rows = []
+    for name, path, kind in data:
+        if kind != "csv":
+            continue
+        for mode in modes:
+            def command(dialect):
+                return " ".join(quote(a) for a in [
+                    relu, *RELU_FLAGS[mode], *dialect, "--header", "-f",
+                    "2-"])
+
+            tools = {"--csv": command(["--csv"]), "-d ,": command(["-d", ","]),
+                     "cat": "cat"}
+            rows.append(Row("csvflag", name, path, mode,
+                            {"csvflag", name, mode}, tools))
     return rows
 
 
@@ -327,6 +380,8 @@ def ratio(row, a, b):
 
 
 TABLE_SPEEDS = ("relu", "-j 1", "-j N", "mawk", "gawk", "python", "cat")
+CSVFLAG_SPEEDS = ("--csv", "-d ,", "cat")
+CSVFLAG_RATIOS = (("--csv", "-d ,"), ("--csv", "cat"))
 TABLE_RATIOS = (("relu", "mawk"), ("relu", "gawk"), ("relu", "python"),
                 ("relu", "cat"), ("-j N", "-j 1"))
 FAMILY_SPEEDS = ("relu", "-j 1", "-j N", "leaky", "libm", "mawk", "gawk")
@@ -510,7 +565,9 @@ def plan(args, relu, data, jobs):
     """Return the rows and extra sections (startup, memory) that --only
     selects, once their data is written and the libm formula built."""
     libm = os.path.join(os.path.abspath(args.data), "libm_formula")
-    rows = (table_rows(relu, data, args.modes.split(","), jobs)
+    modes = args.modes.split(",")
+    rows = (table_rows(relu, data, modes, jobs)
+            + csvflag_rows(relu, data, modes)
             + family_rows(relu, data, jobs, libm))
     rows = [r for r in rows if selected(r.labels, args.only)]
     extras = [s for s in ("startup", "memory") if selected({s}, args.only)]
@@ -542,6 +599,10 @@ def main():
     run_section("table: relu's MB/s and its ratio to each tool",
                 [r for r in rows if r.section == "table"],
                 TABLE_SPEEDS, TABLE_RATIOS, runs)
+    run_section("csvflag: relu --csv against relu -d , on the unquoted CSV "
+                "(both --header -f 2-)",
+                [r for r in rows if r.section == "csvflag"],
+                CSVFLAG_SPEEDS, CSVFLAG_RATIOS, runs)
     run_section("family: relu -F NAME against the one-liner of its formula, "
                 "leaky ReLU and the plain libm formula (shortest output); "
                 "targets: piecewise relu/leaky >= 1, others relu/gawk >= 3 "
