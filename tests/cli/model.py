@@ -561,14 +561,6 @@ def resolve_named(items, names):
         return Usage(fields_error(b"invalid decreasing range "
                                   + quote(item.text)))
 
-    # AMBIGUOUS: relu checks the ranges of numbers before it looks up any
-    # name (`-f x,3-2` reports the range).
-    for item in items:
-        if item.lo is not None and item.hi is not None and \
-                item.lo.number is not None and item.hi.number is not None \
-                and item.hi.number < item.lo.number:
-            raise decreasing(item)
-
     def index(bound):
         if bound.number is not None:
             return bound.number
@@ -633,6 +625,7 @@ class CsvRecord:
     fields: list        # CsvFields
     cr: bytes           # b"\r" if a CR came right before its end
     terminated: bool    # ended by a terminator (not by the input's end)
+    span: tuple = None  # (start, end) of its bytes in the input
 
 
 def csv_records(data, delimiter, terminator):
@@ -650,6 +643,11 @@ def csv_records(data, delimiter, terminator):
     rest of the input one field."""
     records = []
     pos, n = 0, len(data)
+    line, counted = 1, 0
+    # An unquoted run of bytes: up to a delimiter, a terminator or a CR
+    # (a CR may or may not end the record: record_ends decides).
+    run = re.compile(b"[^" + re.escape(delimiter + terminator + b"\r")
+                     + b"]*")
 
     def record_ends(i):
         """A terminator, or a CR right before a terminator or the end of
@@ -662,7 +660,8 @@ def csv_records(data, delimiter, terminator):
     while pos < n:
         # "Messages name the line where the record began, which is its
         # record number unless quoted fields before it hold line breaks."
-        line = 1 + data.count(terminator, 0, pos)
+        line += data.count(terminator, counted, pos)
+        counted = start_of_record = pos
         fields = []
         while True:
             start = pos
@@ -676,7 +675,8 @@ def csv_records(data, delimiter, terminator):
                     break
                 if j < 0:               # still open at the end
                     fields.append(CsvField(data[start:], "open"))
-                    records.append(CsvRecord(line, fields, b"", False))
+                    records.append(CsvRecord(line, fields, b"", False,
+                                             (start_of_record, n)))
                     return records
                 pos = j + 1
                 kind = "quoted"
@@ -684,7 +684,7 @@ def csv_records(data, delimiter, terminator):
                 kind = "plain"
             while not record_ends(pos) and data[pos:pos + 1] != delimiter:
                 kind = "after" if kind == "quoted" else kind
-                pos += 1
+                pos = max(run.match(data, pos).end(), pos + 1)
             raw = data[start:pos]
             if kind == "plain" and b'"' in raw:
                 kind = "stray"
@@ -698,7 +698,8 @@ def csv_records(data, delimiter, terminator):
                 pos += 1
             terminated = data[pos:pos + 1] == terminator
             pos += terminated
-            records.append(CsvRecord(line, fields, cr, terminated))
+            records.append(CsvRecord(line, fields, cr, terminated,
+                                     (start_of_record, pos)))
             break
     return records
 
