@@ -1027,7 +1027,14 @@ def run(argv, stdin=b""):
                     s.empty_operand(where, arg)
                 else:
                     # AMBIGUOUS: a record terminator inside an argument
-                    # splits it into records that keep its number.
+                    # splits it into records that keep its number. With
+                    # --csv, one inside quotes is data, and each argument
+                    # is read as an input of its own: a quote still open
+                    # at its end ends with it, is reported ("argument 2,
+                    # field 3: quote not closed at the end of the input")
+                    # and does not swallow the next argument, whose fields
+                    # are numbered from 1 ("Each NUMBER argument is one
+                    # record"; relu numbers them on from the open one's).
                     s.records(arg + s.terminator, lambda k: where)
         else:
             if o.named is not None:

@@ -459,7 +459,7 @@ def named_list(rng, names):
 
     def bound(n):
         """Field n (from 1) by its name, name[k] or number."""
-        if n > len(names) or rng.random() < 0.2:
+        if n > len(names) or b"\0" in names[n - 1] or rng.random() < 0.2:
             return b"%d" % n
         name = names[n - 1]
         k = names[:n - 1].count(name)
@@ -587,6 +587,33 @@ def csv_run(rng):
     if rng.random() < 0.1:
         args.append(b"-")
     return args, data
+
+
+def named_run(rng):
+    """A run without --csv whose -f names fields of the header (-d or runs
+    of blanks, -z or not): the names are the first record's fields, without
+    their blanks, and some of NAME_POOL that these separators allow."""
+    args, o = random_options(rng, True)
+    args = [a for a in args if not a.startswith((b"-f", b"--fi"))]
+    term = b"\0" if o["zero"] else b"\n"
+    blanks = b" \t\n" if o["zero"] else b" \t"
+    records = [random_record(rng, o, term)
+               for _ in range(rng.randrange(1, 30))]
+    if rng.random() < 0.5:              # a header of names, some awkward
+        d = o["delimiter"]
+        pool = [nm for nm in NAME_POOL if nm and term not in nm and
+                (d is None and not any(c in blanks for c in nm) or
+                 d is not None and d not in nm)]
+        names = [rng.choice(pool) for _ in range(rng.randrange(1, 6))]
+        records[0] = (d or b" ").join(names)
+    first = records[0][:-1] if records[0].endswith(b"\r") else records[0]
+    if o["delimiter"] is None:
+        names = re.findall(b"[^" + re.escape(blanks) + b"]+", first)
+    else:
+        names = [f.strip(blanks) for f in first.split(o["delimiter"])]
+    data = term.join(records) + term
+    return args + [b"--header", b"-f", named_list(rng, names)] + \
+        ([b"--drop-header"] if rng.random() < 0.3 else []), data
 
 
 def big_csv(rng):
@@ -809,6 +836,16 @@ def limit_runs():
             (["-d", "1"], b"-" + b"2" * (n - 1) + b"1-7\n"),
             (["--header=2"], digits + b"x\n" + b"y" * n + b"\n-8\n"),
             (["-f", "2", "-d", ":"], neg + b"x:-9\n"),
+            # --csv: "a field to be converted is limited to 1 MiB, quotes
+            # included"; quoted text of any length streams through.
+            (["--csv", "-l"], b'-1,"' + neg[:-2] + b'",-2\n'),
+            (["--csv", "--invalid=warn"], b'"' + b" " * (n - 2) + b'"\n-3\n'),
+            (["--csv", "-f", "2", "--invalid=fail"],
+             b'-1,"' + neg[:-2] + b'"\r\n"a\n' + digits + b'",-4\r\n'),
+            (["--csv", "-f", "1", "--invalid=warn"],
+             b'"' + b'""' * (n // 2) + b'",-5\n-6,"' + b"x\n" * n),
+            (["--csv", "-f", "2", "--invalid=fail"],
+             b'-7,"' + neg[:-2] + b'\n'),
         ]
     return [([a.encode() for a in argv], data) for argv, data in runs]
 
@@ -852,7 +889,8 @@ def main():
     # pipe in small odd pieces.
     crng = random.Random(seed * 7 + 1)
     for _ in range(nruns * CSV_RUNS_PER_RUN // 100):
-        argv, data = csv_run(crng)
+        argv, data = csv_run(crng) if crng.random() < 0.85 else \
+            named_run(crng)
         cases.append((argv, data, "odd" if crng.random() < 0.3 else "bytes"))
     cases += big_csv_runs(crng)
     passed = failed = 0
