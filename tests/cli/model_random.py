@@ -40,7 +40,7 @@ import model  # noqa: E402
 
 DEFAULT_SEED = 20261127
 DEFAULT_RUNS = 1000
-CSV_RUNS_PER_RUN = 120          # --csv runs per 100 runs
+CSV_RUNS_PER_RUN = 160          # --csv runs per 100 runs
 SHOWN_REPRODUCERS = 12
 TIMEOUT = 120
 
