@@ -372,6 +372,10 @@ def parse_options(argv):
             except Usage as u:
                 # "A list that is not cut's is one of names only with
                 # --header and standard input"; checked once all are read.
+                # AMBIGUOUS: a list of numbers that cut refuses for its
+                # values, not its syntax (`3-1`), is still one of numbers
+                # "mixed" for relu: with --header it gets the names' error
+                # (`invalid decreasing range '3-1'`, no hint), not cut's.
                 o.named = parse_named(value)
                 if o.named is None:
                     raise
