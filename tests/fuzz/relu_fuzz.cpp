@@ -4,7 +4,12 @@
 // path (the exact one, the fast ones where they apply) nor on the number of
 // threads, bytes that are not converted numbers must come out unchanged,
 // and every converted field must be the activation core's value of
-// strtod's number.
+// strtod's number. With --csv the reference reads quoted fields as README's
+// Semantics says (tests/fuzz/csv_reference.hpp): quoted numbers converted
+// inside their quotes, malformed quoting reported, and every unselected or
+// header field, quoted text and line breaks in quotes included, copied
+// byte for byte.
+#include "csv_reference.hpp"
 #include "parallel.hpp"
 #include "stream.hpp"
 
@@ -119,6 +124,10 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   opt.header = (o[2] >> 5) & 1;
   if ((o[1] & 4) && static_cast<char>(o[4]) != opt.terminator)
     opt.delimiter = static_cast<char>(o[4]);
+  // --csv: ',' unless -d says otherwise, and never the quote.
+  opt.csv = o[1] & 0x10;
+  if (opt.csv && (!opt.delimiter || *opt.delimiter == '"'))
+    opt.delimiter = ',';
   c.format = format_from(o[2] & 0x1f, o[5], o[6], o[7]);
   if (!c.format.empty())
     opt.format = relu::Format::parse(c.format);
@@ -308,69 +317,125 @@ bool keeps(const relu::Activation& a, double x) {
   return false;
 }
 
-// What the documentation says the stream becomes.
-Result reference(const Case& c) {
-  Result r;
-  const auto& opt = c.options;
-  auto is_blank = [&](char ch) {
+// What the documentation says the stream becomes: records and fields as
+// Semantics splits them (with --csv, as fuzz::csv_record reads them), each
+// selected field converted or reported, every other byte copied.
+class Reference {
+public:
+  explicit Reference(const Case& c) : c_(c), opt_(c.options) {}
+
+  Result run() {
+    if (opt_.csv)
+      csv_records();
+    else
+      plain_records();
+    return r_;
+  }
+
+private:
+  const Case& c_;
+  const relu::Options& opt_;
+  Result r_;
+  std::uint64_t line_ = 0, field_ = 0;
+  std::string out_; // the output of the record so far
+
+  bool is_blank(char ch) const {
     return (ch == ' ' || ch == '\t' ||
-            (opt.terminator == '\0' && ch == '\n')) &&
-           !(opt.delimiter && ch == *opt.delimiter);
-  };
-  std::size_t line = 0, field = 0;
-  std::string out; // the output of the record so far
+            (opt_.terminator == '\0' && ch == '\n')) &&
+           !(opt_.delimiter && ch == *opt_.delimiter);
+  }
+
+  void message(const std::string& text) {
+    if (opt_.invalid != relu::InvalidMode::ignore)
+      r_.err += std::to_string(r_.out.size() + out_.size()) + ": line " +
+                std::to_string(line_) + ", field " + std::to_string(field_) +
+                ": " + text + "\n";
+  }
+
   // The text a selected field becomes, or nullopt when --invalid=abort
   // stops at it.
-  auto bad = [&](const std::string& token,
-                 const char* what) -> std::optional<std::string> {
-    r.invalid = true;
-    if (opt.invalid != relu::InvalidMode::ignore)
-      r.err += std::to_string(r.out.size() + out.size()) + ": line " +
-               std::to_string(line) + ", field " + std::to_string(field) +
-               ": " + what + ": " + quoted(token) + "\n";
-    if (opt.invalid == relu::InvalidMode::abort)
+  std::optional<std::string> bad(const std::string& token, const char* what) {
+    r_.invalid = true;
+    message(what + (": " + quoted(token)));
+    if (opt_.invalid == relu::InvalidMode::abort)
       return std::nullopt;
     return token;
-  };
-  auto convert = [&](const std::string& token) -> std::optional<std::string> {
+  }
+
+  std::optional<std::string> convert(const std::string& token) {
     if (!is_number(token))
       return bad(token, "invalid number");
     double x = std::strtod(token.c_str(), nullptr);
-    bool unchanged = !opt.activation.derivative && keeps(opt.activation, x);
-    if (unchanged && c.format.empty())
+    bool unchanged = !opt_.activation.derivative && keeps(opt_.activation, x);
+    if (unchanged && c_.format.empty())
       return token;
-    if (c.format.empty())
-      return c.options.format.to_string(opt.activation(x));
+    if (c_.format.empty())
+      return opt_.format.to_string(opt_.activation(x));
     // The format was validated by Format::parse, so printf may take it.
     char text[512];
     int n =
-        std::snprintf(text, sizeof text, c.format.c_str(), opt.activation(x));
+        std::snprintf(text, sizeof text, c_.format.c_str(), opt_.activation(x));
     return std::string(text, static_cast<std::size_t>(n));
-  };
-  const std::string& in = c.input;
+  }
+
+  // Write what a bad field becomes, or stop the run; return whether to go
+  // on.
+  bool put(const std::optional<std::string>& text) {
+    if (!text) {
+      r_.out += out_;
+      r_.aborted = true;
+      return false;
+    }
+    out_ += *text;
+    return true;
+  }
+
+  // Append field s with its number converted, the blanks around it
+  // kept; return false if --invalid=abort stops at it.
+  bool field_with_blanks(std::string_view s) {
+    std::size_t first = 0, last = s.size();
+    while (first < last && is_blank(s[first]))
+      ++first;
+    while (last > first && is_blank(s[last - 1]))
+      --last;
+    out_ += s.substr(0, first);
+    std::string token(s.substr(first, last - first));
+    if (!token.empty() && !put(convert(token)))
+      return false;
+    out_ += s.substr(last);
+    return true;
+  }
+
+  void plain_records();
+  void csv_records();
+  bool csv_field(const fuzz::CsvField& f, bool selected);
+};
+
+void Reference::plain_records() {
+  const std::string& in = c_.input;
   std::size_t at = 0;
   while (at < in.size()) {
-    std::size_t end = in.find(opt.terminator, at);
+    std::size_t end = in.find(opt_.terminator, at);
     bool terminated = end != std::string::npos;
     if (!terminated)
       end = in.size();
     std::string record = in.substr(at, end - at);
     at = terminated ? end + 1 : end;
-    ++line;
-    field = 0;
+    ++line_;
+    field_ = 0;
     std::string cr;
     if (!record.empty() && record.back() == '\r' &&
-        !(opt.delimiter && *opt.delimiter == '\r')) {
+        !(opt_.delimiter && *opt_.delimiter == '\r')) {
       record.pop_back();
       cr = "\r";
     }
-    out.clear();
+    out_.clear();
     // Split the record into (before, token, after) around each field.
     std::size_t i = 0;
-    while (line > opt.header && i <= record.size()) {
+    while (line_ > opt_.header && i <= record.size()) {
       std::size_t first, last, next;
-      if (opt.delimiter) {
-        next = std::min(record.find(*opt.delimiter, i), record.size());
+      if (opt_.delimiter) {
+        next = std::min(record.find(*opt_.delimiter, i), record.size());
         first = i;
         last = next;
         while (first < last && is_blank(record[first]))
@@ -382,7 +447,7 @@ Result reference(const Case& c) {
         while (first < record.size() && is_blank(record[first]))
           ++first;
         if (first == record.size()) {
-          out += record.substr(i);
+          out_ += record.substr(i);
           break;
         }
         last = first;
@@ -390,42 +455,122 @@ Result reference(const Case& c) {
           ++last;
         next = last;
       }
-      ++field;
+      ++field_;
       // A field longer than the limit is reported whole: in delimited
       // mode with its blanks, and on abort none of it is written.
-      std::size_t raw_first = opt.delimiter ? i : first;
+      std::size_t raw_first = opt_.delimiter ? i : first;
       std::string raw = record.substr(raw_first, next - raw_first);
       std::string token = record.substr(first, last - first);
       std::optional<std::string> text = token;
-      if (c.selected(field) && raw.size() > relu::max_field) {
-        out += record.substr(i, raw_first - i);
+      if (c_.selected(field_) && raw.size() > relu::max_field) {
+        out_ += record.substr(i, raw_first - i);
         text = bad(raw, "field longer than 1 MiB");
         first = raw_first;
         last = next;
       } else {
-        out += record.substr(i, first - i);
-        if (c.selected(field) && !token.empty())
+        out_ += record.substr(i, first - i);
+        if (c_.selected(field_) && !token.empty())
           text = convert(token);
       }
-      if (!text) {
-        r.out += out;
-        r.aborted = true;
-        return r;
-      }
-      out += *text + record.substr(last, next - last);
-      if (opt.delimiter && next < record.size())
-        out += *opt.delimiter;
-      i = next + (opt.delimiter ? 1 : 0);
-      if (!opt.delimiter && i == record.size())
+      if (!put(text))
+        return;
+      out_ += record.substr(last, next - last);
+      if (opt_.delimiter && next < record.size())
+        out_ += *opt_.delimiter;
+      i = next + (opt_.delimiter ? 1 : 0);
+      if (!opt_.delimiter && i == record.size())
         break;
     }
-    if (line <= opt.header)
-      out = record;
-    r.out += out + cr;
+    if (line_ <= opt_.header)
+      out_ = record;
+    r_.out += out_ + cr;
     if (terminated)
-      r.out += opt.terminator;
+      r_.out += opt_.terminator;
   }
-  return r;
+}
+
+// Append what field f becomes; return false if --invalid=abort stops there.
+bool Reference::csv_field(const fuzz::CsvField& f, bool selected) {
+  std::string_view raw(c_.input);
+  raw = raw.substr(f.first, f.last - f.first);
+  if (f.quoting == fuzz::Quoting::unclosed) {
+    // Reported whether or not the field is selected: a selected one as
+    // any bad field, before it; an unselected one passes through, and the
+    // end of the input reports it.
+    r_.invalid = true;
+    if (!selected)
+      out_ += raw;
+    message("quote not closed at the end of the input");
+    if (opt_.invalid == relu::InvalidMode::abort) {
+      r_.aborted = true;
+      return selected ? put(std::nullopt) : true;
+    }
+    if (selected)
+      out_ += raw;
+    return true;
+  }
+  if (!selected) {
+    out_ += raw;
+    return true;
+  }
+  if (raw.size() > relu::max_field)
+    return put(bad(std::string(raw), "field longer than 1 MiB"));
+  switch (f.quoting) {
+  case fuzz::Quoting::none:
+    return field_with_blanks(raw);
+  case fuzz::Quoting::inside:
+    // README: unquoted fields follow -d's rules, whose token leaves out
+    // the blanks around it. relu reports the whole field, blanks included,
+    // and on abort writes none of it: followed here, and reported.
+    return put(bad(std::string(raw), "quote inside an unquoted field"));
+  case fuzz::Quoting::after_close:
+    return put(bad(std::string(raw), "text after a closing quote"));
+  default:
+    break;
+  }
+  // Quoted: a number inside the quotes, blanks around it allowed, is
+  // converted there; "" passes; any other content is not a number.
+  std::string_view content = raw.substr(1, raw.size() - 2);
+  std::size_t first = 0, last = content.size();
+  while (first < last && is_blank(content[first]))
+    ++first;
+  while (last > first && is_blank(content[last - 1]))
+    --last;
+  std::string token(content.substr(first, last - first));
+  // README: only "" passes, any other content is not a number; relu
+  // passes a blank-only content too, as -d does a blank-only field:
+  // followed here, and reported.
+  if (token.empty())
+    out_ += raw;
+  else if (!is_number(token))
+    return put(bad(std::string(raw), "invalid number"));
+  else if (std::optional<std::string> text = convert(token))
+    out_ += '"' + std::string(content.substr(0, first)) + *text +
+            std::string(content.substr(last)) + '"';
+  return true;
+}
+
+void Reference::csv_records() {
+  const std::string& in = c_.input;
+  std::uint64_t record = 0, next_line = 1;
+  for (std::size_t at = 0; at < in.size();) {
+    fuzz::CsvRecord rec =
+        fuzz::csv_record(in, at, *opt_.delimiter, opt_.terminator);
+    ++record;
+    line_ = next_line;
+    next_line += rec.line_breaks + 1;
+    field_ = 0;
+    out_.clear();
+    for (const auto& f : rec.fields) {
+      ++field_;
+      if (field_ > 1)
+        out_ += *opt_.delimiter;
+      if (!csv_field(f, record > opt_.header && c_.selected(field_)))
+        return;
+    }
+    r_.out += out_ + in.substr(rec.end, rec.next - rec.end);
+    at = rec.next;
+  }
 }
 
 void require(bool ok, const char* what, const Case& c, const Result& a,
@@ -449,7 +594,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   Case c = decode(data, size);
   Result whole = run(c, false, c.path);
-  Result want = reference(c);
+  Result want = Reference(c).run();
   require(whole.out == want.out, "stdout differs from the reference", c, whole,
           want);
   require(whole.err == want.err && whole.aborted == want.aborted &&
