@@ -124,8 +124,13 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
       break; // an incomplete field: wait for more data
   }
   if (at_end && csv_ && mode_ != Mode::field_start && !aborted_ &&
-      lexer_.open())
+      lexer_.open()) {
     unclosed_quote(end);
+    // The quote swallowed the record's end: an operand after this input
+    // starts a record of its own.
+    lexer_.reset();
+    end_record();
+  }
   if (!aborted_)
     emit_until(p);
   stalled_ = static_cast<std::size_t>(end - p);
@@ -359,6 +364,10 @@ const char* Stream::csv_field(const char* p, const char* end, bool at_end,
   else
     field_text(p, last, false);
   end_field();
+  if (open && !aborted_) {
+    end_record(); // as at the end of process()
+    return end;
+  }
   return aborted_ ? end : after_separator(r, end);
 }
 

@@ -257,6 +257,12 @@ CASES = [
      "relu: line 2, field 1: quote not closed at the end of the input\n", 2),
     ("csv-malformed-ignore", ["--csv", "--invalid=ignore"], 'a"b,"1"2,-3\n',
      'a"b,"1"2,0\n', "", 0),
+    # An open quote swallows its operand's record end; the next operand
+    # still starts at field 1 (found by the model written from README).
+    ("csv-operand-open-quote", ["--csv", "--invalid=warn", "--", '"a,-1',
+                                "-1,-2"], None, '"a,-1\n0,0\n',
+     "relu: argument 1, field 1: quote not closed at the end of the input\n",
+     0),
     ("csv-operand", ["--csv", "--", '"-1",2'], None, '"0",2\n', "", 0),
     # -f by the header's names (README's CSV section).
     ("names-mixed", ["-d", ",", "--header", "-f", "w1,4"],

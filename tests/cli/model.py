@@ -67,6 +67,9 @@ class Options:
     precision: bytes = None
     operands: list = field(default_factory=list)
     fields_not_cut: object = None  # why a list of names is not cut's
+    named: list = None           # the items of a list of names (parse_named)
+    csv: bool = False            # --csv
+    drop_header: bool = False    # --drop-header
 
 
 def parse_number(token):
@@ -356,18 +359,25 @@ def parse_options(argv):
             if alpha is None or not math.isfinite(alpha):
                 raise usage_shaped(b"invalid --alpha " + quote(value))
             o.alpha = alpha
-        elif key in ("csv", "drop-header"):
-            raise Unspecified("--csv and --drop-header are not modelled")
+        elif key == "csv":
+            o.csv = True
+        elif key == "drop-header":
+            o.drop_header = True
         elif key == "f":
             if value == b"":
                 raise usage_shaped(contains=b"the list of fields is empty")
-            o.fields_not_cut = None
+            o.fields_not_cut = o.named = None
             try:
                 o.fields = parse_fields(value)
             except Usage as u:
                 # "A list that is not cut's is one of names only with
                 # --header and standard input"; checked once all are read.
-                if not NAMED_LIST.fullmatch(value):
+                # AMBIGUOUS: a list of numbers that cut refuses for its
+                # values, not its syntax (`3-1`), is still one of numbers
+                # "mixed" for relu: with --header it gets the names' error
+                # (`invalid decreasing range '3-1'`, no hint), not cut's.
+                o.named = parse_named(value)
+                if o.named is None:
                     raise
                 o.fields_not_cut = u
         elif key == "d":
@@ -403,27 +413,186 @@ def parse_options(argv):
         if o.operands and o.operands != [b"-"]:
             raise usage(b"field names in --fields need the header of "
                         b"standard input")
-        raise Unspecified("names in --fields are not modelled")
+    else:
+        o.named = None
     # --precision means (relu refuses it, "last wins" would take either).
     if "format" in seen and "p" in seen:
         raise Unspecified("--format with --precision")
     if o.precision is not None:
         o.format = b"%." + o.precision + b"f"
+    if o.csv and o.delimiter is None:   # "--csv ... -d , by default"
+        o.delimiter = b","
+    if o.csv and o.delimiter == b'"':
+        raise usage_shaped()            # "The quote cannot be the delimiter"
     if o.delimiter == (b"\0" if o.zero else b"\n"):
         raise usage_shaped()            # "cannot be the record terminator"
+    # AMBIGUOUS: README does not say what --drop-header does without
+    # --header ("reads --header's records"); relu refuses it, after the
+    # checks above.
+    if o.drop_header and not o.header_given:
+        raise usage_shaped()
     return o
 
 
 # ---------------------------------------------------------------- fields
 
-# README's names in --fields: names (no comma, dash, blank, quote or
-# brackets), "quoted names" with "" for a quote, name[k], numbers, and
-# ranges of them, separated by commas or blanks.
-_BOUND = (rb'(?:[0-9]*[1-9][0-9]*(?![^,\s"\[\]-])'
-          rb'|(?:(?![0-9]+(?![^,\s"\[\]-]))[^,\s"\[\]-]+|"(?:[^"]|"")*")'
-          rb'(?:\[[0-9]+\])?)')
-_ITEM = rb'(?:%s(?:-%s?)?|-%s)' % (_BOUND, _BOUND, _BOUND)
-NAMED_LIST = re.compile(rb'%s(?:[, \t]%s)*' % (_ITEM, _ITEM))
+# README: "With --header, -f also takes the names in the header's first
+# record, as xsv's select does: names, ranges of names (w1-w3, w2-, -w2),
+# and numbers, mixed. A name that is all digits or holds a comma, a dash,
+# a blank or a quote is written in double quotes (-f '"2019","a-b"', with
+# "" for a quote); name[k] is the field of that name after k others of it".
+# Items are separated as cut's are, by one comma or blank ("items
+# separated by commas or blanks").
+LIST_SEPARATORS = b", \t"
+# AMBIGUOUS: README lists the bytes that need quotes (comma, dash, blank,
+# quote); relu also refuses [ and ] in an unquoted name (`-f 'a[b'` is
+# cut's "invalid field value"), as the [k] suffix would make them unclear.
+NOT_IN_NAME = b',- \t"[]'
+# AMBIGUOUS: README gives no bound for k in name[k]; relu takes k up to
+# 2^64 - 7. The model leaves k >= 2^63 unspecified.
+INDEX_LIMIT = 2**63
+
+
+@dataclass
+class Bound:
+    number: int = None           # a field number, or
+    name: bytes = None           # a name and
+    k: int = 0                   # the k of name[k]
+
+
+@dataclass
+class Item:
+    text: bytes                  # as written, for "invalid decreasing range"
+    lo: Bound = None             # None: from field 1 (`-w2`)
+    hi: Bound = None             # None: to the last field (`w2-`)
+
+
+def parse_bound(text, i):
+    """Read one bound at text[i:]; return (Bound, next index) or None."""
+    if text[i:i + 1] == b'"':
+        name = bytearray()
+        i += 1
+        while True:
+            if i >= len(text):
+                return None             # an unclosed quoted name
+            c = text[i:i + 1]
+            if c == b'"':
+                if text[i + 1:i + 2] == b'"':
+                    name += b'"'
+                    i += 2
+                    continue
+                i += 1
+                break
+            name += c
+            i += 1
+        bound = Bound(name=bytes(name))
+    else:
+        j = i
+        while j < len(text) and text[j] not in NOT_IN_NAME:
+            j += 1
+        word = text[i:j]
+        if not word:
+            return None
+        if word.isdigit():
+            # A number, as cut reads it: fields are numbered from 1, and
+            # cut refuses 2^64 - 1 and above ("is too large").
+            if not 1 <= int(word) < 2**64 - 1:
+                return None
+            return Bound(number=int(word)), j
+        bound = Bound(name=word)
+        i = j
+    if text[i:i + 1] == b"[":           # name[k]
+        j = i + 1
+        while text[j:j + 1].isdigit():
+            j += 1
+        if j == i + 1 or text[j:j + 1] != b"]":
+            return None
+        bound.k = int(text[i + 1:j])
+        if bound.k >= INDEX_LIMIT:
+            raise Unspecified("name[k] with a huge k")
+        i = j + 1
+    return bound, i
+
+
+def parse_named(text):
+    """Return the Items of a list of names and numbers, or None if `text`
+    is not one (then cut's error stands)."""
+    items = []
+    i = 0
+    while True:
+        start = i
+        lo = hi = None
+        if text[i:i + 1] == b"-":       # -bound
+            got = parse_bound(text, i + 1)
+            if got is None:
+                return None
+            hi, i = got
+        else:
+            got = parse_bound(text, i)
+            if got is None:
+                return None
+            lo, i = got
+            hi = lo
+            if text[i:i + 1] == b"-":   # bound- or bound-bound
+                i += 1
+                hi = None
+                if i < len(text) and text[i] not in LIST_SEPARATORS:
+                    got = parse_bound(text, i)
+                    if got is None:
+                        return None
+                    hi, i = got
+        items.append(Item(text[start:i], lo, hi))
+        if i == len(text):
+            return items
+        if text[i] not in LIST_SEPARATORS:
+            return None
+        i += 1
+
+
+def fields_error(message):
+    """README's example: "relu: invalid --fields: no field named 'w9' in
+    the header: it has 'name', 'w1'" then exit 1, with no hint to --help."""
+    return b"relu: invalid --fields: " + message + b"\n"
+
+
+def resolve_named(items, names):
+    """Return the ranges that `items` select in a header of `names`, or
+    raise Usage with fields_error's message."""
+    def decreasing(item):
+        # AMBIGUOUS: README gives cut's "invalid decreasing range" for
+        # numbers only; relu refuses a range of names that runs backwards
+        # the same way, naming the item as written, without the hint.
+        return Usage(fields_error(b"invalid decreasing range "
+                                  + quote(item.text)))
+
+    def index(bound):
+        if bound.number is not None:
+            return bound.number
+        # "name[k] is the field of that name after k others of it"; a
+        # bare name is name[0], the first (xsv's select).
+        seen = 0
+        for n, name in enumerate(names, 1):
+            if name == bound.name:
+                if seen == bound.k:
+                    return n
+                seen += 1
+        # AMBIGUOUS: README shows the message for a plain name only; relu
+        # writes name[k] as 'name'[k], and k = 0 as a plain name.
+        shown = quote(bound.name) + (b"[%d]" % bound.k if bound.k else b"")
+        has = b", ".join(quote(n) for n in names) if names else \
+            b"no fields"  # AMBIGUOUS: a header without fields (blanks)
+        raise Usage(fields_error(b"no field named " + shown
+                                 + b" in the header: it has " + has))
+
+    ranges = []
+    for item in items:
+        lo = index(item.lo) if item.lo is not None else 1
+        hi = index(item.hi) if item.hi is not None else math.inf
+        if hi < lo:
+            raise decreasing(item)
+        ranges.append((lo, hi))
+    return ranges
+
 
 def quote(token):
     """The token as messages show it: non-printable bytes as \\xNN, cut
@@ -442,6 +611,122 @@ class Abort(Exception):
     pass
 
 
+# ---------------------------------------------------------------- CSV
+
+@dataclass
+class CsvField:
+    raw: bytes          # the field's bytes as they came, quotes included
+    kind: str           # "plain": unquoted, no quote in it
+                        # "quoted": "...", closed, then a separator
+                        # "stray": unquoted with a quote inside (ab"c)
+                        # "after": text after a closing quote ("1"5)
+                        # "open": a quote still open at the end of input
+
+
+@dataclass
+class CsvRecord:
+    line: int           # the line where the record began
+    fields: list        # CsvFields
+    cr: bytes           # b"\r" if a CR came right before its end
+    terminated: bool    # ended by a terminator (not by the input's end)
+    span: tuple = None  # (start, end) of its bytes in the input
+
+
+def csv_records(data, delimiter, terminator):
+    """Split `data` into CSV records, as README's --csv item says, byte by
+    byte:
+
+    "a field that starts with `"` is quoted: inside it, the delimiter, CR,
+    the record terminator and a doubled `""` are data, and the field ends
+    at its closing quote. A record ends at a terminator outside quotes; a
+    CR right before it is kept and belongs to no field". Unquoted fields
+    run to the next delimiter or record end. Malformed quoting is read as
+    Python's csv (strict=False) reads it: a quote inside an unquoted field
+    is data; text after a closing quote runs on to the next separator, its
+    quotes as data; a quote still open at the end of the input makes the
+    rest of the input one field."""
+    records = []
+    pos, n = 0, len(data)
+    line, counted = 1, 0
+    # An unquoted run of bytes: up to a delimiter, a terminator or a CR
+    # (a CR may or may not end the record: record_ends decides).
+    run = re.compile(b"[^" + re.escape(delimiter + terminator + b"\r")
+                     + b"]*")
+
+    def record_ends(i):
+        """A terminator, or a CR right before a terminator or the end of
+        the input ("A CR right before the end of a record is kept and is
+        not part of a field"), or the end of the input."""
+        c = data[i:i + 1]
+        return c == b"" or c == terminator or \
+            (c == b"\r" and data[i + 1:i + 2] in (b"", terminator))
+
+    while pos < n:
+        # "Messages name the line where the record began, which is its
+        # record number unless quoted fields before it hold line breaks."
+        line += data.count(terminator, counted, pos)
+        counted = start_of_record = pos
+        fields = []
+        while True:
+            start = pos
+            if data[pos:pos + 1] == b'"':
+                i = pos + 1
+                while True:
+                    j = data.find(b'"', i)
+                    if j >= 0 and data[j + 1:j + 2] == b'"':
+                        i = j + 2       # a doubled quote is data
+                        continue
+                    break
+                if j < 0:               # still open at the end
+                    fields.append(CsvField(data[start:], "open"))
+                    records.append(CsvRecord(line, fields, b"", False,
+                                             (start_of_record, n)))
+                    return records
+                pos = j + 1
+                kind = "quoted"
+            else:
+                kind = "plain"
+            while not record_ends(pos) and data[pos:pos + 1] != delimiter:
+                kind = "after" if kind == "quoted" else kind
+                pos = max(run.match(data, pos).end(), pos + 1)
+            raw = data[start:pos]
+            if kind == "plain" and b'"' in raw:
+                kind = "stray"
+            fields.append(CsvField(raw, kind))
+            if not record_ends(pos):    # a delimiter: another field
+                pos += 1
+                continue
+            cr = b""
+            if data[pos:pos + 1] == b"\r":
+                cr = b"\r"
+                pos += 1
+            terminated = data[pos:pos + 1] == terminator
+            pos += terminated
+            records.append(CsvRecord(line, fields, cr, terminated,
+                                     (start_of_record, pos)))
+            break
+    return records
+
+
+def csv_name(field, blanks, terminator):
+    """A header field's name for -f. AMBIGUOUS: README says only "the names
+    in the header's first record". relu takes a quoted field's content,
+    `""` read as `"`, blanks kept (`" b "` is ` b `); an unquoted field
+    without its blanks, as the blanks around a number are not part of it;
+    and a malformed field's bytes as they came, without blanks around them
+    (and, for one still open at the end, without the input's last record
+    terminator and a CR before it)."""
+    raw = field.raw
+    if field.kind == "quoted":
+        return raw[1:-1].replace(b'""', b'"')
+    if field.kind == "open":
+        if raw.endswith(terminator):
+            raw = raw[:-1]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+    return raw.strip(blanks)
+
+
 class Stream:
     """Applies the options to records and collects stdout and stderr."""
 
@@ -451,6 +736,12 @@ class Stream:
         self.err = bytearray()
         self.bad = False
         self.blanks = BLANKS + (b"\n" if o.zero else b"")
+        # AMBIGUOUS: with --csv a quoted field can hold the delimiter; when
+        # the delimiter is a blank (-d ' ', -d $'\t', -z -d $'\n') relu does
+        # not take it as a blank around a number (`"-2 "` is not a number
+        # with -d ' '). No other field holds the delimiter.
+        self.quoted_blanks = bytes(b for b in self.blanks
+                                   if bytes([b]) != o.delimiter)
         self.terminator = b"\0" if o.zero else b"\n"
 
     def selected(self, n):
@@ -565,20 +856,157 @@ class Stream:
         self.out += out
 
     def records(self, data, where_of, first_data_record=1):
-        """Process `data`; where_of(k) names the k-th record (from 1)."""
+        """Process `data`; where_of(k) names the k-th record (from 1), or
+        with --csv the record that began on line k. Records before
+        `first_data_record` are the header: written unchanged, unless
+        --drop-header ("reads --header's records but does not write
+        them")."""
+        if self.o.csv:
+            # "Header records (--header) are CSV records too."
+            for k, rec in enumerate(csv_records(data, self.o.delimiter,
+                                                self.terminator), 1):
+                self.csv_record(where_of(rec.line), rec,
+                                header=k < first_data_record)
+            return
+        keep = not self.o.drop_header
         pieces = data.split(self.terminator)
         last = pieces.pop()             # b"" if data ends with a terminator
         for k, rec in enumerate(pieces, 1):
             if k < first_data_record:
-                self.out += rec + self.terminator
+                if keep:
+                    self.out += rec + self.terminator
             else:
                 self.record(where_of(k), rec, True)
         if last:
             k = len(pieces) + 1
             if k < first_data_record:
-                self.out += last
+                if keep:
+                    self.out += last
             else:
                 self.record(where_of(k), last, False)
+
+    # ------------------------------------------------------------ --csv
+
+    def invalid(self, message, prefix):
+        """Report a bad field as --invalid says: abort writes `prefix` (the
+        output before the bad token), the message, and stops; fail and warn
+        report it; ignore is silent."""
+        if self.o.invalid == "abort":
+            self.out += prefix
+            self.err += message
+            raise Abort()
+        self.bad = True
+        if self.o.invalid != "ignore":
+            self.err += message
+
+    def csv_field(self, where, n, f, prefix):
+        """Return the output of a selected, closed CSV field; `prefix` is
+        the record's output before it."""
+        o = self.o
+        if f.kind == "plain":
+            # "Unquoted fields follow the rules of -d."
+            core = f.raw.strip(self.blanks)
+            if not core:
+                return f.raw            # "Empty and blank-only fields"
+            start = len(f.raw) - len(f.raw.lstrip(self.blanks))
+            end = start + len(core)
+            return self.field(where, n, f.raw[:start], core, f.raw[end:],
+                              prefix + f.raw[:start])
+        head = b"relu: " + where + b", field %d: " % n
+        # "a field to be converted is limited to 1 MiB, quotes included".
+        # AMBIGUOUS: the message shows the field's first bytes, quotes and
+        # blanks included, and the check comes before that of the quoting.
+        if len(f.raw) > MIB:
+            self.invalid(head + b"field longer than 1 MiB: " + quote(f.raw)
+                         + b"\n", prefix)
+            return f.raw
+        if f.kind == "stray":
+            # AMBIGUOUS: the token shown is the whole field, blanks around
+            # it included (` "1"`), and abort writes nothing of it.
+            self.invalid(head + b"quote inside an unquoted field: "
+                         + quote(f.raw) + b"\n", prefix)
+            return f.raw
+        if f.kind == "after":
+            self.invalid(head + b"text after a closing quote: "
+                         + quote(f.raw) + b"\n", prefix)
+            return f.raw
+        # "A quoted field whose content is a number, blanks around it
+        # allowed, is converted inside its quotes; an empty one passes
+        # through; any other content is not a number."
+        content = f.raw[1:-1]
+        core = content.strip(self.quoted_blanks)
+        if not core:
+            # AMBIGUOUS: README names the empty `""`; relu passes a
+            # blank-only one (`" "`) through too, as it passes blank-only
+            # fields ("Empty and blank-only fields pass through").
+            return f.raw
+        x = self.convert(core) if b'"' not in core else None
+        if x is not None:
+            start = len(content) - len(content.lstrip(self.quoted_blanks))
+            return (b'"' + content[:start] + x
+                    + content[start + len(core):] + b'"')
+        # AMBIGUOUS: the token shown is the quoted field, quotes included
+        # (`'" x "'`), and abort writes nothing of it.
+        self.invalid(head + b"invalid number: " + quote(f.raw) + b"\n",
+                     prefix)
+        return f.raw
+
+    def csv_record(self, where, rec, header):
+        o = self.o
+        write = not (header and o.drop_header)
+        out = bytearray()
+        for n, f in enumerate(rec.fields, 1):
+            if n > 1:
+                out += o.delimiter
+            head = b"relu: " + where + b", field %d: " % n
+            selected = not header and self.selected(n)
+            if f.kind == "open":
+                # "a quote still open at the end of the input makes the
+                # rest of the input one field ... reported whether or not
+                # the field is selected, naming the line where its record
+                # began and the field" (exit 2 with abort and fail).
+                # AMBIGUOUS: relu reports it as --invalid says (ignore:
+                # silently); abort writes an unselected field, and all
+                # before it, before it stops, but nothing of a selected
+                # one; a selected one over 1 MiB is reported as such too.
+                before = bytes(out)
+                if selected and len(f.raw) > MIB:
+                    self.invalid(head + b"field longer than 1 MiB: "
+                                 + quote(f.raw) + b"\n",
+                                 before if write else b"")
+                out += f.raw
+                self.invalid(head + b"quote not closed at the end of the "
+                             b"input\n",
+                             (before if selected else bytes(out))
+                             if write else b"")
+                continue
+            if not selected:
+                out += f.raw            # "an unselected one passes through"
+                continue
+            out += self.csv_field(where, n, f, bytes(out))
+        out += rec.cr + (self.terminator if rec.terminated else b"")
+        if write:
+            self.out += out
+
+
+def header_names(s, data):
+    """The names of the fields of the header's first record, as its fields
+    are read. AMBIGUOUS, README does not say: a -d field's name is the
+    field without the blanks around it (` a ` is `a`), and a header with
+    no record at all has one empty name with -d and --csv, none without."""
+    o = s.o
+    if o.csv:
+        records = csv_records(data, o.delimiter, s.terminator)
+        if not records:
+            return [b""]
+        return [csv_name(f, s.blanks, s.terminator)
+                for f in records[0].fields]
+    first = data.split(s.terminator)[0]
+    if first.endswith(b"\r"):
+        first = first[:-1]
+    if o.delimiter is not None:
+        return [f.strip(s.blanks) for f in first.split(o.delimiter)]
+    return re.findall(b"[^" + re.escape(s.blanks) + b"]+", first)
 
 
 def run(argv, stdin=b""):
@@ -603,9 +1031,23 @@ def run(argv, stdin=b""):
                     s.empty_operand(where, arg)
                 else:
                     # AMBIGUOUS: a record terminator inside an argument
-                    # splits it into records that keep its number.
+                    # splits it into records that keep its number. With
+                    # --csv, one inside quotes is data, and each argument
+                    # is read as an input of its own: a quote still open
+                    # at its end ends with it, is reported ("argument 2,
+                    # field 3: quote not closed at the end of the input")
+                    # and does not swallow the next argument, whose fields
+                    # are numbered from 1 ("Each NUMBER argument is one
+                    # record"; relu numbers them on from the open one's).
                     s.records(arg + s.terminator, lambda k: where)
         else:
+            if o.named is not None:
+                try:
+                    o.fields = resolve_named(o.named, header_names(s, stdin))
+                except Usage as u:
+                    # "A name the header does not have is an error that
+                    # lists the names it has (exit 1, nothing written)"
+                    return Result(b"", u.message, 1)
             s.records(stdin, lambda k: b"line %d" % k, o.header + 1)
     except Abort:
         return Result(bytes(s.out), bytes(s.err), 2)
