@@ -534,7 +534,7 @@ bool Reference::csv_field(const fuzz::CsvField& f, bool selected) {
     break;
   }
   // Quoted: a number inside the quotes, blanks around it allowed, is
-  // converted there; "" passes; any other content is not a number.
+  // converted there; "" and " " pass; any other content is not a number.
   std::string_view content = raw.substr(1, raw.size() - 2);
   std::size_t first = 0, last = content.size();
   while (first < last && is_blank(content[first]))
@@ -542,9 +542,7 @@ bool Reference::csv_field(const fuzz::CsvField& f, bool selected) {
   while (last > first && is_blank(content[last - 1]))
     --last;
   std::string token(content.substr(first, last - first));
-  // README: only "" passes, any other content is not a number; relu
-  // passes a blank-only content too, as -d does a blank-only field:
-  // followed here, and reported.
+  // An empty or blank content passes, as an unquoted blank field does.
   if (token.empty())
     out_ += raw;
   else if (!is_number(token))
