@@ -93,6 +93,7 @@ struct Masks {
   std::uint64_t dot;     // '.'
   std::uint64_t sign;    // '+' or '-'
   std::uint64_t minus;   // '-'
+  std::uint64_t quote;   // '"', with csv
 };
 
 // How to classify the 64 bytes at base, of which those from last on read
@@ -123,12 +124,13 @@ const char* readable(const char* base, const char* limit,
 void clip(Masks& m, const char* base, const char* last) noexcept {
   if (last - base < 64) {
     std::uint64_t before = ~(~std::uint64_t{0} << (last - base));
-    for (std::uint64_t* mask :
-         {&m.sep, &m.newline, &m.digit, &m.nonzero, &m.dot, &m.sign, &m.minus})
+    for (std::uint64_t* mask : {&m.sep, &m.newline, &m.digit, &m.nonzero,
+                                &m.dot, &m.sign, &m.minus, &m.quote})
       *mask &= before;
   }
 }
 
+template <bool csv>
 Masks window_sse2(const char* base, const char* last, const char* limit, char a,
                   char b) noexcept {
   char padded[64];
@@ -155,6 +157,8 @@ Masks window_sse2(const char* base, const char* last, const char* limit, char a,
     m.dot |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')), at);
     m.sign |= bits(sign, at);
     m.minus |= bits(minus, at);
+    if constexpr (csv)
+      m.quote |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), at);
   }
   clip(m, base, last);
   return m;
@@ -168,10 +172,10 @@ __attribute__((target("avx2"))) std::uint64_t bits_avx2(__m256i bytes,
 }
 
 // The same with AVX2, 32 bytes at a time, for the machines that have it.
-__attribute__((target("avx2"))) Masks window_avx2(const char* base,
-                                                  const char* last,
-                                                  const char* limit, char a,
-                                                  char b) noexcept {
+template <bool csv>
+__attribute__((target("avx2"))) Masks
+window_avx2(const char* base, const char* last, const char* limit, char a,
+            char b) noexcept {
   char padded[64];
   const char* p = readable(base, limit, padded);
   Masks m{};
@@ -197,6 +201,8 @@ __attribute__((target("avx2"))) Masks window_avx2(const char* base,
     m.dot |= bits_avx2(dot, at);
     m.sign |= bits_avx2(sign, at);
     m.minus |= bits_avx2(minus, at);
+    if constexpr (csv)
+      m.quote |= bits_avx2(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')), at);
   }
   clip(m, base, last);
   return m;
@@ -340,7 +346,7 @@ struct FastScanner {
       return swar_delimited(from, first, last, limit, out, table, fields);
     // Where the current record started, to go back to when it turns out
     // to need the exact path.
-    FastScan done{first, from, out, 0};
+    FastScan done{first, from, out, 0, 0};
     Cursor c{from, out};
     const char* p = first;
     while (p != last) {
@@ -350,7 +356,7 @@ struct FastScanner {
       }
       if (*p == '\n') {
         ++p;
-        done = {p, c.from, c.out, done.records + 1};
+        done = {p, c.from, c.out, done.records + 1, 0};
         continue;
       }
       const char* token = p;
@@ -365,15 +371,16 @@ struct FastScanner {
 
   // The same for delimited fields, which end at the next delimiter or
   // newline: each selected one must be an ordinary decimal and nothing
-  // else, and the others pass unread.
+  // else, and the others pass unread (with csv, but for their quotes).
   static FastScan swar_delimited(const char* from, const char* first,
                                  const char* last, const char* limit, char* out,
                                  const FastTable& table,
                                  const FastFields& fields) noexcept {
-    FastScan done{first, from, out, 0};
+    FastScan done{first, from, out, 0, 0};
     Cursor c{from, out};
     const char d = fields.delimiter;
     std::uint64_t field = 0;
+    std::uint64_t quoted_lines = 0; // in the record so far
     for (const char* p = first; p != last; ++p) {
       if (!fields.known(field))
         return done;
@@ -385,48 +392,94 @@ struct FastScanner {
         if (!table.entry(kind).keep)
           replace(c, token, p, kind, short_gaps(limit - c.from), table);
       } else {
+        if (fields.csv && *p == '"') {
+          p = skip_quoted(p, last, quoted_lines);
+          if (p == nullptr)
+            return done;
+        }
+        // Text runs to the next separator, also after a closing quote, and
+        // quotes in it are data, as the exact path's lexer has them.
         while (*p != d && *p != '\n')
           ++p;
       }
       ++field;
       if (*p == '\n') {
-        done = {p + 1, c.from, c.out, done.records + 1};
+        done = {p + 1, c.from, c.out, done.records + 1,
+                done.quoted_lines + quoted_lines};
         field = 0;
+        quoted_lines = 0;
       }
     }
     return done;
   }
 
+  // Pass the quotes of the field at p, counting the newlines inside them,
+  // and return the byte after the closing quote, or nullptr if there is
+  // none before last.
+  static const char* skip_quoted(const char* p, const char* last,
+                                 std::uint64_t& quoted_lines) noexcept {
+    for (;;) {
+      const char* text = p + 1;
+      const auto* q = static_cast<const char*>(
+          std::memchr(text, '"', static_cast<std::size_t>(last - text)));
+      if (q == nullptr)
+        return nullptr;
+      quoted_lines += static_cast<std::uint64_t>(std::count(text, q, '\n'));
+      p = q + 1; // before last, which follows a newline
+      if (*p != '"')
+        return p;
+    }
+  }
+
 #if defined(__SSE2__)
   // The scan of 64-byte windows: each starts at a field's start (or 64
   // bytes into a field left out), and takes the fields up to its last
-  // separator; the next window starts after it.
-  template <Window window, Pack pack>
+  // separator; the next window starts after it. With csv, quotes hide
+  // separators, and the fields before a window's last separator are
+  // always outside quotes, so only a field left out carries the state of
+  // its quotes to the next window.
+  template <Window window, Pack pack, bool csv>
   static FastScan masks(const char* from, const char* first, const char* last,
                         const char* limit, char* out, const FastTable& table,
                         const FastFields& fields) noexcept {
-    FastScan done{first, from, out, 0};
+    FastScan done{first, from, out, 0, 0};
     Cursor c{from, out};
     char a = fields.delimited ? fields.delimiter : ' ';
     char b = fields.delimited ? fields.delimiter : '\t';
     std::uint64_t field = 0; // that of the field the window starts in
+    Quoting quoting;
     const char* base = first;
     while (base != last) {
       Masks m = window(base, last, limit, a, b);
+      Quoted q{};
+      if constexpr (csv) {
+        // Most windows of most files have no quotes, and need no care.
+        if ((m.quote | quoting.inside) != 0)
+          q = unquote(m, quoting);
+        else
+          quoting.after_close = quoting.field_start = 0;
+      }
       if (m.sep == 0) {
         // 64 bytes in one field: too long for a number, so the window
         // moves on only through a field that is not converted (or not
         // known to be, which the next window's first field hands over).
-        if (!fields.delimited || fields.selected(field))
+        if (!fields.delimited || fields.selected(field) || last - base <= 64)
           return done;
+        if constexpr (csv) {
+          if (q.malformed != 0)
+            return done;
+          quoting.pending += static_cast<unsigned>(std::popcount(q.newlines));
+        }
         base += 64;
         continue;
       }
+      if constexpr (csv)
+        quoting = {.pending = quoting.pending};
       auto cut = 64 - static_cast<unsigned>(std::countl_zero(m.sep));
       std::uint64_t region = ~std::uint64_t{0} >> (64 - cut);
       Tokens t = fields.delimited ? delimited(m, region, fields, field)
                                   : blank(m, region);
-      std::uint64_t bad = not_decimal(m, t);
+      std::uint64_t bad = not_decimal(m, t) | (q.malformed & region);
       if (bad != 0) {
         // Take the records before the first bad token's, if any.
         std::uint64_t before =
@@ -437,16 +490,78 @@ struct FastScanner {
         t.bytes &= region;
         t.starts &= region;
       }
+      const std::uint64_t records = done.records;
       bool was_packed = false;
       if constexpr (pack != nullptr)
         was_packed = packed<pack>(base, m, t, region, c, done, limit, table);
       if (!was_packed)
         convert(base, m, t, region, c, done, limit, table);
+      if constexpr (csv) {
+        if ((q.newlines | quoting.pending) != 0)
+          count_quoted_lines(m, q, region, records, quoting, done);
+      }
       if (bad != 0)
         return done;
       base += cut;
     }
     return done;
+  }
+
+  // The state of quotes (csv) from one window to the next.
+  struct Quoting {
+    std::uint64_t inside = 0;      // all ones if the window starts in quotes
+    std::uint64_t after_close = 0; // 1 if a closing quote precedes it
+    std::uint64_t field_start = 1; // 1 if a field starts with it
+    std::uint64_t pending = 0;     // quoted newlines in the current record
+  };
+
+  // What quotes do in a window.
+  struct Quoted {
+    std::uint64_t newlines = 0;  // newlines inside quotes
+    std::uint64_t malformed = 0; // quotes that open inside a field
+  };
+
+  // Clear the separators and newlines inside quotes from m, and set
+  // quoting for a window that starts after this one. Quotes toggle, so a
+  // prefix XOR tells what is inside, as long as a quote opens only at a
+  // field's start or right after a closing one (half of ""); any other is
+  // malformed, and its record takes the exact path, whose lexer makes it
+  // data. A closing quote followed by text needs no such care: the lexer
+  // runs that text to the next separator, as the masks do.
+  static Quoted unquote(Masks& m, Quoting& quoting) noexcept {
+    std::uint64_t inside = m.quote;
+    for (unsigned shift = 1; shift < 64; shift <<= 1)
+      inside ^= inside << shift;
+    inside ^= quoting.inside;
+    const std::uint64_t opening = m.quote & inside;
+    const std::uint64_t closing = m.quote & ~inside;
+    const std::uint64_t newlines = m.newline & inside;
+    m.sep &= ~inside;
+    m.newline &= ~inside;
+    const std::uint64_t field_starts = (m.sep << 1) | quoting.field_start;
+    const std::uint64_t after_close = (closing << 1) | quoting.after_close;
+    quoting.inside = inside >> 63 != 0 ? ~std::uint64_t{0} : 0;
+    quoting.after_close = closing >> 63;
+    quoting.field_start = 0;
+    return {newlines, opening & ~field_starts & ~after_close};
+  }
+
+  // Add to done the quoted newlines of the records it took from region
+  // (records before), and keep those after in quoting.pending.
+  static void count_quoted_lines(const Masks& m, const Quoted& q,
+                                 std::uint64_t region, std::uint64_t records,
+                                 Quoting& quoting, FastScan& done) noexcept {
+    const std::uint64_t newlines = q.newlines & region;
+    if (done.records == records) {
+      quoting.pending += static_cast<unsigned>(std::popcount(newlines));
+      return;
+    }
+    const std::uint64_t through =
+        ~std::uint64_t{0} >> std::countl_zero(m.newline & region);
+    done.quoted_lines +=
+        quoting.pending +
+        static_cast<unsigned>(std::popcount(newlines & through));
+    quoting.pending = static_cast<unsigned>(std::popcount(newlines & ~through));
   }
 
   // Blank-separated tokens, every one converted: the window starts after
@@ -536,7 +651,8 @@ struct FastScanner {
       std::uint64_t through = ~std::uint64_t{0} >> std::countl_zero(newlines);
       const char* next = base + 64 - std::countl_zero(newlines);
       done = {next, next, c.out + std::popcount(keep & through),
-              done.records + static_cast<unsigned>(std::popcount(newlines))};
+              done.records + static_cast<unsigned>(std::popcount(newlines)),
+              done.quoted_lines};
     }
     c = {base + 64 - std::countl_zero(region), end};
     return true;
@@ -576,7 +692,8 @@ struct FastScanner {
       step(replaced & through);
       replaced &= ~through;
       done = {base + 64 - std::countl_zero(newlines), c.from, c.out,
-              done.records + static_cast<unsigned>(std::popcount(newlines))};
+              done.records + static_cast<unsigned>(std::popcount(newlines)),
+              done.quoted_lines};
     }
     step(replaced);
   }
@@ -593,8 +710,11 @@ FastScan scan_swar(const char* from, const char* first, const char* last,
 FastScan scan_sse2(const char* from, const char* first, const char* last,
                    const char* limit, char* out, const FastTable& table,
                    const FastFields& fields) noexcept {
-  return FastScanner::masks<window_sse2, nullptr>(from, first, last, limit, out,
-                                                  table, fields);
+  if (fields.csv)
+    return FastScanner::masks<window_sse2<true>, nullptr, true>(
+        from, first, last, limit, out, table, fields);
+  return FastScanner::masks<window_sse2<false>, nullptr, false>(
+      from, first, last, limit, out, table, fields);
 }
 
 // Compiled whole for processors with AVX2, BMI1, BMI2 and POPCNT (those
@@ -608,11 +728,16 @@ scan_avx2(const char* from, const char* first, const char* last,
   // Where every number takes a step to replace (-g), packing windows
   // saves most of them; elsewhere the walk is cheaper, and the loop without
   // packing keeps more of its state in registers.
-  if (table.one_byte() && !table.entry(2).keep)
-    return FastScanner::masks<window_avx2, pack_avx2>(from, first, last, limit,
-                                                      out, table, fields);
-  return FastScanner::masks<window_avx2, nullptr>(from, first, last, limit, out,
-                                                  table, fields);
+  const bool pack = table.one_byte() && !table.entry(2).keep;
+  if (fields.csv)
+    return pack ? FastScanner::masks<window_avx2<true>, pack_avx2, true>(
+                      from, first, last, limit, out, table, fields)
+                : FastScanner::masks<window_avx2<true>, nullptr, true>(
+                      from, first, last, limit, out, table, fields);
+  return pack ? FastScanner::masks<window_avx2<false>, pack_avx2, false>(
+                    from, first, last, limit, out, table, fields)
+              : FastScanner::masks<window_avx2<false>, nullptr, false>(
+                    from, first, last, limit, out, table, fields);
 }
 #endif
 

@@ -50,10 +50,12 @@ private:
 };
 
 // How the fast path splits a record into fields, and which it converts:
-// runs of blanks, every field; or single delimiters, the fields of a list.
+// runs of blanks, every field; or single delimiters, the fields of a list,
+// quoted as in RFC 4180 (csv) or not.
 struct FastFields {
   bool delimited = false;
   char delimiter = '\0';
+  bool csv = false;
   std::uint64_t first_64 = ~std::uint64_t{0}; // as Fields::first_64
   Fields::Tail beyond_64 = Fields::Tail::every;
 
@@ -76,28 +78,32 @@ struct FastFields {
 
 // How records are scanned. exact: the scanner of every number syntax,
 // field by field; swar (eight bytes at a time), sse2 and avx2 (64 bytes at
-// a time, x86-64): fast paths for whole records of blank-separated ordinary
-// decimals, which hand every other record to the exact path.
+// a time, x86-64): fast paths for whole records of ordinary decimals, and of
+// well-quoted CSV where no quoted field is converted, which hand every other
+// record to the exact path.
 enum class Path : std::uint8_t { exact, swar, sse2, avx2 };
 
 // How far a scanner got: in is the start of the first record it did not
-// take (or last), from the start of the input not yet in out, and records
-// how many records it took.
+// take (or last), from the start of the input not yet in out, records how
+// many records it took, and quoted_lines how many newlines those records
+// hold inside quotes (csv).
 struct FastScan {
   const char* in;
   const char* from;
   char* out;
   std::uint64_t records;
+  std::uint64_t quoted_lines;
 };
 
 // A scanner processes the records of [first, last), split into fields as
 // fields says; first is a record's start (blank-separated, it may also be
-// a token's start or a blank inside a record), and last follows a
-// newline. It writes to out the replacements and the input from `from`
-// (at most first) that precede them; input after the last replacement is
-// left for the caller to copy, from FastScan::from. out must have room for
-// (last - from) + growth() * ((last - first) / 2 + 1) + FastTable::max_text
-// bytes. Bytes up to limit (at least last) may be read.
+// a token's start or a blank inside a record, and with csv it is outside
+// quotes), and last follows a newline (with csv, maybe one inside quotes:
+// records end only at newlines outside). It writes to out the replacements and
+// the input from `from` (at most first) that precede them; input after the last
+// replacement is left for the caller to copy, from FastScan::from. out must
+// have room for (last - from) + growth() * ((last - first) / 2 + 1) +
+// FastTable::max_text bytes. Bytes up to limit (at least last) may be read.
 using Scanner = FastScan (*)(const char* from, const char* first,
                              const char* last, const char* limit, char* out,
                              const FastTable& table,

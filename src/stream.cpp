@@ -48,9 +48,12 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
   // The fast path knows newline records of blank-separated fields, every
   // one selected, or of fields split at a delimiter that no ordinary
   // decimal holds, and results fixed by the kind of number.
-  if (delimited_)
-    fast_fields_ = {true, *options.delimiter, fields_.first_64(),
+  if (delimited_) {
+    fast_fields_ = {true, *options.delimiter, csv_, fields_.first_64(),
                     fields_.beyond_64()};
+    unquoted_fields_ = fast_fields_;
+    unquoted_fields_.csv = false;
+  }
   fast_allowed_ = terminator_ == '\n' &&
                   (delimited_ ? FastFields::can_split_at(*options.delimiter)
                               : fields_.every());
@@ -237,33 +240,24 @@ const char* Stream::fast_records(const char* p, const char* end) {
     if (newline == nullptr)
       return p; // a record longer than a block, or one not yet complete
     const char* last = static_cast<const char*>(newline) + 1;
-    if (csv_) {
-      // A scanner passes unselected fields unread, and quotes can hide
-      // delimiters and record ends: from the first record with a quote,
-      // the exact path takes over.
-      const void* quote =
-          std::memchr(p, '"', static_cast<std::size_t>(last - p));
-      if (quote != nullptr) {
-        const void* before = ::memrchr(
-            p, '\n',
-            static_cast<std::size_t>(static_cast<const char*>(quote) - p));
-        if (before == nullptr)
-          return p;
-        last = static_cast<const char*>(before) + 1;
-      }
-    }
     auto in = static_cast<std::size_t>(last - emitted_);
     std::size_t room =
         in +
         fast_table_.growth() * ((static_cast<std::size_t>(last - p)) / 2 + 1) +
         FastTable::max_text;
     char* out = out_.reserve(room);
-    FastScan s = scan_(emitted_, p, last, end, out, fast_table_, fast_fields_);
+    // Quotes cost every window a few steps, which a block without any
+    // does not need to take.
+    const bool quotes =
+        csv_ &&
+        std::memchr(p, '"', static_cast<std::size_t>(last - p)) != nullptr;
+    FastScan s = scan_(emitted_, p, last, end, out, fast_table_,
+                       quotes ? fast_fields_ : unquoted_fields_);
     out_.commit(static_cast<std::size_t>(s.out - out));
     emitted_ = s.from;
     if (s.records != 0) {
       record_ += s.records;
-      record_line_ += s.records;
+      record_line_ += s.records + s.quoted_lines;
       field_ = 0;
       cursor_.rewind();
     }

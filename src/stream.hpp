@@ -134,8 +134,9 @@ private:
   std::uint8_t separators_;
   FastTable fast_table_;
   FastFields fast_fields_;
-  bool fast_allowed_;      // whether the options let a fast path apply
-  Scanner scan_ = nullptr; // the fast path in use, if any
+  FastFields unquoted_fields_; // the same without quotes
+  bool fast_allowed_;          // whether the options let a fast path apply
+  Scanner scan_ = nullptr;     // the fast path in use, if any
 
   Mode mode_;
   std::uint64_t record_;           // 1-based number of the current record
