@@ -194,6 +194,9 @@ void parse_fields(Args& a, std::string_view text) {
   } catch (const std::invalid_argument&) {
     throw UsageError(a.not_cut);
   }
+  // Numbers only ("3-1"): cut's list, and cut's error, header or not.
+  if (!a.named_fields->has_names())
+    throw UsageError(a.not_cut);
 }
 
 // As in cut, an empty delimiter is NUL.

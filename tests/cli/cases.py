@@ -296,6 +296,11 @@ CASES = [
      0),
     ("csv-operand", ["--csv", "--", '"-1",2'], None, '"0",2\n', "", 0),
     # -f by the header's names (README's CSV section).
+    # A list of numbers only is cut's, with cut's error, header or not.
+    ("names-numbers-decreasing", ["-d", ",", "--header", "-f", "3-1"],
+     "a,b,c\n1,2,3\n", "",
+     "relu: invalid --fields: invalid decreasing range\nTry 'relu --help' "
+     "for more information.\n", 1),
     ("names-mixed", ["-d", ",", "--header", "-f", "w1,4"],
      "id,w1,w2,w3\n1,-1,-2,-3\n", "id,w1,w2,w3\n1,0,-2,0\n", "", 0),
     ("names-blank-separated", ["--header", "-f", "b-"], "a b c\n-1 -2 -3\n",
