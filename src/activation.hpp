@@ -4,6 +4,7 @@
 // here (and in exact/exact.hpp) once and pinned by tests/test_activation.cpp.
 #pragma once
 
+#include "dtype.hpp"
 #include "exact/exact.hpp"
 #include "number.hpp"
 
@@ -162,6 +163,12 @@ struct Function {
   Rules derivative_rules = detail::smooth_grad;
   // Return what is wrong with p for this function, or "" if nothing.
   std::string_view (*check)(const Params& p) noexcept = detail::no_check;
+  // The value at x, a value of a narrower dtype, rounded once to it; none
+  // for the functions that do not have the narrower dtypes yet. Their
+  // derivatives are exact doubles (constants and parameters), which
+  // round_to() rounds once.
+  double (*narrow_value)(double x, const Params& p,
+                         Dtype dtype) noexcept = nullptr;
 };
 
 // The family, in torch.nn.functional's names; the first is the default.
@@ -175,7 +182,9 @@ inline constexpr std::array functions{
         .keeps = detail::positive,
         .value_rules = {detail::E, detail::C, detail::C, detail::K, detail::K},
         .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
-                             detail::E}},
+                             detail::E},
+        .narrow_value = [](double x, const Params&,
+                           Dtype) noexcept { return relu(x); }},
     Function{
         .name = "leaky_relu",
         .alias = "leaky",
@@ -192,7 +201,11 @@ inline constexpr std::array functions{
         .keeps = detail::positive,
         .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
         .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
-                             detail::E}},
+                             detail::E},
+        .narrow_value =
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return x > 0 || x != x ? x : round_product(dtype, p.alpha, x);
+            }},
     Function{
         .name = "relu6",
         .formula = "min(max(x, 0), 6)",
@@ -206,7 +219,9 @@ inline constexpr std::array functions{
                     const Params&) noexcept { return 0 < x && x < 6; },
         .value_rules = {detail::E, detail::C, detail::C, detail::E, detail::K},
         .derivative_rules = {detail::E, detail::C, detail::C, detail::E,
-                             detail::E}},
+                             detail::E},
+        .narrow_value = [](double x, const Params&,
+                           Dtype) noexcept { return hardtanh(x, 0, 6); }},
     Function{.name = "hardtanh",
              .params = param::min_val | param::max_val,
              .formula = "min(max(x, min_val), max_val)",
@@ -226,7 +241,11 @@ inline constexpr std::array functions{
                return p.min_val < p.max_val
                           ? ""
                           : "--min-val must be below --max-val";
-             }},
+             },
+             .narrow_value =
+                 [](double x, const Params& p, Dtype dtype) noexcept {
+                   return round_to(dtype, hardtanh(x, p.min_val, p.max_val));
+                 }},
     Function{
         .name = "elu",
         .params = param::alpha,
@@ -367,15 +386,24 @@ struct Activation {
   const Function* function = &functions[0];
   Params params;
   bool derivative = false;
+  Dtype dtype = Dtype::float64;
 
-  // Evaluate the selected function, or its derivative, at x.
+  // Evaluate the selected function, or its derivative, at x, a value of
+  // dtype, rounded once to dtype.
   double operator()(double x) const noexcept {
-    return derivative ? function->derivative(x, params)
-                      : function->value(x, params);
+    if (dtype == Dtype::float64)
+      return derivative ? function->derivative(x, params)
+                        : function->value(x, params);
+    return derivative ? round_to(dtype, function->derivative(x, params))
+                      : function->narrow_value(x, params, dtype);
   }
 
-  // What to do with a number of kind k.
+  // What to do with a number of kind k. In a narrower dtype every number
+  // is computed: its kind is that of its text, not of its value there
+  // (1e-50 is 0 in float32), and a kept text may hold more digits.
   Rule rule(Kind k) const noexcept {
+    if (dtype != Dtype::float64)
+      return Rule::compute;
     const Rules& rules =
         derivative ? function->derivative_rules : function->value_rules;
     return rules[static_cast<std::size_t>(k)];
@@ -383,7 +411,7 @@ struct Activation {
 
   // Whether the result at x is x itself, so that its text is kept.
   bool keeps(double x) const noexcept {
-    return !derivative && function->keeps(x, params);
+    return !derivative && dtype == Dtype::float64 && function->keeps(x, params);
   }
 };
 

@@ -5,6 +5,7 @@
 // CLI11 lays out at build time (src/help.cpp).
 #include "cli.hpp"
 
+#include "dtype.hpp"
 #include "number.hpp"
 #include "quote.hpp"
 
@@ -93,6 +94,7 @@ struct Args {
   std::optional<Format> format;
   std::optional<Format> precision;
   std::optional<unsigned> jobs;
+  Dtype dtype = Dtype::float64;
   std::vector<std::string> numbers;
 };
 
@@ -162,6 +164,14 @@ const Function* parse_function(std::string_view text) {
   invalid_value("--function", text, "it must be " + one_of(names));
 }
 
+Dtype parse_dtype(std::string_view text) {
+  if (std::optional<Dtype> d = dtype_named(text))
+    return *d;
+  invalid_value("--dtype", text,
+                "it must be float64, float32, bfloat16 or float16 (or "
+                "double, float, half)");
+}
+
 bool parse_approximate(std::string_view text) {
   if (text != "none" && text != "tanh")
     invalid_value("--approximate", text, "it must be none or tanh");
@@ -184,6 +194,9 @@ void parse_fields(Args& a, std::string_view text) {
   } catch (const std::invalid_argument&) {
     throw UsageError(a.not_cut);
   }
+  // Numbers only ("3-1"): cut's list, and cut's error, header or not.
+  if (!a.named_fields->has_names())
+    throw UsageError(a.not_cut);
 }
 
 // As in cut, an empty delimiter is NUL.
@@ -311,6 +324,8 @@ void set_precision(Args& a, Value v) { a.precision = parse_precision(*v); }
 
 void set_jobs(Args& a, Value v) { a.jobs = parse_jobs(*v); }
 
+void set_dtype(Args& a, Value v) { a.dtype = parse_dtype(*v); }
+
 void set_help(Args& a, Value) { a.action = Action::help; }
 
 void set_version(Args& a, Value) { a.action = Action::version; }
@@ -332,6 +347,8 @@ const std::vector<Spec>& specs() {
         {
             {"-g,--grad,--derivative", Arity::none, "",
              "print the derivative instead of the value", set_derivative},
+            {"--dtype", Arity::required, "NAME",
+             "float64 (default), float32, bfloat16 or float16", set_dtype},
             {"-f,--fields", Arity::required, "LIST",
              "convert only these fields, cut syntax: 1,3-5,7-,-2", set_fields},
             {"-d,--delimiter", Arity::required, "CHAR",
@@ -524,6 +541,10 @@ Activation build_activation(const Args& args) {
   }
   if (std::string_view why = f->check(a.params); !why.empty())
     throw UsageError(std::string(why));
+  a.dtype = args.dtype;
+  if (a.dtype != Dtype::float64 && f->narrow_value == nullptr)
+    throw UsageError(fmt::format("--dtype {} is not available for {} yet",
+                                 dtype_name(a.dtype), f->name));
   return a;
 }
 

@@ -39,7 +39,7 @@ Conversion Converter::decide(std::string_view token, Kind kind) const noexcept {
   case Rule::compute:
     break;
   }
-  double x = parse_number(token);
+  double x = parse_number_as(activation_.dtype, token);
   if (format_.shortest() && activation_.keeps(x))
     return {Conversion::What::keep, {}, 0};
   return {Conversion::What::value, {}, activation_(x)};
@@ -60,8 +60,8 @@ void Converter::write(const Conversion& c, Output& out) {
   if (bits == last_bits_) {
     std::memcpy(first, last_text_.data(), max_shortest);
   } else {
-    last_size_ =
-        static_cast<std::size_t>(write_shortest(c.value, first) - first);
+    last_size_ = static_cast<std::size_t>(
+        write_shortest(c.value, activation_.dtype, first) - first);
     std::memcpy(last_text_.data(), first, max_shortest);
     last_bits_ = bits;
   }

@@ -5,6 +5,7 @@
 
 #include "fields.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +27,15 @@ public:
   // names; throw std::invalid_argument ("no field named 'w9' in the header:
   // it has 'a', 'b'") when a name is not there.
   Fields resolve(const std::vector<std::string>& names) const;
+
+  // Whether the list names a field, rather than numbering them all.
+  bool has_names() const noexcept {
+    // A bound by name has no number; "" names a field too.
+    return std::any_of(items_.begin(), items_.end(), [](const Item& item) {
+      return (item.has_first && item.first.number == 0) ||
+             (item.has_last && item.last.number == 0);
+    });
+  }
 
 private:
   // A field by number (name empty), or the field named name after

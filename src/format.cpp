@@ -5,11 +5,14 @@
 // machinery: Dragonbox's digits, laid out here as fmt's "{}" lays them out.
 #include "format.hpp"
 
+#include "dtype.hpp"
+
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -231,38 +234,21 @@ char* write_exponent(int exponent, char* p) noexcept {
   return p + 2;
 }
 
-} // namespace
-
-char* write_shortest(double x, char* first) noexcept {
-  char* p = first;
-  if (std::signbit(x)) {
-    *p++ = '-';
-    x = -x;
-  }
-  if (!std::isfinite(x)) {
-    std::memcpy(p, std::isnan(x) ? "nan" : "inf", 3);
-    return p + 3;
-  }
-  if (x == 0) {
-    *p = '0';
-    return p + 1;
-  }
-  // The shortest digits come from the Dragonbox inside fmt's header-only
-  // build: detail::dragonbox::to_decimal is fmt's internal API, pinned by
-  // Debian's fmt 9.1, and the differential tests against fmt's "{}" notice
-  // if it changes. It returns the significand without trailing zeros.
-  auto decimal = fmt::detail::dragonbox::to_decimal(x);
-  int length = count_digits(decimal.significand);
+// Write significand * 10^exponent (significand nonzero, without trailing
+// zeros, below 10^17) at p as fmt's "{}" lays out a double, and return the
+// end.
+char* write_decimal(std::uint64_t significand, int exponent, char* p) noexcept {
+  int length = count_digits(significand);
   // The digits are copied from here in pieces of fixed size, which compile
   // to a load and a store each: past the digits come zeros, the trailing
   // zeros of 1234e2 (123400).
   char buffer[max_significand_digits + 32];
-  write_significand(decimal.significand, buffer);
+  write_significand(significand, buffer);
   std::memset(buffer + max_significand_digits, '0', 32);
   const char* digits = buffer + max_significand_digits - length;
   // x = 0.ddd * 10^point; fmt's exponent (d.dd * 10^e) is point - 1, and
   // fmt writes fixed notation for e in [-4, 16).
-  int point = decimal.exponent + length;
+  int point = exponent + length;
   if (point < -3 || point > 16) { // 1.234e+20, 5e-324
     *p++ = digits[0];
     *p = '.';
@@ -285,6 +271,121 @@ char* write_shortest(double x, char* first) noexcept {
   std::memcpy(p, "0.000", 5);
   std::memcpy(p + 2 - point, digits, max_significand_digits);
   return p + 2 - point + length;
+}
+
+struct Decimal {
+  std::uint64_t significand;
+  int exponent;
+};
+
+// The shortest decimal that reads back to x (positive, finite) in dtype,
+// bfloat16 or float16, and of those the nearest to x: with n digits, the
+// decimal nearest to x, or else one of its neighbours where x's interval
+// is lopsided (at a power of 2). Both formats need at most 5 digits.
+Decimal shortest_narrow(double x, Dtype dtype) noexcept {
+  for (int n = 1;; ++n) {
+    // d.ddd...e[+-]x, correctly rounded to n digits.
+    char text[32];
+    *fmt::format_to_n(text, sizeof text - 1, "{:.{}e}", x, n - 1).out = '\0';
+    std::uint64_t significand = 0;
+    const char* e = text;
+    for (; *e != 'e'; ++e)
+      if (*e != '.')
+        significand = significand * 10 + static_cast<unsigned>(*e - '0');
+    const int exponent = std::atoi(e + 1) - (n - 1);
+    // The decimal nearest to x, then the one above, then the one below.
+    for (std::uint64_t candidate :
+         {significand, significand + 1, significand - 1}) {
+      if (candidate == 0)
+        continue;
+      char number[40];
+      auto last =
+          fmt::format_to_n(number, sizeof number, "{}e{}", candidate, exponent)
+              .out;
+      if (parse_number_as(
+              dtype, {number, static_cast<std::size_t>(last - number)}) == x) {
+        std::uint64_t s = candidate;
+        int k = exponent;
+        for (; s % 10 == 0; s /= 10)
+          ++k;
+        return {s, k};
+      }
+    }
+  }
+}
+
+// The index of x (positive, finite, a value of dtype) among the 2^15
+// non-negative values of dtype: its encoding without the sign.
+std::size_t encoding(double x, Dtype dtype) noexcept {
+  const auto bits = std::bit_cast<std::uint32_t>(static_cast<float>(x));
+  if (dtype == Dtype::bfloat16)
+    return bits >> 16;
+  // float16: 5 exponent bits biased by 15 over 10 fraction bits, or a
+  // subnormal's multiple of 2^-24.
+  const auto exponent = static_cast<int>(bits >> 23) - 127;
+  if (exponent < -14)
+    return static_cast<std::size_t>(x * 0x1p24);
+  return static_cast<std::size_t>(exponent + 15) << 10 | (bits >> 13 & 0x3ff);
+}
+
+// The shortest decimals of bfloat16 and float16 values, found once each:
+// the search costs a microsecond, and 2^15 values are all there are. An
+// entry holds significand << 16 | (exponent & 0xffff), or 0 until found;
+// relaxed atomics, because threads (-j) may fill an entry at once, with
+// the same value. Zero pages until used.
+std::atomic<std::uint64_t> shortest_cache[2][1 << 15];
+
+Decimal cached_shortest(double x, Dtype dtype) noexcept {
+  auto& entry = shortest_cache[dtype == Dtype::float16][encoding(x, dtype)];
+  std::uint64_t packed = entry.load(std::memory_order_relaxed);
+  if (packed == 0) {
+    const Decimal d = shortest_narrow(x, dtype);
+    packed = d.significand << 16 |
+             static_cast<std::uint16_t>(static_cast<std::int16_t>(d.exponent));
+    entry.store(packed, std::memory_order_relaxed);
+  }
+  return {packed >> 16, static_cast<std::int16_t>(packed & 0xffff)};
+}
+
+} // namespace
+
+char* write_shortest(double x, char* first) noexcept {
+  return write_shortest(x, Dtype::float64, first);
+}
+
+char* write_shortest(double x, Dtype dtype, char* first) noexcept {
+  char* p = first;
+  if (std::signbit(x)) {
+    *p++ = '-';
+    x = -x;
+  }
+  if (!std::isfinite(x)) {
+    std::memcpy(p, std::isnan(x) ? "nan" : "inf", 3);
+    return p + 3;
+  }
+  if (x == 0) {
+    *p = '0';
+    return p + 1;
+  }
+  // The shortest digits come from the Dragonbox inside fmt's header-only
+  // build: detail::dragonbox::to_decimal is fmt's internal API, pinned by
+  // Debian's fmt 9.1, and the differential tests against fmt's "{}" notice
+  // if it changes. It returns the significand without trailing zeros.
+  switch (dtype) {
+  case Dtype::float64: {
+    auto decimal = fmt::detail::dragonbox::to_decimal(x);
+    return write_decimal(decimal.significand, decimal.exponent, p);
+  }
+  case Dtype::float32: {
+    auto decimal = fmt::detail::dragonbox::to_decimal(static_cast<float>(x));
+    return write_decimal(decimal.significand, decimal.exponent, p);
+  }
+  case Dtype::bfloat16:
+  case Dtype::float16:
+    break;
+  }
+  Decimal decimal = cached_shortest(x, dtype);
+  return write_decimal(decimal.significand, decimal.exponent, p);
 }
 
 Format Format::parse(std::string_view text) {

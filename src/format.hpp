@@ -2,6 +2,7 @@
 // same double, or a user's printf-style format with one floating conversion.
 #pragma once
 
+#include "dtype.hpp"
 #include "output.hpp"
 
 #include <fmt/format.h>
@@ -23,6 +24,10 @@ inline constexpr std::size_t max_shortest = 40;
 // ".0"; -0, inf, -inf, nan and -nan by the sign bit. [first, first +
 // max_shortest) must be writable.
 char* write_shortest(double x, char* first) noexcept;
+
+// The same for x, a value of dtype: the shortest digits that read back to
+// x in dtype (the nearest to x of those).
+char* write_shortest(double x, Dtype dtype, char* first) noexcept;
 
 class Format {
 public:

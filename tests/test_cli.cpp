@@ -115,7 +115,7 @@ TEST_SUITE("cli") {
               "'--delimiter'"},
              {{"--d=,"},
               "option '--d=,' is ambiguous; possibilities: '--derivative' "
-              "'--delimiter' '--drop-header'"},
+              "'--dtype' '--delimiter' '--drop-header'"},
              {{"--f", "1"},
               "option '--f' is ambiguous; possibilities: '--function' "
               "'--fields' '--format'"},
@@ -127,7 +127,8 @@ TEST_SUITE("cli") {
               "option '--=1' is ambiguous; possibilities: '--function' "
               "'--leaky' '--alpha' '--min-val' '--max-val' '--beta' "
               "'--threshold' '--approximate' '--grad' '--derivative' "
-              "'--fields' '--delimiter' '--csv' '--header' '--drop-header' "
+              "'--dtype' '--fields' '--delimiter' '--csv' '--header' "
+              "'--drop-header' "
               "'--invalid' "
               "'--zero-terminated' '--format' '--precision' '--jobs' "
               "'--list' '--help' '--version'"},

@@ -61,6 +61,17 @@ void check_paths_agree(std::string_view input, const relu::Options& options) {
 
 using relu::Options;
 
+// --csv, warning about bad fields, on the fields of list.
+Options csv_warn(const char* list, bool derivative) {
+  auto options = Options{};
+  options.csv = true;
+  options.delimiter = ',';
+  options.fields = relu::Fields::parse(list);
+  options.invalid = relu::InvalidMode::warn;
+  options.activation.derivative = derivative;
+  return options;
+}
+
 } // namespace
 
 TEST_SUITE("stream") {
@@ -333,13 +344,7 @@ TEST_SUITE("stream") {
     for (const char* list : {"1-", "2", "1,3-"}) {
       for (bool derivative : {false, true}) {
         CAPTURE(list);
-        auto options = Options{};
-        options.csv = true;
-        options.delimiter = ',';
-        options.fields = relu::Fields::parse(list);
-        options.invalid = relu::InvalidMode::warn;
-        options.activation.derivative = derivative;
-        check_paths_agree(in, options);
+        check_paths_agree(in, csv_warn(list, derivative));
       }
     }
   }
@@ -391,13 +396,7 @@ TEST_SUITE("stream") {
         for (bool derivative : {false, true}) {
           CAPTURE(list);
           CAPTURE(tail);
-          auto options = Options{};
-          options.csv = true;
-          options.delimiter = ',';
-          options.fields = relu::Fields::parse(list);
-          options.invalid = relu::InvalidMode::warn;
-          options.activation.derivative = derivative;
-          check_paths_agree(in + tail, options);
+          check_paths_agree(in + tail, csv_warn(list, derivative));
         }
       }
     }

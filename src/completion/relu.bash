@@ -33,6 +33,11 @@ _relu()
             COMPREPLY=($(compgen -W 'abort fail warn ignore' -- "$cur"))
             return
             ;;
+        --dtype)
+            COMPREPLY=($(compgen -W 'float64 float32 bfloat16 float16 double
+                float half' -- "$cur"))
+            return
+            ;;
         # --header is not here: its value is attached (--header=N).
         -a | --alpha | --min-val | --max-val | --beta | --threshold | \
             -f | --fields | -d | --delimiter | --format | -p | --precision | \
@@ -45,7 +50,7 @@ _relu()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-F --function -l --leaky -a --alpha
             --min-val --max-val --beta --threshold --approximate -g --grad
-            --derivative -f --fields -d --delimiter --csv --header --drop-header --invalid= -z
+            --derivative --dtype -f --fields -d --delimiter --csv --header --drop-header --invalid= -z
             --zero-terminated --format -p --precision -j --jobs --list -h
             --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace

@@ -25,6 +25,7 @@ complete -c relu -l threshold -x -d "softplus's threshold (20)"
 complete -c relu -l approximate -x -a 'none tanh' -d 'gelu: none (default) or tanh'
 complete -c relu -s g -l grad -d 'print the derivative instead of the value'
 complete -c relu -l derivative -d 'print the derivative instead of the value'
+complete -c relu -l dtype -x -a 'float64 float32 bfloat16 float16 double float half' -d 'the precision: float64 (default), float32, bfloat16 or float16'
 complete -c relu -s f -l fields -x -d 'convert only these fields (cut syntax)'
 complete -c relu -s d -l delimiter -x -d 'fields are separated by this character'
 complete -c relu -l csv -d 'CSV: fields may be quoted (RFC 4180)'

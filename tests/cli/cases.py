@@ -156,6 +156,37 @@ CASES = [
                                 "-NaN"], None, "-nan\n", "", 0),
     ("func-nan-sign-precision", ["-F", "elu", "-p", "1", "--", "-nan"], None,
      "-nan\n", "", 0),
+    # --dtype: the input rounded once from its text, the result once, and
+    # the shortest text of the dtype, kept inputs included.
+    ("dtype-float32", ["--dtype", "float32", "0.1", "-2", "1e-50", "1e39"],
+     None, "0.1\n0\n0\ninf\n", "", 0),
+    ("dtype-bfloat16-kept", ["--dtype", "bfloat16", "1.001", "2.50", "+7"],
+     None, "1\n2.5\n7\n", "", 0),
+    ("dtype-bfloat16-tie", ["--dtype", "bfloat16", "-p", "7",
+                            "1.00390625", "1.003906250000000000867361737988403547205962240695953369140625"],
+     None, "1.0000000\n1.0078125\n", "", 0),
+    ("dtype-half-leaky", ["--dtype", "half", "-l", "70000", "--", "-1e-9",
+                          "-3"], None, "inf\n-0\n-0.03\n", "", 0),
+    ("dtype-leaky-tie", ["--dtype", "float32", "-a", "0.3333333532015483",
+                         "--format", "%a", "--", "-3"], None,
+     "-0x1.000002p+0\n", "", 0),
+    ("dtype-hardtanh-bound", ["--dtype", "bfloat16", "-F", "hardtanh",
+                              "--max-val", "0.3", "-p", "8", "0.5"], None,
+     "0.30078125\n", "", 0),
+    # 1e-9 is 0 in float16, where the derivative is the left one, alpha.
+    ("dtype-grad", ["--dtype", "float16", "-g", "-a", "0.1", "-l", "--",
+                    "1e-9", "2", "-nan"], None, "0.1\n1\n-nan\n", "", 0),
+    ("dtype-stdin", ["--dtype", "float", "-d", ",", "-f", "2"],
+     "a,0.30000001192092896,x\nb,-1,\n", "a,0.3,x\nb,0,\n", "", 0),
+    ("dtype-invalid-passes", ["--dtype", "bfloat16", "--invalid", "warn"],
+     "1.001 x\n", "1 x\n", "relu: line 1, field 2: invalid number: 'x'\n", 0),
+    ("dtype-unknown", ["--dtype", "fp16", "1"], None, "",
+     "relu: invalid --dtype 'fp16': it must be float64, float32, bfloat16 or "
+     "float16 (or double, float, half)\nTry 'relu --help' for more "
+     "information.\n", 1),
+    ("dtype-not-yet", ["--dtype", "float32", "-F", "gelu", "1"], None, "",
+     "relu: --dtype float32 is not available for gelu yet\nTry 'relu --help' "
+     "for more information.\n", 1),
     ("func-grad", ["-g", "--", "-3", "0", "-0", "2", "inf", "-inf", "nan"],
      None, "0\n0\n0\n1\n1\n0\nnan\n", "", 0),
     ("func-derivative-leaky", ["--derivative", "-l", "--", "-3", "0", "2"],
@@ -265,6 +296,11 @@ CASES = [
      0),
     ("csv-operand", ["--csv", "--", '"-1",2'], None, '"0",2\n', "", 0),
     # -f by the header's names (README's CSV section).
+    # A list of numbers only is cut's, with cut's error, header or not.
+    ("names-numbers-decreasing", ["-d", ",", "--header", "-f", "3-1"],
+     "a,b,c\n1,2,3\n", "",
+     "relu: invalid --fields: invalid decreasing range\nTry 'relu --help' "
+     "for more information.\n", 1),
     ("names-mixed", ["-d", ",", "--header", "-f", "w1,4"],
      "id,w1,w2,w3\n1,-1,-2,-3\n", "id,w1,w2,w3\n1,0,-2,0\n", "", 0),
     ("names-blank-separated", ["--header", "-f", "b-"], "a b c\n-1 -2 -3\n",

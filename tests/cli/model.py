@@ -133,6 +133,7 @@ LONG = [(b"help", "h", "no"), (b"leaky", "l", "no"), (b"alpha", "a", "yes"),
         # The family's options: known for prefixes only; this
         # model covers relu and leaky ReLU (tests/accuracy checks the rest).
         (b"function", "family function", "yes"), (b"min-val", "family min-val", "yes"),
+        (b"dtype", "family dtype", "yes"),
         (b"max-val", "family max-val", "yes"), (b"beta", "family beta", "yes"),
         (b"threshold", "family threshold", "yes"), (b"approximate", "family approximate", "yes"),
         (b"list", "family list", "no"), (b"jobs", "j", "yes")]

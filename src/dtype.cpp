@@ -1,0 +1,165 @@
+// Rounding to a narrower dtype once. A double r nearest to an exact value v
+// (or v itself) rounds to the dtype as v does, unless r is a tie of the
+// dtype, halfway between two of its values: every dtype's tie is a double,
+// and the only double within half an ulp of v is r, so no other tie lies
+// between them. At a tie the side of v decides, which a text's value gives
+// by strtod with directed rounding, and a product by its exact error
+// (fma): the product is then rounded to odd, which keeps its side, since
+// a double has more than two bits beyond every narrower dtype's.
+#include "dtype.hpp"
+
+#include "number.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cfenv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+namespace relu {
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// A binary format narrower than double: bits of precision, the exponent
+// of its smallest normal value, and its largest finite value.
+struct Layout {
+  int precision;
+  int min_exponent;
+  double max;
+};
+
+constexpr std::array<Layout, 4> layouts{{
+    {53, -1022, 0x1.fffffffffffffp1023},
+    {24, -126, 0x1.fffffep127},
+    {8, -126, 0x1.fep127},
+    {11, -14, 0x1.ffcp15},
+}};
+
+constexpr std::array<std::string_view, 4> names{"float64", "float32",
+                                                "bfloat16", "float16"};
+
+const Layout& layout(Dtype dtype) noexcept {
+  return layouts[static_cast<std::size_t>(dtype)];
+}
+
+// The exponent of x's last bit in dtype, its quantum, for x a normal
+// double (the dtypes' values and ties all are).
+int quantum_exponent(const Layout& l, double x) noexcept {
+  const auto biased =
+      static_cast<int>(std::bit_cast<std::uint64_t>(x) >> 52 & 0x7ff);
+  return std::max(biased - 1023, l.min_exponent) - (l.precision - 1);
+}
+
+bool is_normal_double(double x) noexcept {
+  return (std::bit_cast<std::uint64_t>(x) >> 52 & 0x7ff) != 0;
+}
+
+// Whether x, finite and not zero, is halfway between two values of dtype
+// (or at its overflow threshold, halfway above its largest value): the
+// bits of its significand below the quantum are one half of it.
+bool is_tie(const Layout& l, double x) noexcept {
+  if (!is_normal_double(x))
+    return false; // far below every dtype's smallest tie
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  const int exponent = static_cast<int>(bits >> 52 & 0x7ff) - 1023;
+  const int below = quantum_exponent(l, x) - (exponent - 52);
+  if (below > 53)
+    return false; // below half the quantum
+  const std::uint64_t significand =
+      (bits & ((std::uint64_t{1} << 52) - 1)) | std::uint64_t{1} << 52;
+  const std::uint64_t half = std::uint64_t{1} << (below - 1);
+  return (significand & ((half << 1) - 1)) == half;
+}
+
+// Whether the value of token (a number) is below (-1), at (0) or above
+// (1) the double x: rounded down it is below x, or up, above.
+int compare(std::string_view token, double x) {
+  const std::string text(token);
+  const int mode = std::fegetround();
+  std::fesetround(FE_UPWARD);
+  const double up = std::strtod(text.c_str(), nullptr);
+  std::fesetround(FE_DOWNWARD);
+  const double down = std::strtod(text.c_str(), nullptr);
+  std::fesetround(mode);
+  return up > x ? 1 : down < x ? -1 : 0;
+}
+
+// The double next to x on the side of sign (-1 or 1), or x for 0.
+double toward(double x, int sign) noexcept {
+  return sign == 0 ? x : std::nextafter(x, sign > 0 ? inf : -inf);
+}
+
+} // namespace
+
+std::optional<Dtype> dtype_named(std::string_view name) noexcept {
+  for (Dtype d :
+       {Dtype::float64, Dtype::float32, Dtype::bfloat16, Dtype::float16})
+    if (name == names[static_cast<std::size_t>(d)])
+      return d;
+  if (name == "double")
+    return Dtype::float64;
+  if (name == "float")
+    return Dtype::float32;
+  if (name == "half")
+    return Dtype::float16;
+  return std::nullopt;
+}
+
+std::string_view dtype_name(Dtype dtype) noexcept {
+  return names[static_cast<std::size_t>(dtype)];
+}
+
+double round_to(Dtype dtype, double x) noexcept {
+  switch (dtype) {
+  case Dtype::float64:
+    return x;
+  case Dtype::float32:
+    return static_cast<float>(x);
+  case Dtype::bfloat16:
+  case Dtype::float16:
+    break;
+  }
+  if (x == 0 || !std::isfinite(x))
+    return x;
+  const Layout& l = layout(dtype);
+  // Adding c = 2^(q + 52), q the quantum's exponent, rounds |x| < c to a
+  // multiple of 2^q, to even; subtracting it is exact. The sign is x's,
+  // also where the sum rounds to c and the difference to +0.
+  const double c = std::bit_cast<double>(
+      static_cast<std::uint64_t>(
+          quantum_exponent(l, is_normal_double(x) ? x : 0x1p-1022) + 52 + 1023)
+      << 52);
+  const double r = std::copysign((std::fabs(x) + c) - c, x);
+  return std::fabs(r) > l.max ? std::copysign(inf, x) : r;
+}
+
+double round_product(Dtype dtype, double a, double b) noexcept {
+  double p = a * b;
+  // Below 2^-900 every narrower dtype rounds the product to a zero of its
+  // sign, and above it the error is a double.
+  if (dtype == Dtype::float64 || !std::isfinite(p) || std::fabs(p) < 0x1p-900)
+    return round_to(dtype, p);
+  const double error = std::fma(a, b, -p);
+  if (error != 0) {
+    // Round to odd: the product truncated toward zero, its last bit set.
+    auto bits = std::bit_cast<std::uint64_t>(p);
+    if ((error < 0) == (p > 0))
+      --bits; // |p| is above the product's magnitude
+    p = std::bit_cast<double>(bits | 1);
+  }
+  return round_to(dtype, p);
+}
+
+double parse_number_as(Dtype dtype, std::string_view token) noexcept {
+  const double x = parse_number(token);
+  if (dtype == Dtype::float64 || x == 0 || !std::isfinite(x) ||
+      !is_tie(layout(dtype), x))
+    return round_to(dtype, x);
+  return round_to(dtype, toward(x, compare(token, x)));
+}
+
+} // namespace relu

@@ -1,0 +1,34 @@
+// The precisions a model runs in (--dtype): float64, the default, and the
+// narrower float32, bfloat16 and float16. Their values are all doubles, so
+// a value of any dtype travels as a double; what differs is where it is
+// rounded. Every function here rounds once, to nearest with ties to even,
+// with the format's subnormals and IEEE 754's overflow to +-inf.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace relu {
+
+enum class Dtype : std::uint8_t { float64, float32, bfloat16, float16 };
+
+// The dtype called name, by PyTorch's names (float64, float32, bfloat16,
+// float16) or aliases (double, float, half), or none.
+std::optional<Dtype> dtype_named(std::string_view name) noexcept;
+
+// The main name of a dtype, "float32".
+std::string_view dtype_name(Dtype dtype) noexcept;
+
+// Return x, an exact value, rounded to dtype.
+double round_to(Dtype dtype, double x) noexcept;
+
+// Return the exact product a * b rounded to dtype, never a double product
+// rounded again.
+double round_product(Dtype dtype, double a, double b) noexcept;
+
+// Return the number token, one that classify() accepts, rounded to dtype
+// straight from its text, not through the double nearest to it.
+double parse_number_as(Dtype dtype, std::string_view token) noexcept;
+
+} // namespace relu
