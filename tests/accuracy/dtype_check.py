@@ -36,8 +36,13 @@ What it checks, for each format:
               numpy, its digits and exponent must equal numpy's
               format_float_scientific(unique=True) for float16 and float32;
   format      --precision and --format print the dtype's value;
+  product     leaky_relu at 40 alphas per format, each chosen for one
+              input so that the product first rounded to a double would
+              tie the other way;
   cli         README's examples, the aliases, refused names and functions,
-              and the float64 path (no --dtype) against this reference.
+              bytes around numbers passing through (-d, --csv, CR, blank
+              lines), -j 2, and the float64 path (no --dtype, --dtype
+              float64, --dtype double) against this reference.
 
 Prints each mismatch (the first K per group), a summary per format and
 group (`N checked, M failed`), and exits 1 on any failure. --self-test
@@ -94,6 +99,7 @@ class Format:
         self.min_sub = pow2(emin - p + 1)
         self.one = self.round(False, Fraction(1))
         self._decoded = {}
+        self._keys = {}
 
     def __repr__(self):
         return self.name
@@ -167,11 +173,18 @@ class Format:
 
     def key(self, bits):
         """The value as a Fraction, or a float +-inf, for comparisons."""
+        hit = self._keys.get(bits)
+        if hit is not None:
+            return hit
         kind, negative, mag = self.decode(bits)
         assert kind != "nan"
         if kind == "inf":
-            return float("-inf") if negative else float("inf")
-        return -mag if negative else mag
+            out = float("-inf") if negative else float("inf")
+        else:
+            out = -mag if negative else mag
+        if len(self._keys) < 3_000_000:
+            self._keys[bits] = out
+        return out
 
     def hex(self, bits):
         return f"0x{bits:0{self.nbits // 4}x}"
@@ -448,6 +461,7 @@ class Config:
         self.alpha = read_param(alpha)
         self.lo = read_param(lo)
         self.hi = read_param(hi)
+        self.consts = {}  # per format, filled by expected()
         label = func + ("'" if deriv else "")
         self.name = name or label
 
@@ -470,19 +484,22 @@ def expected(fmt, cfg, xb):
         return fmt.nan(negative)  # NaN gives NaN, sign kept
     x = fmt.key(xb)
     func = cfg.func
-    if func == "relu6":
-        lo_key, hi_key = Fraction(0), Fraction(6)
-        lo_bits, hi_bits = 0, fmt.round(False, Fraction(6))
-    elif func == "hardtanh":
-        lo_key, hi_key = param_key(cfg.lo), param_key(cfg.hi)
-        lo_bits, hi_bits = param_bits(fmt, cfg.lo), param_bits(fmt, cfg.hi)
+    consts = cfg.consts.get(fmt.name)
+    if consts is None:
+        if func == "relu6":
+            consts = (Fraction(0), Fraction(6), 0, fmt.round(False,
+                                                            Fraction(6)))
+        else:
+            consts = (param_key(cfg.lo), param_key(cfg.hi),
+                      param_bits(fmt, cfg.lo), param_bits(fmt, cfg.hi))
+        consts += (param_bits(fmt, cfg.alpha),)  # alpha, rounded to fmt
+        cfg.consts[fmt.name] = consts
+    lo_key, hi_key, lo_bits, hi_bits, alpha_bits = consts
     if cfg.deriv:
         if func in ("relu", "leaky_relu"):
             if x > 0:
                 return fmt.one
-            if func == "relu":
-                return 0
-            return param_bits(fmt, cfg.alpha)  # alpha, rounded to fmt
+            return 0 if func == "relu" else alpha_bits
         return fmt.one if lo_key < x < hi_key else 0
     if func == "relu":
         return xb if x > 0 else 0
@@ -593,6 +610,9 @@ def configs(fmt):
                    lo="-1e-50", hi="1e-50", name=f"hardtanh{d}(-1e-50,1e-50)"),
         ]
     out.append(identity_config())
+    # the threaded path (-j) of leaky's negative side, as one thread
+    out.append(Config("leaky_relu", False, ["-l", "-j", "2"],
+                      name="leaky_relu(-j 2)"))
     return out
 
 
@@ -734,32 +754,34 @@ def run_relu(relu, args, lines):
 
 
 def check_group(task):
-    """Worker: run one configuration over inputs and check every line.
-    task = (relu, format name, leading arguments (--dtype NAME), Config,
-    [(text, input bits)], group name). Returns (group, checked,
-    [messages])."""
-    relu, fmt_name, prefix, cfg, items, group = task
+    """Worker: run each configuration over the inputs and check every line.
+    task = (relu, format name, leading arguments (--dtype NAME),
+    [(Config, group name)], [(text, input bits)] or a spec for
+    resolve_items). Returns [(group, checked, [messages])]."""
+    relu, fmt_name, prefix, cfgs, items = task
     fmt = FORMATS.get(fmt_name) or FLOAT64
     if isinstance(items, tuple):
         items = resolve_items(items)
-    args = prefix + cfg.args
-    out, error = run_relu(relu, args, [t for t, _ in items])
-    if out is None:
-        return group, len(items), [error]
-    checker = _CHECKER
-    failures = []
-    for (text, xb), got in zip(items, out):
-        try:
-            want = expected(fmt, cfg, xb)
-            why = checker.check(fmt, want, got)
-        except Exception as error:
-            want, why = None, f"reference failed: {type(error).__name__}: " \
-                              f"{error}"
-        if why is not None:
-            failures.append(f"input '{text[:120]}' ({fmt.hex(xb)}): "
-                            f"expected {describe(fmt, want) if want is not None else '?'}"
-                            f", got '{got}': {why}")
-    return group, len(items), failures
+    results = []
+    for cfg, group in cfgs:
+        out, error = run_relu(relu, prefix + cfg.args, [t for t, _ in items])
+        if out is None:
+            results.append((group, len(items), [error]))
+            continue
+        failures = []
+        for (text, xb), got in zip(items, out):
+            want = None
+            try:
+                want = expected(fmt, cfg, xb)
+                why = _CHECKER.check(fmt, want, got)
+            except Exception as error:
+                why = f"reference failed: {type(error).__name__}: {error}"
+            if why is not None:
+                shown = describe(fmt, want) if want is not None else "?"
+                failures.append(f"input '{text[:120]}' ({fmt.hex(xb)}): "
+                                f"expected {shown}, got '{got}': {why}")
+        results.append((group, len(items), failures))
+    return results
 
 
 _CHECKER = Checker()
@@ -1016,6 +1038,16 @@ CLI_CASES = [
      "nan\n-nan\n0\ninf\n", 0),
 ]
 
+# (arguments, standard input, expected output): other bytes pass through
+STDIN_CASES = [
+    (["--dtype", "bfloat16", "--invalid=ignore"],
+     "  1.001\t-2 \n\nabc 3.14159\r\n0x1.01p0", "  1\t0 \n\nabc 3.14\r\n1"),
+    (["--dtype", "float16", "-d", ",", "-f", "1,3"], "1.0009765625,x,-0\n",
+     "1.001,x,0\n"),
+    (["--dtype", "float32", "--csv", "-f", "2"], 'a,"0.1",b\n',
+     'a,"0.1",b\n'),
+]
+
 CLI_ERRORS = [
     ["--dtype", "Float32", "1"], ["--dtype", "fp16", "1"],
     ["--dtype", "FLOAT16", "1"], ["--dtype", "", "1"],
@@ -1036,6 +1068,16 @@ def cli_checks(relu, tally):
                               f"(exit {status}), got {got!r} (exit "
                               f"{r.returncode}, stderr "
                               f"{r.stderr.decode(errors='replace')!r})")
+    for args, data, want in STDIN_CASES:
+        r = subprocess.run([relu] + args, input=data.encode(),
+                           capture_output=True, check=False)
+        got = r.stdout.decode(errors="replace")
+        if got == want and r.returncode == 0 and not r.stderr:
+            tally.ok(group)
+        else:
+            tally.fail(group, f"relu {' '.join(args)} < {data!r}: expected "
+                              f"{want!r}, got {got!r} (exit {r.returncode}, "
+                              f"stderr {r.stderr.decode(errors='replace')!r})")
     group = "cli errors"
     for args in CLI_ERRORS:
         r = subprocess.run([relu] + args, capture_output=True, check=False)
@@ -1348,18 +1390,20 @@ def parse_args(argv):
 
 def tasks_for(relu, fmt, cfgs, items, section, chunk, prefix=None,
               label=None):
-    """Tasks for check_group; items a list, or (spec tuple, length) for
-    inputs the workers generate themselves."""
+    """Tasks for check_group, one per chunk of inputs with every
+    configuration (so that each process meets each value in one place);
+    items a list, or (spec tuple, length) for inputs the workers generate
+    themselves."""
     if prefix is None:
         prefix = ["--dtype", fmt.name]
-    for cfg in cfgs:
-        lazy = isinstance(items, tuple)
-        n = items[1] if lazy else len(items)
-        for start in range(0, n, chunk):
-            piece = items[0] + (n, start, start + chunk) if lazy \
-                else items[start:start + chunk]
-            yield (relu, fmt.name, prefix, cfg, piece,
-                   f"{section} {label or fmt.name} {cfg.name}")
+    named = [(cfg, f"{section} {label or fmt.name} {cfg.name}")
+             for cfg in cfgs]
+    lazy = isinstance(items, tuple)
+    n = items[1] if lazy else len(items)
+    for start in range(0, n, chunk):
+        piece = items[0] + (n, start, start + chunk) if lazy \
+            else items[start:start + chunk]
+        yield (relu, fmt.name, prefix, named, piece)
 
 
 def main(argv):
@@ -1376,7 +1420,7 @@ def main(argv):
     if failures_before:
         tally.fail("self-test", f"{failures_before} failures")
     tasks = []
-    chunk = 65_536
+    chunk = 8192
     for name in formats:
         if name == "float64":
             # The float64 path against the same reference, with no --dtype
@@ -1413,7 +1457,8 @@ def main(argv):
             n = len(kink_bits(fmt)) + 3 + args.sample
             tasks += tasks_for(args.relu, fmt, cfgs,
                                (("float32", args.sample, args.seed), n),
-                               "sample", 100_000 if args.long else chunk)
+                               "sample", 50_000 if args.long else
+                               (n + 3) // 4)
         for alpha, xb in trap_items(fmt, args.seed, 40):
             cfg = Config("leaky_relu", False, ["-l", "--alpha=" + alpha],
                          alpha=alpha, name="leaky_relu(traps)")
@@ -1433,7 +1478,7 @@ def main(argv):
             results = list(pool.imap(check_group, tasks))
     else:
         results = [check_group(t) for t in tasks]
-    for group, checked, failures in results:
+    for group, checked, failures in (r for rs in results for r in rs):
         tally.ok(group, checked - len(failures))
         for message in failures:
             tally.fail(group, message)
