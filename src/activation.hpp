@@ -154,8 +154,10 @@ struct Function {
   std::uint8_t params = 0;     // param:: bits
   Params defaults = {};        // for the parameters it has
   std::string_view formula;
-  double (*value)(double x, const Params& p) noexcept;
-  double (*derivative)(double x, const Params& p) noexcept;
+  // The value and the derivative at x, a value of dtype, rounded once to
+  // dtype.
+  double (*value)(double x, const Params& p, Dtype dtype) noexcept;
+  double (*derivative)(double x, const Params& p, Dtype dtype) noexcept;
   // Whether the value at x is x itself, by the formula's branch: then the
   // input text is written unchanged.
   bool (*keeps)(double x, const Params& p) noexcept = detail::never;
@@ -163,12 +165,6 @@ struct Function {
   Rules derivative_rules = detail::smooth_grad;
   // Return what is wrong with p for this function, or "" if nothing.
   std::string_view (*check)(const Params& p) noexcept = detail::no_check;
-  // The value at x, a value of a narrower dtype, rounded once to it; none
-  // for the functions that do not have the narrower dtypes yet. Their
-  // derivatives are exact doubles (constants and parameters), which
-  // round_to() rounds once.
-  double (*narrow_value)(double x, const Params& p,
-                         Dtype dtype) noexcept = nullptr;
 };
 
 // The family, in torch.nn.functional's names; the first is the default.
@@ -176,61 +172,56 @@ inline constexpr std::array functions{
     Function{
         .name = "relu",
         .formula = "max(x, 0)",
-        .value = [](double x, const Params&) noexcept { return relu(x); },
-        .derivative = [](double x,
-                         const Params&) noexcept { return relu_grad(x); },
+        .value = [](double x, const Params&,
+                    Dtype) noexcept { return relu(x); },
+        .derivative = [](double x, const Params&,
+                         Dtype) noexcept { return relu_grad(x); },
         .keeps = detail::positive,
         .value_rules = {detail::E, detail::C, detail::C, detail::K, detail::K},
         .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
-                             detail::E},
-        .narrow_value = [](double x, const Params&,
-                           Dtype) noexcept { return relu(x); }},
+                             detail::E}},
     Function{
         .name = "leaky_relu",
         .alias = "leaky",
         .params = param::alpha,
         .formula = "x if x > 0, else alpha*x",
         .value =
-            [](double x, const Params& p) noexcept {
-              return leaky_relu(x, p.alpha);
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              // alpha * x rounded once, not a double product rounded again.
+              return dtype == Dtype::float64 || x > 0 || x != x
+                         ? leaky_relu(x, p.alpha)
+                         : round_product(dtype, p.alpha, x);
             },
         .derivative =
-            [](double x, const Params& p) noexcept {
-              return leaky_relu_grad(x, p.alpha);
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return round_to(dtype, leaky_relu_grad(x, p.alpha));
             },
         .keeps = detail::positive,
         .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
         .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
-                             detail::E},
-        .narrow_value =
-            [](double x, const Params& p, Dtype dtype) noexcept {
-              return x > 0 || x != x ? x : round_product(dtype, p.alpha, x);
-            }},
+                             detail::E}},
     Function{
         .name = "relu6",
         .formula = "min(max(x, 0), 6)",
-        .value = [](double x,
-                    const Params&) noexcept { return hardtanh(x, 0, 6); },
-        .derivative =
-            [](double x, const Params&) noexcept {
-              return hardtanh_grad(x, 0, 6);
-            },
+        .value = [](double x, const Params&,
+                    Dtype) noexcept { return hardtanh(x, 0, 6); },
+        .derivative = [](double x, const Params&,
+                         Dtype) noexcept { return hardtanh_grad(x, 0, 6); },
         .keeps = [](double x,
                     const Params&) noexcept { return 0 < x && x < 6; },
         .value_rules = {detail::E, detail::C, detail::C, detail::E, detail::K},
         .derivative_rules = {detail::E, detail::C, detail::C, detail::E,
-                             detail::E},
-        .narrow_value = [](double x, const Params&,
-                           Dtype) noexcept { return hardtanh(x, 0, 6); }},
+                             detail::E}},
     Function{.name = "hardtanh",
              .params = param::min_val | param::max_val,
              .formula = "min(max(x, min_val), max_val)",
              .value =
-                 [](double x, const Params& p) noexcept {
-                   return hardtanh(x, p.min_val, p.max_val);
+                 [](double x, const Params& p, Dtype dtype) noexcept {
+                   // A bound is a double, not always a value of dtype.
+                   return round_to(dtype, hardtanh(x, p.min_val, p.max_val));
                  },
              .derivative =
-                 [](double x, const Params& p) noexcept {
+                 [](double x, const Params& p, Dtype) noexcept {
                    return hardtanh_grad(x, p.min_val, p.max_val);
                  },
              .keeps =
@@ -241,43 +232,41 @@ inline constexpr std::array functions{
                return p.min_val < p.max_val
                           ? ""
                           : "--min-val must be below --max-val";
-             },
-             .narrow_value =
-                 [](double x, const Params& p, Dtype dtype) noexcept {
-                   return round_to(dtype, hardtanh(x, p.min_val, p.max_val));
-                 }},
+             }},
     Function{
         .name = "elu",
         .params = param::alpha,
         .defaults = {.alpha = 1},
         .formula = "x if x > 0, else alpha*(exp(x) - 1)",
-        .value = [](double x,
-                    const Params& p) noexcept { return elu(x, p.alpha); },
+        .value = [](double x, const Params& p,
+                    Dtype dtype) noexcept { return elu(x, p.alpha, dtype); },
         .derivative =
-            [](double x, const Params& p) noexcept {
-              return elu_grad(x, p.alpha);
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return elu_grad(x, p.alpha, dtype);
             },
         .keeps = detail::positive,
         .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
         .derivative_rules = {detail::E, detail::E, detail::C, detail::C,
                              detail::E}},
-    Function{.name = "selu",
-             .formula = "lambda*x if x > 0, else lambda*alpha*(exp(x) - 1)",
-             .value = [](double x, const Params&) noexcept { return selu(x); },
-             .derivative = [](double x,
-                              const Params&) noexcept { return selu_grad(x); },
-             .derivative_rules = {detail::E, detail::E, detail::C, detail::C,
-                                  detail::E}},
+    Function{
+        .name = "selu",
+        .formula = "lambda*x if x > 0, else lambda*alpha*(exp(x) - 1)",
+        .value = [](double x, const Params&,
+                    Dtype dtype) noexcept { return selu(x, dtype); },
+        .derivative = [](double x, const Params&,
+                         Dtype dtype) noexcept { return selu_grad(x, dtype); },
+        .derivative_rules = {detail::E, detail::E, detail::C, detail::C,
+                             detail::E}},
     Function{
         .name = "celu",
         .params = param::alpha,
         .defaults = {.alpha = 1},
         .formula = "x if x > 0, else alpha*(exp(x/alpha) - 1)",
-        .value = [](double x,
-                    const Params& p) noexcept { return celu(x, p.alpha); },
+        .value = [](double x, const Params& p,
+                    Dtype dtype) noexcept { return celu(x, p.alpha, dtype); },
         .derivative =
-            [](double x, const Params& p) noexcept {
-              return celu_grad(x, p.alpha);
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return celu_grad(x, p.alpha, dtype);
             },
         .keeps = detail::positive,
         .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
@@ -292,35 +281,39 @@ inline constexpr std::array functions{
         .formula =
             "x*Phi(x); tanh: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))",
         .value =
-            [](double x, const Params& p) noexcept {
-              return p.tanh ? gelu_tanh(x) : gelu(x);
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return p.tanh ? gelu_tanh(x, dtype) : gelu(x, dtype);
             },
         .derivative =
-            [](double x, const Params& p) noexcept {
-              return p.tanh ? gelu_tanh_grad(x) : gelu_grad(x);
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return p.tanh ? gelu_tanh_grad(x, dtype) : gelu_grad(x, dtype);
             }},
-    Function{.name = "silu",
-             .alias = "swish",
-             .formula = "x*sigmoid(x)",
-             .value = [](double x, const Params&) noexcept { return silu(x); },
-             .derivative = [](double x,
-                              const Params&) noexcept { return silu_grad(x); }},
-    Function{.name = "mish",
-             .formula = "x*tanh(ln(1 + exp(x)))",
-             .value = [](double x, const Params&) noexcept { return mish(x); },
-             .derivative = [](double x,
-                              const Params&) noexcept { return mish_grad(x); }},
+    Function{
+        .name = "silu",
+        .alias = "swish",
+        .formula = "x*sigmoid(x)",
+        .value = [](double x, const Params&,
+                    Dtype dtype) noexcept { return silu(x, dtype); },
+        .derivative = [](double x, const Params&,
+                         Dtype dtype) noexcept { return silu_grad(x, dtype); }},
+    Function{
+        .name = "mish",
+        .formula = "x*tanh(ln(1 + exp(x)))",
+        .value = [](double x, const Params&,
+                    Dtype dtype) noexcept { return mish(x, dtype); },
+        .derivative = [](double x, const Params&,
+                         Dtype dtype) noexcept { return mish_grad(x, dtype); }},
     Function{.name = "softplus",
              .params = param::beta | param::threshold,
              .formula =
                  "x if beta*x > threshold, else ln(1 + exp(beta*x))/beta",
              .value =
-                 [](double x, const Params& p) noexcept {
-                   return softplus(x, p.beta, p.threshold);
+                 [](double x, const Params& p, Dtype dtype) noexcept {
+                   return softplus(x, p.beta, p.threshold, dtype);
                  },
              .derivative =
-                 [](double x, const Params& p) noexcept {
-                   return softplus_grad(x, p.beta, p.threshold);
+                 [](double x, const Params& p, Dtype dtype) noexcept {
+                   return softplus_grad(x, p.beta, p.threshold, dtype);
                  },
              .keeps =
                  [](double x, const Params& p) noexcept {
@@ -329,48 +322,56 @@ inline constexpr std::array functions{
              .check = [](const Params& p) noexcept -> std::string_view {
                return p.beta > 0 ? "" : "--beta must be positive";
              }},
-    Function{
-        .name = "hardswish",
-        .formula = "x*min(max(x + 3, 0), 6)/6",
-        .value = [](double x, const Params&) noexcept { return hardswish(x); },
-        .derivative = [](double x,
-                         const Params&) noexcept { return hardswish_grad(x); },
-        // x * 6 / 6 from 3 on, x itself.
-        .keeps = [](double x, const Params&) noexcept { return x >= 3; }},
-    Function{.name = "hardsigmoid",
-             .formula = "min(max(x + 3, 0), 6)/6",
-             .value = [](double x,
-                         const Params&) noexcept { return hardsigmoid(x); },
+    Function{.name = "hardswish",
+             .formula = "x*min(max(x + 3, 0), 6)/6",
+             .value = [](double x, const Params&,
+                         Dtype dtype) noexcept { return hardswish(x, dtype); },
              .derivative =
-                 [](double x, const Params&) noexcept {
-                   return hardsigmoid_grad(x);
-                 }},
+                 [](double x, const Params&, Dtype dtype) noexcept {
+                   return hardswish_grad(x, dtype);
+                 },
+             // x * 6 / 6 from 3 on, x itself.
+             .keeps = [](double x, const Params&) noexcept { return x >= 3; }},
     Function{
-        .name = "sigmoid",
-        .formula = "1/(1 + exp(-x))",
-        .value = [](double x, const Params&) noexcept { return sigmoid(x); },
-        .derivative = [](double x,
-                         const Params&) noexcept { return sigmoid_grad(x); }},
+        .name = "hardsigmoid",
+        .formula = "min(max(x + 3, 0), 6)/6",
+        .value = [](double x, const Params&,
+                    Dtype dtype) noexcept { return hardsigmoid(x, dtype); },
+        .derivative =
+            [](double x, const Params&, Dtype dtype) noexcept {
+              return hardsigmoid_grad(x, dtype);
+            }},
+    Function{.name = "sigmoid",
+             .formula = "1/(1 + exp(-x))",
+             .value = [](double x, const Params&,
+                         Dtype dtype) noexcept { return sigmoid(x, dtype); },
+             .derivative =
+                 [](double x, const Params&, Dtype dtype) noexcept {
+                   return sigmoid_grad(x, dtype);
+                 }},
     Function{
         .name = "tanh",
         .formula = "tanh(x)",
-        .value = [](double x, const Params&) noexcept { return relu::tanh(x); },
-        .derivative = [](double x,
-                         const Params&) noexcept { return tanh_grad(x); }},
-    Function{
-        .name = "softsign",
-        .formula = "x/(1 + |x|)",
-        .value = [](double x, const Params&) noexcept { return softsign(x); },
-        .derivative = [](double x,
-                         const Params&) noexcept { return softsign_grad(x); }},
-    Function{
-        .name = "logsigmoid",
-        .formula = "-ln(1 + exp(-x))",
-        .value = [](double x, const Params&) noexcept { return logsigmoid(x); },
-        .derivative =
-            [](double x, const Params&) noexcept {
-              return logsigmoid_grad(x);
-            }},
+        .value = [](double x, const Params&,
+                    Dtype dtype) noexcept { return relu::tanh(x, dtype); },
+        .derivative = [](double x, const Params&,
+                         Dtype dtype) noexcept { return tanh_grad(x, dtype); }},
+    Function{.name = "softsign",
+             .formula = "x/(1 + |x|)",
+             .value = [](double x, const Params&,
+                         Dtype dtype) noexcept { return softsign(x, dtype); },
+             .derivative =
+                 [](double x, const Params&, Dtype dtype) noexcept {
+                   return softsign_grad(x, dtype);
+                 }},
+    Function{.name = "logsigmoid",
+             .formula = "-ln(1 + exp(-x))",
+             .value = [](double x, const Params&,
+                         Dtype dtype) noexcept { return logsigmoid(x, dtype); },
+             .derivative =
+                 [](double x, const Params&, Dtype dtype) noexcept {
+                   return logsigmoid_grad(x, dtype);
+                 }},
 };
 
 // Return the function called name (or by its alias), or nullptr.
@@ -391,11 +392,8 @@ struct Activation {
   // Evaluate the selected function, or its derivative, at x, a value of
   // dtype, rounded once to dtype.
   double operator()(double x) const noexcept {
-    if (dtype == Dtype::float64)
-      return derivative ? function->derivative(x, params)
-                        : function->value(x, params);
-    return derivative ? round_to(dtype, function->derivative(x, params))
-                      : function->narrow_value(x, params, dtype);
+    return derivative ? function->derivative(x, params, dtype)
+                      : function->value(x, params, dtype);
   }
 
   // What to do with a number of kind k. In a narrower dtype every number

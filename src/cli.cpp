@@ -542,9 +542,6 @@ Activation build_activation(const Args& args) {
   if (std::string_view why = f->check(a.params); !why.empty())
     throw UsageError(std::string(why));
   a.dtype = args.dtype;
-  if (a.dtype != Dtype::float64 && f->narrow_value == nullptr)
-    throw UsageError(fmt::format("--dtype {} is not available for {} yet",
-                                 dtype_name(a.dtype), f->name));
   return a;
 }
 

@@ -113,7 +113,7 @@ std::string_view dtype_name(Dtype dtype) noexcept {
   return names[static_cast<std::size_t>(dtype)];
 }
 
-double round_to(Dtype dtype, double x) noexcept {
+double round_narrower(Dtype dtype, double x) noexcept {
   switch (dtype) {
   case Dtype::float64:
     return x;
@@ -137,6 +137,15 @@ double round_to(Dtype dtype, double x) noexcept {
   return std::fabs(r) > l.max ? std::copysign(inf, x) : r;
 }
 
+bool is_tie(Dtype dtype, double x) noexcept {
+  return dtype != Dtype::float64 && x != 0 && std::isfinite(x) &&
+         is_tie(layout(dtype), x);
+}
+
+double round_near(Dtype dtype, double r, int side) noexcept {
+  return round_to(dtype, is_tie(dtype, r) ? toward(r, side) : r);
+}
+
 double round_product(Dtype dtype, double a, double b) noexcept {
   double p = a * b;
   // Below 2^-900 every narrower dtype rounds the product to a zero of its
@@ -156,10 +165,9 @@ double round_product(Dtype dtype, double a, double b) noexcept {
 
 double parse_number_as(Dtype dtype, std::string_view token) noexcept {
   const double x = parse_number(token);
-  if (dtype == Dtype::float64 || x == 0 || !std::isfinite(x) ||
-      !is_tie(layout(dtype), x))
+  if (dtype == Dtype::float64 || !is_tie(dtype, x))
     return round_to(dtype, x);
-  return round_to(dtype, toward(x, compare(token, x)));
+  return round_near(dtype, x, compare(token, x));
 }
 
 } // namespace relu

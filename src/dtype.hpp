@@ -20,8 +20,24 @@ std::optional<Dtype> dtype_named(std::string_view name) noexcept;
 // The main name of a dtype, "float32".
 std::string_view dtype_name(Dtype dtype) noexcept;
 
-// Return x, an exact value, rounded to dtype.
-double round_to(Dtype dtype, double x) noexcept;
+// Return x rounded to a dtype narrower than float64.
+double round_narrower(Dtype dtype, double x) noexcept;
+
+// Return x, an exact value, rounded to dtype: inline, as the float64 path
+// of every function goes through it.
+inline double round_to(Dtype dtype, double x) noexcept {
+  return dtype == Dtype::float64 ? x : round_narrower(dtype, x);
+}
+
+// Whether x, a double, lies halfway between two values of dtype, or at its
+// overflow threshold: where rounding x to the dtype cannot stand for
+// rounding the exact value that x is nearest to.
+bool is_tie(Dtype dtype, double x) noexcept;
+
+// Return an exact value v rounded to dtype, given r, the double nearest to
+// v (the sign of zero included), and side, the sign of v - r: r itself
+// decides, but at a tie of the dtype the side does.
+double round_near(Dtype dtype, double r, int side) noexcept;
 
 // Return the exact product a * b rounded to dtype, never a double product
 // rounded again.

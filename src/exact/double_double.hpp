@@ -3,6 +3,8 @@
 // test decide(), and fast(), which runs a formula with FMA or without.
 #pragma once
 
+#include "dtype.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -186,36 +188,51 @@ inline constexpr Bounded undecided{0, 0, inf};
 // subnormal range the low parts of double-doubles lose bits.
 inline constexpr double fast_min = 0x1p-960;
 
-// Whether every real within a.err of a.hi + a.lo rounds to the same double;
-// if so, store it in out. The error is widened to cover the rounding of the
-// two sums below, so that each bound of the test is on the safe side;
-// rounding is monotone, so two equal ends decide every value between.
-template <class P> bool decide(const Approx<P>& a, double& out) noexcept {
+// Whether every real within a.err of a.hi + a.lo rounds to the same value
+// of dtype; if so, store it in out. The error is widened to cover the
+// rounding of the two sums below, so that down and up are the doubles
+// nearest to reals below and above every value within the bound; rounding
+// is monotone, so two ends that round alike decide every value between.
+// In a narrower dtype a double that is not one of its ties rounds as the
+// reals nearest to it do (dtype.hpp): the test takes such ends, and of one
+// sign, so that a zero's sign is decided too.
+template <class P>
+bool decide(const Approx<P>& a, Dtype dtype, double& out) noexcept {
   const double e = a.err * (1 + 0x1p-20) + std::fabs(a.hi) * 0x1p-100;
   const double down = a.hi + (a.lo - e);
   const double up = a.hi + (a.lo + e);
-  if (down != up || !(std::fabs(down) >= fast_min) || std::isinf(down))
+  if (dtype == Dtype::float64) {
+    if (down != up || !(std::fabs(down) >= fast_min) || std::isinf(down))
+      return false;
+    out = down;
+    return true;
+  }
+  if (!(std::fabs(down) >= fast_min) || std::isinf(down) || std::isinf(up) ||
+      std::signbit(down) != std::signbit(up) || is_tie(dtype, down) ||
+      is_tie(dtype, up))
     return false;
-  out = down;
-  return true;
+  out = round_to(dtype, down);
+  return out == round_to(dtype, up);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-// decide(f(Fused{}), out), compiled for processors with FMA. Flattened so
-// that the whole fast path is inlined into it: a Fused::two_prod left out
-// of line would be compiled for baseline x86-64, a call to fma(). (clang
-// 14 flattens one level only: its build, the fuzz target's, stays right
-// but calls fma().) It inlines only what its translation unit sees, which
-// is why every kernel of the fast path is a template on P in a header.
+// decide(f(Fused{}), dtype, out), compiled for processors with FMA. Flattened
+// so that the whole fast path is inlined into it: a Fused::two_prod left out of
+// line would be compiled for baseline x86-64, a call to fma(). (clang 14
+// flattens one level only: its build, the fuzz target's, stays right but calls
+// fma().) It inlines only what its translation unit sees, which is why every
+// kernel of the fast path is a template on P in a header.
 template <class F>
-[[gnu::target("fma"), gnu::flatten]] bool with_fused(const F& f,
+[[gnu::target("fma"), gnu::flatten]] bool with_fused(Dtype dtype, const F& f,
                                                      double& out) noexcept {
-  return decide(f(Fused{}), out);
+  return decide(f(Fused{}), dtype, out);
 }
 #else
-// decide(f(Fused{}), out), run only where the target's baseline has FMA.
-template <class F> bool with_fused(const F& f, double& out) noexcept {
-  return decide(f(Fused{}), out);
+// decide(f(Fused{}), dtype, out), run only where the target's baseline
+// has FMA.
+template <class F>
+bool with_fused(Dtype dtype, const F& f, double& out) noexcept {
+  return decide(f(Fused{}), dtype, out);
 }
 #endif
 
@@ -225,9 +242,9 @@ template <class F> bool with_fused(const F& f, double& out) noexcept {
 bool fused() noexcept;
 
 // Whether the fast path f, a generic callable taking the policy, decides
-// the result; if so, store it in out.
-template <class F> bool fast(const F& f, double& out) noexcept {
-  return fused() ? with_fused(f, out) : decide(f(Dekker{}), out);
+// the result in dtype; if so, store it in out.
+template <class F> bool fast(Dtype dtype, const F& f, double& out) noexcept {
+  return fused() ? with_fused(dtype, f, out) : decide(f(Dekker{}), dtype, out);
 }
 
 } // namespace relu::exact

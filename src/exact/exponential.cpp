@@ -75,7 +75,7 @@ template <class P> Approx<P> celu_grad_fast(double x, double alpha) noexcept {
 
 } // namespace
 
-double elu(double x, double alpha) noexcept {
+double elu(double x, double alpha, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (std::isnan(alpha))
@@ -83,19 +83,20 @@ double elu(double x, double alpha) noexcept {
   if (x > 0)
     return x;
   if (x == -inf)
-    return -alpha;
+    return round_to(dtype, -alpha);
   if (x == 0 || alpha == 0)
     return alpha * (x == 0 ? x : -1.0);
-  // Below -40, 1 - e^x is within 2^-57 of 1: the product rounds to -alpha.
+  // Below -40, 1 - e^x is within 2^-57 of 1: the product rounds to -alpha,
+  // from the side of 0.
   if (x < -40)
-    return -alpha;
-  if (double y;
-      fast([=]<class P>(P) { return alpha * expm1_fast<P>(x, 0); }, y))
+    return round_near(dtype, -alpha, alpha > 0 ? 1 : -1);
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return alpha * expm1_fast<P>(x, 0); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x)); });
+  return ziv(dtype, [=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x)); });
 }
 
-double elu_grad(double x, double alpha) noexcept {
+double elu_grad(double x, double alpha, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (std::isnan(alpha))
@@ -103,32 +104,36 @@ double elu_grad(double x, double alpha) noexcept {
   if (x > 0)
     return 1;
   if (x == 0 || alpha == 0)
-    return alpha;
+    return round_to(dtype, alpha);
   if (x == -inf)
     return alpha * 0.0;
-  if (double y; x >= -exp_max &&
-                fast([=]<class P>(P) { return alpha * exp_fast<P>(x, 0); }, y))
+  if (double y;
+      x >= -exp_max &&
+      fast(
+          dtype, [=]<class P>(P) { return alpha * exp_fast<P>(x, 0); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return alpha * exp(Iv(p, x)); });
+  return ziv(dtype, [=](mpfr_prec_t p) { return alpha * exp(Iv(p, x)); });
 }
 
-double selu(double x) noexcept {
+double selu(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == 0)
     return x;
   if (x == inf)
     return inf;
   // lambda * alpha * (1 - e^x) is within 2^-57 of lambda * alpha, whose
-  // double-double low part is 2^-4 ulp: it rounds as lambda * alpha does.
+  // double-double low part is 2^-4 ulp: it rounds as lambda * alpha does,
+  // from the side of 0.
   if (x < -40)
-    return -selu_scale_dd.hi;
+    return round_near(dtype, -selu_scale_dd.hi, 1);
   if (double y; fast(
+          dtype,
           [=]<class P>(P) {
             const Approx<P> lambda = selu_lambda_dd;
             return x > 0 ? x * lambda : selu_scale_dd * expm1_fast<P>(x, 0);
           },
           y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv lambda = decimal(p, selu_lambda);
     if (x > 0)
       return lambda * Iv(p, x);
@@ -137,20 +142,23 @@ double selu(double x) noexcept {
   });
 }
 
-double selu_grad(double x) noexcept {
+double selu_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == -inf)
     return 0;
+  // The constants' low parts give the side of the exact value.
   if (x > 0)
-    return selu_lambda_dd.hi;
+    return round_near(dtype, selu_lambda_dd.hi, 1);
   if (x == 0)
-    return selu_scale_dd.hi;
+    return round_near(dtype, selu_scale_dd.hi, 1);
   if (double y;
       x >= -exp_max &&
-      fast([=]<class P>(P) { return selu_scale_dd * exp_fast<P>(x, 0); }, y))
+      fast(
+          dtype, [=]<class P>(P) { return selu_scale_dd * exp_fast<P>(x, 0); },
+          y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv lambda = decimal(p, selu_lambda);
     if (x > 0)
       return 1.0 * lambda;
@@ -158,7 +166,7 @@ double selu_grad(double x) noexcept {
   });
 }
 
-double celu(double x, double alpha) noexcept {
+double celu(double x, double alpha, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (std::isnan(alpha) || alpha == 0)
@@ -166,19 +174,21 @@ double celu(double x, double alpha) noexcept {
   if (x > 0)
     return x;
   if (x == -inf)
-    return alpha > 0 ? -alpha : -inf;
+    return alpha > 0 ? round_to(dtype, -alpha) : -inf;
   if (x == 0)
     return alpha * (x / alpha);
   // As for elu: below -40, 1 - e^q is within 2^-57 of 1 (and the rounded
   // quotient is below -40 only if the exact one is).
   if (x / alpha < -40)
-    return -alpha;
-  if (double y; fast([=]<class P>(P) { return celu_fast<P>(x, alpha); }, y))
+    return round_near(dtype, -alpha, 1);
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return celu_fast<P>(x, alpha); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x) / alpha); });
+  return ziv(dtype,
+             [=](mpfr_prec_t p) { return alpha * expm1(Iv(p, x) / alpha); });
 }
 
-double celu_grad(double x, double alpha) noexcept {
+double celu_grad(double x, double alpha, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (std::isnan(alpha) || alpha == 0)
@@ -187,10 +197,10 @@ double celu_grad(double x, double alpha) noexcept {
     return 1;
   if (x == -inf)
     return alpha > 0 ? 0 : inf;
-  if (double y;
-      fast([=]<class P>(P) { return celu_grad_fast<P>(x, alpha); }, y))
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return celu_grad_fast<P>(x, alpha); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return exp(Iv(p, x) / alpha); });
+  return ziv(dtype, [=](mpfr_prec_t p) { return exp(Iv(p, x) / alpha); });
 }
 
 } // namespace relu

@@ -238,7 +238,7 @@ Iv gelu_tanh_arg(mpfr_prec_t p, double x) noexcept {
 
 } // namespace
 
-double gelu(double x) noexcept {
+double gelu(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == 0 || x == inf)
     return x;
   if (x == -inf)
@@ -250,21 +250,23 @@ double gelu(double x) noexcept {
     return x;
   if (x < -38.6)
     return -0.0;
-  // Below 2^-55 in magnitude, x Phi(x) = x/2 (1 + 0.8x + ...) rounds to x/2.
+  // Below 2^-55 in magnitude, x Phi(x) = x/2 (1 + 0.8x + ...) rounds to x/2,
+  // from below.
   if (std::fabs(x) < 0x1p-55 && std::fabs(x) >= fast_min)
-    return x / 2;
+    return round_near(dtype, x / 2, 1);
   if (double y; gelu_fast_range(x) &&
-                fast([=]<class P>(P) { return gelu_fast<P>(x); }, y))
+                fast(
+                    dtype, [=]<class P>(P) { return gelu_fast<P>(x); }, y))
     return y;
   // x/2 * erfc(-x/sqrt 2): no cancellation for negative x, where 1 + erf
   // would lose everything.
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv X(p, x);
     return 0.5 * X * erfc(-X / sqrt(Iv(p, 2.0)));
   });
 }
 
-double gelu_grad(double x) noexcept {
+double gelu_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == 0)
@@ -282,16 +284,17 @@ double gelu_grad(double x) noexcept {
   if (std::fabs(x) < 0x1p-55)
     return 0.5;
   if (double y; gelu_fast_range(x) &&
-                fast([=]<class P>(P) { return gelu_grad_fast<P>(x); }, y))
+                fast(
+                    dtype, [=]<class P>(P) { return gelu_grad_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv X(p, x);
     const Iv cdf = 0.5 * erfc(-X / sqrt(Iv(p, 2.0)));
     return cdf + X * exp(-(0.5 * X * X)) / sqrt(2.0 * pi(p));
   });
 }
 
-double gelu_tanh(double x) noexcept {
+double gelu_tanh(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == 0 || x == inf)
     return x;
   if (x == -inf)
@@ -302,15 +305,16 @@ double gelu_tanh(double x) noexcept {
     return x;
   if (x < -21.55)
     return -0.0;
-  if (double y; fast([=]<class P>(P) { return x * gelu_tanh_fast<P>(x); }, y))
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return x * gelu_tanh_fast<P>(x); }, y))
     return y;
   // (1 + tanh u) / 2 = sigmoid(2u): no cancellation for negative x.
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     return Iv(p, x) * sigmoid(2.0 * gelu_tanh_arg(p, x));
   });
 }
 
-double gelu_tanh_grad(double x) noexcept {
+double gelu_tanh_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == 0)
@@ -324,10 +328,11 @@ double gelu_tanh_grad(double x) noexcept {
     return 1;
   if (x < -21.6)
     return -0.0;
-  if (double y; fast([=]<class P>(P) { return gelu_tanh_grad_fast<P>(x); }, y))
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return gelu_tanh_grad_fast<P>(x); }, y))
     return y;
   // sigmoid(2u) + x u' sech(u)^2 / 2, u' = sqrt(2/pi) (1 + 3k x^2).
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv X(p, x);
     const Iv u = gelu_tanh_arg(p, x);
     const Iv du =

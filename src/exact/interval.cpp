@@ -6,6 +6,9 @@
 #include "exact.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <initializer_list>
 
 namespace relu::exact {
@@ -124,10 +127,24 @@ Iv sigmoid(const Iv& z) noexcept {
   return 1.0 / (1.0 + 1.0 / exp(z));
 }
 
-// Return num / den rounded once to double: rounding to odd at 64 bits, then
-// to nearest at 53 or fewer bits (subnormals) is a correct rounding, as
-// the odd last bit keeps a truncated value off every midpoint.
-double round_quotient(mpfr_srcptr num, mpfr_srcptr den) noexcept {
+// A double with more than two bits beyond dtype's precision, rounded to
+// odd (truncated, its last bit set if anything was dropped), rounds to
+// nearest in dtype as the exact value does: the odd last bit keeps it off
+// every midpoint of the dtype on the exact value's side. Truncation keeps a
+// tiny value's sign, and far below the dtypes' subnormals.
+double nearest(Dtype dtype, mpfr_srcptr v) noexcept {
+  if (dtype == Dtype::float64)
+    return mpfr_get_d(v, MPFR_RNDN);
+  double d = mpfr_get_d(v, MPFR_RNDZ);
+  if (std::isfinite(d) && mpfr_cmp_d(v, d) != 0)
+    d = std::bit_cast<double>(std::bit_cast<std::uint64_t>(d) | 1);
+  return round_to(dtype, d);
+}
+
+// num / den rounded to odd at 64 bits, then to nearest at the dtype's
+// precision (53 or fewer bits, subnormals) is a correct rounding, as the
+// odd last bit keeps the truncated value off every midpoint.
+double round_quotient(Dtype dtype, mpfr_srcptr num, mpfr_srcptr den) noexcept {
   constexpr mpfr_prec_t odd_precision = 64;
   mpfr_t q;
   mpfr_init2(q, odd_precision);
@@ -138,7 +155,7 @@ double round_quotient(mpfr_srcptr num, mpfr_srcptr den) noexcept {
     else
       mpfr_nextbelow(q);
   }
-  const double d = mpfr_get_d(q, MPFR_RNDN);
+  const double d = nearest(dtype, q);
   mpfr_clear(q);
   return d;
 }

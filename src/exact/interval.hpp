@@ -3,6 +3,8 @@
 // exact rounding of rational values. Each operation allocates.
 #pragma once
 
+#include "dtype.hpp"
+
 #include <mpfr.h>
 
 namespace relu::exact {
@@ -90,19 +92,23 @@ Iv sigmoid(const Iv& z) noexcept;
 // no input is known to get here.
 inline constexpr mpfr_prec_t max_precision = mpfr_prec_t{1} << 17;
 
-// Return the double nearest to the value that eval(p) encloses for every p,
+// Return v rounded to nearest in dtype, ties to even, subnormals and
+// overflow included.
+double nearest(Dtype dtype, mpfr_srcptr v) noexcept;
+
+// Return the value that eval(p) encloses for every p, rounded to dtype,
 // doubling p from 64 until both ends of the enclosure round alike (Ziv's
-// strategy). mpfr_get_d rounds to nearest, subnormals and overflow
-// included; rounding is monotone, so when both ends round to d every value
-// between them does. Both ends rounding to a zero decide its sign only when
-// the enclosure excludes the other sign. Kept out of line: inlined, its
-// frame and saved registers would cost every call of the fast path.
+// strategy); rounding is monotone, so when both ends round to d every
+// value between them does. Both ends rounding to a zero decide its sign
+// only when the enclosure excludes the other sign. Kept out of line:
+// inlined, its frame and saved registers would cost every call of the
+// fast path.
 template <class Eval>
-[[gnu::noinline, gnu::cold]] double ziv(Eval eval) noexcept {
+[[gnu::noinline, gnu::cold]] double ziv(Dtype dtype, Eval eval) noexcept {
   for (mpfr_prec_t p = 64;; p *= 2) {
     const Iv r = eval(p);
-    const double lo = mpfr_get_d(r.lo, MPFR_RNDN);
-    const double hi = mpfr_get_d(r.hi, MPFR_RNDN);
+    const double lo = nearest(dtype, r.lo);
+    const double hi = nearest(dtype, r.hi);
     if (lo == hi && lo != 0)
       return lo;
     if (lo == 0 && hi == 0) {
@@ -135,8 +141,8 @@ struct Exact {
   mpfr_t v;
 };
 
-// Return num / den correctly rounded to double (to nearest, ties to even),
+// Return num / den correctly rounded to dtype (to nearest, ties to even),
 // subnormals included.
-double round_quotient(mpfr_srcptr num, mpfr_srcptr den) noexcept;
+double round_quotient(Dtype dtype, mpfr_srcptr num, mpfr_srcptr den) noexcept;
 
 } // namespace relu::exact

@@ -73,30 +73,32 @@ template <class P> Approx<P> logsigmoid_fast(double x) noexcept {
 
 } // namespace
 
-double silu(double x) noexcept {
+double silu(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == 0 || x == inf)
     return x;
   if (x == -inf)
     return -0.0;
   // Above 38, 1 - sigmoid(x) < 2^-54: x sigmoid(x) rounds to x. Below
-  // 2^-53 in magnitude, x/2 + x^2/4 + ... rounds to x/2. Below -760 the
-  // magnitude is under 2^-1075.
+  // 2^-53 in magnitude, x/2 + x^2/4 + ... rounds to x/2, from below. Below
+  // -760 the magnitude is under 2^-1075.
   if (x > 38)
     return x;
   if (std::fabs(x) < 0x1p-53 && std::fabs(x) >= fast_min)
-    return x / 2;
+    return round_near(dtype, x / 2, 1);
   if (x < -760)
     return -0.0;
-  if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return x * sigmoid_fast<P>(x); }, y))
+  if (double y;
+      std::fabs(x) <= exp_max &&
+      fast(
+          dtype, [=]<class P>(P) { return x * sigmoid_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv X(p, x);
     return X * sigmoid(X);
   });
 }
 
-double silu_grad(double x) noexcept {
+double silu_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == 0)
@@ -112,9 +114,10 @@ double silu_grad(double x) noexcept {
   if (x < -760)
     return -0.0;
   if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return silu_grad_fast<P>(x); }, y))
+                fast(
+                    dtype, [=]<class P>(P) { return silu_grad_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv X(p, x);
     return sigmoid(X) * (1.0 + X * sigmoid(-X));
   });
@@ -144,7 +147,7 @@ MishParts mish_parts(mpfr_prec_t p, double x) noexcept {
 
 } // namespace
 
-double mish(double x) noexcept {
+double mish(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == 0 || x == inf)
     return x;
   if (x == -inf)
@@ -155,13 +158,16 @@ double mish(double x) noexcept {
     return x;
   if (x < -760)
     return -0.0;
-  if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return x * mish_fast<P>(x).t; }, y))
+  if (double y;
+      std::fabs(x) <= exp_max &&
+      fast(
+          dtype, [=]<class P>(P) { return x * mish_fast<P>(x).t; }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return Iv(p, x) * mish_parts(p, x).t; });
+  return ziv(dtype,
+             [=](mpfr_prec_t p) { return Iv(p, x) * mish_parts(p, x).t; });
 }
 
-double mish_grad(double x) noexcept {
+double mish_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == inf || x == -inf)
@@ -173,9 +179,10 @@ double mish_grad(double x) noexcept {
   if (x < -760)
     return -0.0;
   if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return mish_grad_fast<P>(x); }, y))
+                fast(
+                    dtype, [=]<class P>(P) { return mish_grad_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const MishParts parts = mish_parts(p, x);
     return parts.t + Iv(p, x) * parts.dt;
   });
@@ -216,7 +223,7 @@ namespace {
 // softplus below its threshold on the fast path, if decided. beta x = z
 // is exact as a double-double far from both ends of the exponent range.
 // Above z = 40, 0 < ln(1 + e^-z) / beta < x e^-z / z < 2^-54 x: rounds to x.
-bool softplus_fast(double x, double beta, double& out) noexcept {
+bool softplus_fast(double x, double beta, Dtype dtype, double& out) noexcept {
   if (!(std::fabs(x) < 0x1p990 && beta < 0x1p990))
     return false;
   const Dd z = x == 0 ? Dd{0, 0} : two_prod(beta, x);
@@ -228,6 +235,7 @@ bool softplus_fast(double x, double beta, double& out) noexcept {
       (x != 0 && !(std::fabs(z.hi) >= 0x1p-900)))
     return false;
   return fast(
+      dtype,
       [=]<class P>(P) {
         const Approx<P> m =
             z.hi >= 0 ? exp_fast<P>(-z.hi, -z.lo) : exp_fast<P>(z.hi, z.lo);
@@ -241,7 +249,7 @@ bool softplus_fast(double x, double beta, double& out) noexcept {
 
 } // namespace
 
-double softplus(double x, double beta, double threshold) noexcept {
+double softplus(double x, double beta, double threshold, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (!(beta > 0) || std::isnan(threshold))
@@ -252,9 +260,9 @@ double softplus(double x, double beta, double threshold) noexcept {
     return 0;
   // For z = beta x >= 0, ln(1 + e^z) = z + ln(1 + e^-z), so the value is
   // x + ln(1 + e^-z) / beta and e^-z cannot overflow.
-  if (double y; softplus_fast(x, beta, y))
+  if (double y; softplus_fast(x, beta, dtype, y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv X(p, x);
     const Iv z = beta * X;
     if (x >= 0)
@@ -263,7 +271,8 @@ double softplus(double x, double beta, double threshold) noexcept {
   });
 }
 
-double softplus_grad(double x, double beta, double threshold) noexcept {
+double softplus_grad(double x, double beta, double threshold,
+                     Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (!(beta > 0) || std::isnan(threshold))
@@ -278,14 +287,14 @@ double softplus_grad(double x, double beta, double threshold) noexcept {
   // exponent range.
   if (const Dd z = two_prod(beta, x);
       std::fabs(z.hi) <= exp_max && std::fabs(z.hi) >= 0x1p-900) {
-    if (double y;
-        fast([=]<class P>(P) { return sigmoid_fast<P>(z.hi, z.lo); }, y))
+    if (double y; fast(
+            dtype, [=]<class P>(P) { return sigmoid_fast<P>(z.hi, z.lo); }, y))
       return y;
   }
-  return ziv([=](mpfr_prec_t p) { return sigmoid(beta * Iv(p, x)); });
+  return ziv(dtype, [=](mpfr_prec_t p) { return sigmoid(beta * Iv(p, x)); });
 }
 
-double sigmoid(double x) noexcept {
+double sigmoid(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == 0)
@@ -302,12 +311,13 @@ double sigmoid(double x) noexcept {
   if (x < -745.5)
     return 0;
   if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return sigmoid_fast<P>(x); }, y))
+                fast(
+                    dtype, [=]<class P>(P) { return sigmoid_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return sigmoid(Iv(p, x)); });
+  return ziv(dtype, [=](mpfr_prec_t p) { return sigmoid(Iv(p, x)); });
 }
 
-double sigmoid_grad(double x) noexcept {
+double sigmoid_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == 0)
@@ -320,17 +330,19 @@ double sigmoid_grad(double x) noexcept {
     return 0.25;
   if (std::fabs(x) > 745.5)
     return 0;
-  if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return sigmoid_grad_fast<P>(x); }, y))
+  if (double y;
+      std::fabs(x) <= exp_max &&
+      fast(
+          dtype, [=]<class P>(P) { return sigmoid_grad_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv m = exp(Iv(p, -std::fabs(x)));
     const Iv den = 1.0 + m;
     return m / (den * den);
   });
 }
 
-double tanh(double x) noexcept {
+double tanh(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == 0)
     return x;
   if (std::isinf(x))
@@ -341,12 +353,14 @@ double tanh(double x) noexcept {
     return x;
   if (std::fabs(x) > 19.5)
     return x > 0 ? 1 : -1;
-  if (double y; fast([=]<class P>(P) { return tanh_fast<P>(x); }, y))
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return tanh_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return increasing(mpfr_tanh, Iv(p, x)); });
+  return ziv(dtype,
+             [=](mpfr_prec_t p) { return increasing(mpfr_tanh, Iv(p, x)); });
 }
 
-double tanh_grad(double x) noexcept {
+double tanh_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == 0)
@@ -360,16 +374,17 @@ double tanh_grad(double x) noexcept {
   if (std::fabs(x) > 375)
     return 0;
   if (double y; std::fabs(x) <= exp_max / 2 &&
-                fast([=]<class P>(P) { return tanh_grad_fast<P>(x); }, y))
+                fast(
+                    dtype, [=]<class P>(P) { return tanh_grad_fast<P>(x); }, y))
     return y;
   // sech(x)^2: 1 - tanh(x)^2 would cancel.
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv s = sech(Iv(p, x));
     return s * s;
   });
 }
 
-double logsigmoid(double x) noexcept {
+double logsigmoid(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == -inf)
     return x;
   if (x == inf)
@@ -380,10 +395,12 @@ double logsigmoid(double x) noexcept {
     return -0.0;
   if (x < -40)
     return x;
-  if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return logsigmoid_fast<P>(x); }, y))
+  if (double y;
+      std::fabs(x) <= exp_max &&
+      fast(
+          dtype, [=]<class P>(P) { return logsigmoid_fast<P>(x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) {
+  return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv X(p, x);
     if (x >= 0)
       return -log1p(exp(-X));
@@ -391,7 +408,7 @@ double logsigmoid(double x) noexcept {
   });
 }
 
-double logsigmoid_grad(double x) noexcept {
+double logsigmoid_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x == 0)
@@ -406,9 +423,10 @@ double logsigmoid_grad(double x) noexcept {
   if (x > 745.5)
     return 0;
   if (double y; std::fabs(x) <= exp_max &&
-                fast([=]<class P>(P) { return sigmoid_fast<P>(-x); }, y))
+                fast(
+                    dtype, [=]<class P>(P) { return sigmoid_fast<P>(-x); }, y))
     return y;
-  return ziv([=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
+  return ziv(dtype, [=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
 }
 
 } // namespace relu

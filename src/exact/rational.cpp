@@ -40,15 +40,17 @@ Dyadic dyadic(double x) noexcept {
   return {x < 0 ? -m : m, std::max(biased, 1) - 1075};
 }
 
-// Return n 2^e / 6 rounded to nearest, for |n| < 2^127 and a result that is
-// 0 (+0, as IEEE's 0 / 6) or normal. With |n| shifted to 127 bits, the
-// quotient q has 124 or 125; q >> 62 then has at least 62, and or-ing into
-// its last bit whether anything was dropped (remainder or shifted bits)
-// rounds n / 6 to odd at that precision. Rounding that to nearest at 53
-// bits (the conversion to double) is the correct rounding of n / 6, as a
-// value rounded to odd with two bits or more to spare is never mistaken
-// for a midpoint; the scaling by a power of 2 is exact for a normal result.
-double round_sixth(Int128 n, int e) noexcept {
+// Return n 2^e / 6 rounded to nearest in dtype, for |n| < 2^127 and a
+// result that is 0 (+0, as IEEE's 0 / 6) or normal. With |n| shifted to
+// 127 bits, the quotient q has 124 or 125; q >> 62 then has 62 or 63, and
+// or-ing into its last bit whether anything was dropped (remainder or
+// shifted bits) rounds n / 6 to odd at that precision. Rounding that to
+// nearest at 53 bits (the conversion to double) is the correct rounding of
+// n / 6, as a value rounded to odd with two bits or more to spare is never
+// mistaken for a midpoint; the scaling by a power of 2 is exact for a
+// normal result. A narrower dtype takes it rounded to odd again at 53
+// bits, exactly a double, and rounds that.
+double round_sixth(Dtype dtype, Int128 n, int e) noexcept {
   if (n == 0)
     return 0;
   Uint128 a = static_cast<Uint128>(n < 0 ? -n : n);
@@ -60,11 +62,18 @@ double round_sixth(Int128 n, int e) noexcept {
   a <<= up;
   const Uint128 q = a / 6;
   const bool inexact = q * 6 != a || (q & ((Uint128{1} << 62) - 1)) != 0;
-  const auto odd = static_cast<std::int64_t>(q >> 62) | std::int64_t{inexact};
+  auto odd = static_cast<std::int64_t>(q >> 62) | std::int64_t{inexact};
+  int dropped = 62;
+  if (dtype != Dtype::float64) {
+    constexpr int to_53_bits = 10;
+    odd = odd >> to_53_bits |
+          std::int64_t{(odd & ((std::int64_t{1} << to_53_bits) - 1)) != 0};
+    dropped += to_53_bits;
+  }
   const double scale = std::bit_cast<double>(
-      static_cast<std::uint64_t>(1023 + e - up + 62) << 52);
+      static_cast<std::uint64_t>(1023 + e - up + dropped) << 52);
   const double d = static_cast<double>(odd) * scale;
-  return n < 0 ? -d : d;
+  return round_to(dtype, n < 0 ? -d : d);
 }
 
 // x + 3 and 2x + 3 as an integer times 2^e, for x = m 2^e with |x| <= 3:
@@ -88,24 +97,25 @@ template <class P> Approx<P> softsign_grad_fast(double x) noexcept {
 
 } // namespace
 
-double hardswish(double x) noexcept {
+double hardswish(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x >= 3)
     return x;
   if (x <= -3)
     return -0.0;
   if (double y; fast(
+          dtype,
           [=]<class P>(P) { return x * Approx<P>(sum(x, 3)) / exactly(6); }, y))
     return y;
   if (const Dyadic d = dyadic(x); d.e >= product_min_exponent)
-    return round_sixth(Int128{d.m} * plus_three(d), 2 * d.e);
+    return round_sixth(dtype, Int128{d.m} * plus_three(d), 2 * d.e);
   Exact num(x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
   mpfr_mul_d(num.v, num.v, x, MPFR_RNDN);
   Exact six(6);
-  return round_quotient(num.v, six.v);
+  return round_quotient(dtype, num.v, six.v);
 }
 
-double hardswish_grad(double x) noexcept {
+double hardswish_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x < -3)
@@ -113,42 +123,45 @@ double hardswish_grad(double x) noexcept {
   if (x > 3)
     return 1;
   if (double y; fast(
+          dtype,
           [=]<class P>(P) { return Approx<P>(sum(2 * x, 3)) / exactly(6); }, y))
     return y;
   if (const Dyadic d = dyadic(x); d.e >= sum_min_exponent)
-    return round_sixth(plus_three({2 * d.m, d.e}), d.e);
+    return round_sixth(dtype, plus_three({2 * d.m, d.e}), d.e);
   Exact num(2 * x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
   Exact six(6);
-  return round_quotient(num.v, six.v);
+  return round_quotient(dtype, num.v, six.v);
 }
 
-double hardsigmoid(double x) noexcept {
+double hardsigmoid(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (x <= -3)
     return 0;
   if (x >= 3)
     return 1;
-  if (double y;
-      fast([=]<class P>(P) { return Approx<P>(sum(x, 3)) / exactly(6); }, y))
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return Approx<P>(sum(x, 3)) / exactly(6); },
+          y))
     return y;
   if (const Dyadic d = dyadic(x); d.e >= sum_min_exponent)
-    return round_sixth(plus_three(d), d.e);
+    return round_sixth(dtype, plus_three(d), d.e);
   Exact num(x);
   mpfr_add_d(num.v, num.v, 3, MPFR_RNDN);
   Exact six(6);
-  return round_quotient(num.v, six.v);
+  return round_quotient(dtype, num.v, six.v);
 }
 
-double hardsigmoid_grad(double x) noexcept {
+double hardsigmoid_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
-  // IEEE division of exact operands rounds correctly.
-  return x > -3 && x < 3 ? 1.0 / 6.0 : 0.0;
+  // IEEE division of exact operands rounds correctly, and 1/6 is no tie of
+  // a narrower dtype (its bits alternate).
+  return x > -3 && x < 3 ? round_to(dtype, 1.0 / 6.0) : 0.0;
 }
 
-double softsign(double x) noexcept {
+double softsign(double x, Dtype dtype) noexcept {
   if (std::isnan(x) || x == 0)
     return x;
   if (std::isinf(x))
@@ -159,18 +172,20 @@ double softsign(double x) noexcept {
     return x;
   if (std::fabs(x) > 0x1p54)
     return x > 0 ? 1 : -1;
-  if (double y;
-      fast([=]<class P>(
-               P) { return Approx<P>(exactly(x)) / sum(1, std::fabs(x)); },
-           y))
+  if (double y; fast(
+          dtype,
+          [=]<class P>(P) {
+            return Approx<P>(exactly(x)) / sum(1, std::fabs(x));
+          },
+          y))
     return y;
   Exact den(std::fabs(x));
   mpfr_add_d(den.v, den.v, 1, MPFR_RNDN);
   Exact num(x);
-  return round_quotient(num.v, den.v);
+  return round_quotient(dtype, num.v, den.v);
 }
 
-double softsign_grad(double x) noexcept {
+double softsign_grad(double x, Dtype dtype) noexcept {
   if (std::isnan(x))
     return x;
   if (std::isinf(x))
@@ -178,14 +193,16 @@ double softsign_grad(double x) noexcept {
   // Below 2^-55 in magnitude, 1 - 2|x| rounds to 1.
   if (std::fabs(x) < 0x1p-55)
     return 1;
-  if (double y; std::fabs(x) < 0x1p400 &&
-                fast([=]<class P>(P) { return softsign_grad_fast<P>(x); }, y))
+  if (double y;
+      std::fabs(x) < 0x1p400 &&
+      fast(
+          dtype, [=]<class P>(P) { return softsign_grad_fast<P>(x); }, y))
     return y;
   Exact den(std::fabs(x));
   mpfr_add_d(den.v, den.v, 1, MPFR_RNDN);
   mpfr_sqr(den.v, den.v, MPFR_RNDN);
   Exact one(1);
-  return round_quotient(one.v, den.v);
+  return round_quotient(dtype, one.v, den.v);
 }
 
 } // namespace relu

@@ -184,9 +184,22 @@ CASES = [
      "relu: invalid --dtype 'fp16': it must be float64, float32, bfloat16 or "
      "float16 (or double, float, half)\nTry 'relu --help' for more "
      "information.\n", 1),
-    ("dtype-not-yet", ["--dtype", "float32", "-F", "gelu", "1"], None, "",
-     "relu: --dtype float32 is not available for gelu yet\nTry 'relu --help' "
-     "for more information.\n", 1),
+    # The examples: gelu in float32; sigmoid at -0x1.8p-23, where the
+    # double nearest to the value is a float32 tie (0.49999994 through it).
+    ("dtype-smooth", ["--dtype", "float32", "-F", "gelu", "0.5"], None,
+     "0.34573123\n", "", 0),
+    ("dtype-smooth-tie", ["--dtype", "float", "-F", "sigmoid", "--",
+                          "-0x1.8p-23"], None, "0.49999997\n", "", 0),
+    # silu(x) = x/2 + x^2/4 - ...: at the smallest subnormal x/2 is a tie,
+    # and the value above it rounds up.
+    ("dtype-smooth-subnormal", ["--dtype", "float32", "-F", "silu", "--",
+                                "1e-45", "-1e-45"], None,
+     "1e-45\n-0\n", "", 0),
+    # elu below -40 is -alpha from the side of 0; 1 + 3*2^-8 is a bfloat16
+    # tie, which the limit at -inf rounds to even.
+    ("dtype-smooth-alpha-tie", ["--dtype", "bfloat16", "-F", "elu", "-a",
+                                "1.01171875", "--", "-50", "-inf"], None,
+     "-1.01\n-1.016\n", "", 0),
     ("func-grad", ["-g", "--", "-3", "0", "-0", "2", "inf", "-inf", "nan"],
      None, "0\n0\n0\n1\n1\n0\nnan\n", "", 0),
     ("func-derivative-leaky", ["--derivative", "-l", "--", "-3", "0", "2"],

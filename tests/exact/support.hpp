@@ -8,6 +8,8 @@
 // sign is the one src/exact/exact.hpp promises.
 #pragma once
 
+#include "exact/exact.hpp"
+
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -28,7 +30,8 @@ inline bool same(double a, double b) {
   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
-using Fn = double (*)(double);
+// The functions of exact.hpp, checked in float64.
+using Fn = double (*)(double, relu::Dtype);
 
 // Input, value, derivative.
 struct Row {
@@ -38,11 +41,11 @@ struct Row {
 inline void check(Fn f, Fn df, std::initializer_list<Row> rows) {
   for (const Row& row : rows) {
     CAPTURE(row.x);
-    CHECK(same(f(row.x), row.y));
-    CHECK(same(df(row.x), row.dy));
+    CHECK(same(f(row.x, relu::Dtype::float64), row.y));
+    CHECK(same(df(row.x, relu::Dtype::float64), row.dy));
   }
-  CHECK(std::isnan(f(std::nan(""))));
-  CHECK(std::isnan(df(std::nan(""))));
+  CHECK(std::isnan(f(std::nan(""), relu::Dtype::float64)));
+  CHECK(std::isnan(df(std::nan(""), relu::Dtype::float64)));
 }
 
 // Input, parameter (alpha), value, derivative.
@@ -50,17 +53,17 @@ struct ParamRow {
   double x, alpha, y, dy;
 };
 
-using ParamFn = double (*)(double, double);
+using ParamFn = double (*)(double, double, relu::Dtype);
 
 inline void check(ParamFn f, ParamFn df, std::initializer_list<ParamRow> rows) {
   for (const ParamRow& row : rows) {
     CAPTURE(row.x);
     CAPTURE(row.alpha);
-    CHECK(same(f(row.x, row.alpha), row.y));
-    CHECK(same(df(row.x, row.alpha), row.dy));
+    CHECK(same(f(row.x, row.alpha, relu::Dtype::float64), row.y));
+    CHECK(same(df(row.x, row.alpha, relu::Dtype::float64), row.dy));
   }
-  CHECK(std::isnan(f(std::nan(""), 1)));
-  CHECK(std::isnan(df(std::nan(""), 1)));
+  CHECK(std::isnan(f(std::nan(""), 1, relu::Dtype::float64)));
+  CHECK(std::isnan(df(std::nan(""), 1, relu::Dtype::float64)));
 }
 
 } // namespace exact_test

@@ -15,9 +15,11 @@ TEST_SUITE("exact") {
       double x, y;
     };
 
-    const Fn elu = [](double x) { return relu::elu(x, 1); };
+    const Fn elu = [](double x, relu::Dtype to) { return relu::elu(x, 1, to); };
     // Below its threshold, above beta x = 40.
-    const Fn softplus_to_50 = [](double x) { return relu::softplus(x, 1, 50); };
+    const Fn softplus_to_50 = [](double x, relu::Dtype to) {
+      return relu::softplus(x, 1, 50, to);
+    };
     for (const Edge& row : {
              Edge{relu::sigmoid, 0x1.2c00000000001p+5, 1.0},
              Edge{relu::sigmoid, 0x1.2b33333333333p+5, 0x1.fffffffffffffp-1},
@@ -48,7 +50,7 @@ TEST_SUITE("exact") {
              Edge{elu, -39.0, -1.0},
          }) {
       CAPTURE(row.x);
-      CHECK(same(row.f(row.x), row.y));
+      CHECK(same(row.f(row.x, relu::Dtype::float64), row.y));
     }
   }
 
@@ -60,8 +62,10 @@ TEST_SUITE("exact") {
       double x, y;
     };
 
-    const Fn elu = [](double x) { return relu::elu(x, 1); };
-    const Fn softplus = [](double x) { return relu::softplus(x, 1, 20); };
+    const Fn elu = [](double x, relu::Dtype to) { return relu::elu(x, 1, to); };
+    const Fn softplus = [](double x, relu::Dtype to) {
+      return relu::softplus(x, 1, 20, to);
+    };
     for (const Hard& row : {
              Hard{relu::sigmoid, 0x1.68130632ab908p+3, 0x1.fffe4c90c8885p-1},
              Hard{relu::silu, 0x1.fc7b5afcb415p+0, 0x1.bf21bd7845dcfp+0},
@@ -82,7 +86,7 @@ TEST_SUITE("exact") {
              Hard{relu::tanh_grad, 0x1.06239b7bc6e2ep+3, 0x1.4950c82726527p-22},
          }) {
       CAPTURE(row.x);
-      CHECK(same(row.f(row.x), row.y));
+      CHECK(same(row.f(row.x, relu::Dtype::float64), row.y));
     }
   }
 }
