@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 using namespace exact_test;
+using relu::Dtype;
 
 TEST_SUITE("exact") {
   TEST_CASE("shortcuts where the fast path saturates") {
@@ -87,6 +88,48 @@ TEST_SUITE("exact") {
          }) {
       CAPTURE(row.x);
       CHECK(same(row.f(row.x, relu::Dtype::float64), row.y));
+    }
+  }
+  TEST_CASE("narrower dtypes: where the double nearest to the value is a tie") {
+    // Each row's double result is halfway between two values of the dtype,
+    // so rounding it again would go the wrong way (or by chance the right
+    // one); each tier must round the exact value. Worked by hand: the
+    // comments give the exact value's side.
+    struct Narrow {
+      Fn f;
+      Dtype dtype;
+      double x, y;
+    };
+
+    const Fn elu_tie = [](double x, Dtype to) {
+      return relu::elu(x, 1 + 3 * 0x1p-8, to); // a bfloat16 tie
+    };
+    for (const Narrow& row : {
+             // The issue's: 1/2 - 0x1.8p-25 + (a term near 2^-72 > 0);
+             // the fast path declines, Ziv's loop decides.
+             Narrow{relu::sigmoid, Dtype::float32, -0x1.8p-23, 0x1.fffffep-2},
+             // Shortcuts: x/2 + x^2/4 (silu), x/2 + x^2 phi(0) (gelu).
+             Narrow{relu::silu, Dtype::float32, 0x1p-149, 0x1p-149},
+             Narrow{relu::silu, Dtype::float32, -0x1p-149, -0.0},
+             Narrow{relu::silu, Dtype::bfloat16, 0x1p-133, 0x1p-133},
+             Narrow{relu::gelu, Dtype::float32, 0x1p-149, 0x1p-149},
+             Narrow{relu::gelu, Dtype::float32, -0x1p-149, -0.0},
+             // gelu_tanh has no such shortcut: the fast path declines,
+             // and Ziv's loop rounds ends just above and below the tie.
+             Narrow{relu::gelu_tanh, Dtype::float32, 0x1p-149, 0x1p-149},
+             Narrow{relu::gelu_tanh, Dtype::float32, -0x1p-149, -0.0},
+             // -alpha (1 - e^x), from the side of 0, and the limit -alpha
+             // itself, to even.
+             Narrow{elu_tie, Dtype::bfloat16, -50.0, -(1 + 0x1p-7)},
+             Narrow{elu_tie, Dtype::bfloat16, -inf, -(1 + 0x1p-6)},
+             // (x + 3) / 6 exactly a float16 tie: to even, by round_sixth.
+             Narrow{relu::hardsigmoid, Dtype::float16, 3 * 0x1p-11, 0.5},
+             Narrow{relu::hardsigmoid, Dtype::float16, 9 * 0x1p-11,
+                    0.5 + 0x1p-10},
+         }) {
+      CAPTURE(row.x);
+      CAPTURE(relu::dtype_name(row.dtype));
+      CHECK(same(row.f(row.x, row.dtype), row.y));
     }
   }
 }
