@@ -88,6 +88,13 @@ int compare(std::string_view token, double x) {
   return up > x ? 1 : down < x ? -1 : 0;
 }
 
+// Whether a number token is a hex float: 0x after the sign.
+bool is_hex(std::string_view token) noexcept {
+  if (!token.empty() && (token[0] == '-' || token[0] == '+'))
+    token.remove_prefix(1);
+  return token.size() > 1 && token[0] == '0' && (token[1] | 0x20) == 'x';
+}
+
 // The double next to x on the side of sign (-1 or 1), or x for 0.
 double toward(double x, int sign) noexcept {
   return sign == 0 ? x : std::nextafter(x, sign > 0 ? inf : -inf);
@@ -113,22 +120,26 @@ std::string_view dtype_name(Dtype dtype) noexcept {
   return names[static_cast<std::size_t>(dtype)];
 }
 
-double round_narrower(Dtype dtype, double x) noexcept {
-  switch (dtype) {
-  case Dtype::float64:
-    return x;
-  case Dtype::float32:
-    return static_cast<float>(x);
-  case Dtype::bfloat16:
-  case Dtype::float16:
-    break;
+double round_half(Dtype dtype, double x) noexcept {
+  const Layout& l = layout(dtype);
+  auto bits = std::bit_cast<std::uint64_t>(x);
+  const int exponent = static_cast<int>(bits >> 52 & 0x7ff) - 1023;
+  if (exponent >= l.min_exponent && exponent <= 1023) {
+    // A normal value of the dtype: round the significand's bits to nearest,
+    // ties to even, by adding half the quantum (less one unless the last
+    // kept bit is odd) and clearing what is dropped. A carry steps the
+    // exponent, which is right, and past the largest value is caught below.
+    const int dropped = 53 - l.precision;
+    bits += (std::uint64_t{1} << (dropped - 1)) - 1 + (bits >> dropped & 1);
+    bits &= ~((std::uint64_t{1} << dropped) - 1);
+    const double r = std::bit_cast<double>(bits);
+    return std::fabs(r) > l.max ? std::copysign(inf, x) : r;
   }
   if (x == 0 || !std::isfinite(x))
     return x;
-  const Layout& l = layout(dtype);
-  // Adding c = 2^(q + 52), q the quantum's exponent, rounds |x| < c to a
-  // multiple of 2^q, to even; subtracting it is exact. The sign is x's,
-  // also where the sum rounds to c and the difference to +0.
+  // Subnormal in the dtype: adding c = 2^(q + 52), q the quantum's exponent,
+  // rounds |x| < c to a multiple of 2^q, to even; subtracting it is exact. The
+  // sign is x's, also where the sum rounds to c and the difference to +0.
   const double c = std::bit_cast<double>(
       static_cast<std::uint64_t>(
           quantum_exponent(l, is_normal_double(x) ? x : 0x1p-1022) + 52 + 1023)
@@ -164,6 +175,10 @@ double round_product(Dtype dtype, double a, double b) noexcept {
 }
 
 double parse_number_as(Dtype dtype, std::string_view token) noexcept {
+  // fast_float rounds a decimal text to float once; a hex float's digits
+  // may run past a double's.
+  if (dtype == Dtype::float32 && !is_hex(token))
+    return parse_float(token);
   const double x = parse_number(token);
   if (dtype == Dtype::float64 || !is_tie(dtype, x))
     return round_to(dtype, x);

@@ -20,13 +20,22 @@ std::optional<Dtype> dtype_named(std::string_view name) noexcept;
 // The main name of a dtype, "float32".
 std::string_view dtype_name(Dtype dtype) noexcept;
 
-// Return x rounded to a dtype narrower than float64.
-double round_narrower(Dtype dtype, double x) noexcept;
+// Return x rounded to bfloat16 or float16.
+double round_half(Dtype dtype, double x) noexcept;
 
-// Return x, an exact value, rounded to dtype: inline, as the float64 path
-// of every function goes through it.
+// Return x, an exact value, rounded to dtype: inline, as every function
+// goes through it.
 inline double round_to(Dtype dtype, double x) noexcept {
-  return dtype == Dtype::float64 ? x : round_narrower(dtype, x);
+  switch (dtype) {
+  case Dtype::float64:
+    return x;
+  case Dtype::float32:
+    return static_cast<float>(x);
+  case Dtype::bfloat16:
+  case Dtype::float16:
+    break;
+  }
+  return round_half(dtype, x);
 }
 
 // Whether x, a double, lies halfway between two values of dtype, or at its

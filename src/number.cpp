@@ -235,4 +235,15 @@ double parse_number(std::string_view token) noexcept {
   return negative ? -value : value;
 }
 
+float parse_float(std::string_view token) noexcept {
+  const char* p = token.data();
+  const char* last = p + token.size();
+  bool negative = false;
+  if (p != last && (*p == '+' || *p == '-'))
+    negative = *p++ == '-';
+  float value = 0;
+  fast_float::from_chars(p, last, value);
+  return negative ? -value : value;
+}
+
 } // namespace relu

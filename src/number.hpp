@@ -30,4 +30,9 @@ Kind classify(std::string_view token) noexcept;
 // does (overflow gives ±inf, underflow ±0).
 double parse_number(std::string_view token) noexcept;
 
+// Convert a token that classify() accepts and that is not a hex float to
+// the nearest float, straight from its text (overflow gives ±inf, underflow
+// ±0).
+float parse_float(std::string_view token) noexcept;
+
 } // namespace relu

@@ -6,8 +6,10 @@
 #include "dtype.hpp"
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
@@ -194,8 +196,10 @@ inline constexpr double fast_min = 0x1p-960;
 // nearest to reals below and above every value within the bound; rounding
 // is monotone, so two ends that round alike decide every value between.
 // In a narrower dtype a double that is not one of its ties rounds as the
-// reals nearest to it do (dtype.hpp): the test takes such ends, and of one
-// sign, so that a zero's sign is decided too.
+// reals nearest to it do (dtype.hpp). So the test rounds the doubles next
+// to down and up, outward: they round alike only if no tie lies between
+// them, and then down and up are no ties and round alike too. Both ends
+// have one sign, so that a zero's sign is decided as well.
 template <class P>
 bool decide(const Approx<P>& a, Dtype dtype, double& out) noexcept {
   const double e = a.err * (1 + 0x1p-20) + std::fabs(a.hi) * 0x1p-100;
@@ -208,11 +212,14 @@ bool decide(const Approx<P>& a, Dtype dtype, double& out) noexcept {
     return true;
   }
   if (!(std::fabs(down) >= fast_min) || std::isinf(down) || std::isinf(up) ||
-      std::signbit(down) != std::signbit(up) || is_tie(dtype, down) ||
-      is_tie(dtype, up))
+      std::signbit(down) != std::signbit(up))
     return false;
-  out = round_to(dtype, down);
-  return out == round_to(dtype, up);
+  const bool negative = down < 0;
+  const auto step = [](double x, std::int64_t by) {
+    return std::bit_cast<double>(std::bit_cast<std::int64_t>(x) + by);
+  };
+  out = round_to(dtype, step(negative ? up : down, -1)); // toward 0
+  return out == round_to(dtype, step(negative ? down : up, 1));
 }
 
 #if defined(__x86_64__) || defined(__i386__)
