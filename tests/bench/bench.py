@@ -19,6 +19,11 @@ relu's ratio to each, all measured in this one run:
   formula in C++ (tests/bench/libm_formula.cpp, built here with the system
   compiler); the piecewise-linear ones also on the other data sets,
   against leaky ReLU;
+- dtype: each function and derivative of `relu --list` on the 5M numbers,
+  on one thread (-j 1), in each --dtype when its --help mentions it:
+  float32 against float64 (relu's value against float64's leaky ReLU,
+  since float64 relu copies its positive texts), bfloat16 and float16
+  against float32 (`--only dtype/sigmoid`);
 - both: relu with -j 1 and -j $(nproc) when its --help mentions --jobs;
 - start-up (relu 2 -3 against /bin/true) and peak memory.
 
@@ -312,6 +317,31 @@ def family_rows(relu, data, jobs, libm):
     return rows
 
 
+DTYPES = ("float64", "float32", "bfloat16", "float16")
+
+
+def dtype_rows(relu, data):
+    """Return the rows of the dtype section: every function and derivative
+    on the 5M numbers, one thread, in each dtype."""
+    rows = []
+    for name, path, kind in data:
+        if name != "numbers":
+            continue
+        for label, flags, names in family_functions(relu):
+            for grad in (False, True):
+                base = " ".join(quote(a) for a in
+                                [relu, *flags, *(["-g"] if grad else []),
+                                 "-j", "1"])
+                tools = {d: base + ("" if d == "float64" else
+                                    f" --dtype {d}") for d in DTYPES}
+                if label == "relu" and not grad:
+                    tools["leaky64"] = f"{quote(relu)} -l -j 1"
+                rows.append(Row("dtype", name, path,
+                                label + ("'" if grad else ""),
+                                {"dtype", name, *names, label}, tools))
+    return rows
+
+
 def selected(row_labels, only):
     """Return whether a row with these labels matches one of the --only
     specs (every spec word a label), or there are no specs."""
@@ -385,6 +415,9 @@ CSVFLAG_RATIOS = (("--csv", "-d ,"), ("--csv", "cat"))
 TABLE_RATIOS = (("relu", "mawk"), ("relu", "gawk"), ("relu", "python"),
                 ("relu", "cat"), ("-j N", "-j 1"))
 FAMILY_SPEEDS = ("relu", "-j 1", "-j N", "leaky", "libm", "mawk", "gawk")
+DTYPE_SPEEDS = (*DTYPES, "leaky64")
+DTYPE_RATIOS = (("float32", "float64"), ("float32", "leaky64"),
+                ("bfloat16", "float32"), ("float16", "float32"))
 # Against libm, relu runs on one thread as the libm program does: the ratio
 # is the cost of correct rounding, not of the cores.
 FAMILY_RATIOS = (("relu", "gawk"), ("relu", "mawk"), ("relu", "leaky"),
@@ -394,13 +427,21 @@ FAMILY_RATIOS = (("relu", "gawk"), ("relu", "mawk"), ("relu", "leaky"),
 def verdict(row):
     """Return how the row meets the family issue's targets: piecewise-linear
     functions at least leaky's speed; the others 3x gawk and within 1.5x the
-    time of the libm formula."""
-    if row.section != "family":
+    time of the libm formula; and the dtype issue's: float32 at least
+    float64's speed (relu: float64 leaky's), bfloat16 and float16 at least
+    float32's."""
+    if row.section == "dtype":
+        first = ("float32", "leaky64" if row.label == "relu" else "float64")
+        goals = [(*first, 1.0), ("bfloat16", "float32", 1.0),
+                 ("float16", "float32", 1.0)]
+    elif row.section == "family":
+        goals = ([("relu", "leaky", 1.0)] if row.label in PIECEWISE else
+                 [] if row.label in ("relu", "leaky_relu") else
+                 [("relu", "gawk", GAWK_TARGET),
+                  ("-j 1", "libm", LIBM_TARGET)])
+    else:
         return ""
-    goals = ([("relu", "leaky", 1.0)] if row.label in PIECEWISE else
-             [] if row.label in ("relu", "leaky_relu") else
-             [("relu", "gawk", GAWK_TARGET), ("-j 1", "libm", LIBM_TARGET)])
-    misses = [f"{t}<{g:.2g}" for r, t, g in goals
+    misses = [f"{r.replace(' ', '')}/{t}<{g:.2g}" for r, t, g in goals
               if r in row.speed and t in row.speed
               and row.speed[r] / row.speed[t] < g]
     return "below: " + " ".join(misses) if misses else ("ok" if goals else "")
@@ -561,14 +602,15 @@ def parse_args():
     return ap.parse_args()
 
 
-def plan(args, relu, data, jobs):
+def plan(args, relu, data, jobs, dtypes):
     """Return the rows and extra sections (startup, memory) that --only
     selects, once their data is written and the libm formula built."""
     libm = os.path.join(os.path.abspath(args.data), "libm_formula")
     modes = args.modes.split(",")
     rows = (table_rows(relu, data, modes, jobs)
             + csvflag_rows(relu, data, modes)
-            + family_rows(relu, data, jobs, libm))
+            + family_rows(relu, data, jobs, libm)
+            + (dtype_rows(relu, data) if dtypes else []))
     rows = [r for r in rows if selected(r.labels, args.only)]
     extras = [s for s in ("startup", "memory") if selected({s}, args.only)]
     if not rows and not extras:
@@ -591,7 +633,7 @@ def main():
     help_text = subprocess.run([relu, "--help"], capture_output=True,
                                text=True).stdout
     jobs = "--jobs" in help_text
-    rows, extras = plan(args, relu, data, jobs)
+    rows, extras = plan(args, relu, data, jobs, "--dtype" in help_text)
     print("\n".join(machine()))
     print(f"relu: {relu}; medians of {runs} alternating runs, "
           f"`cat FILE | TOOL > /dev/null`; -j: "
@@ -609,6 +651,11 @@ def main():
                 "and -j1/libm >= 0.67",
                 [r for r in rows if r.section == "family"],
                 FAMILY_SPEEDS, FAMILY_RATIOS, runs)
+    run_section("dtype: each function (' its derivative) with -j 1 in each "
+                "--dtype; targets: float32 >= float64 (relu: >= float64's "
+                "leaky), bfloat16 and float16 >= float32",
+                [r for r in rows if r.section == "dtype"],
+                DTYPE_SPEEDS, DTYPE_RATIOS, runs)
     print()
     if "startup" in extras:
         per_relu, per_true = startup(relu, 50 if args.quick else 300)
