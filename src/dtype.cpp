@@ -75,9 +75,9 @@ bool is_tie(const Layout& l, double x) noexcept {
   return (significand & ((half << 1) - 1)) == half;
 }
 
-// Whether the value of token (a number) is below (-1), at (0) or above
-// (1) the double x: rounded down it is below x, or up, above.
-int compare(std::string_view token, double x) {
+// Where the value of token (a number) lies from the double x: rounded down
+// it is below x, or up, above.
+Side compare(std::string_view token, double x) {
   const std::string text(token);
   const int mode = std::fegetround();
   std::fesetround(FE_UPWARD);
@@ -85,7 +85,7 @@ int compare(std::string_view token, double x) {
   std::fesetround(FE_DOWNWARD);
   const double down = std::strtod(text.c_str(), nullptr);
   std::fesetround(mode);
-  return up > x ? 1 : down < x ? -1 : 0;
+  return up > x ? Side::above : down < x ? Side::below : Side::at;
 }
 
 // Whether a number token is a hex float: 0x after the sign.
@@ -95,9 +95,10 @@ bool is_hex(std::string_view token) noexcept {
   return token.size() > 1 && token[0] == '0' && (token[1] | 0x20) == 'x';
 }
 
-// The double next to x on the side of sign (-1 or 1), or x for 0.
-double toward(double x, int sign) noexcept {
-  return sign == 0 ? x : std::nextafter(x, sign > 0 ? inf : -inf);
+// The double next to x on the side given, or x itself.
+double toward(double x, Side side) noexcept {
+  return side == Side::at ? x
+                          : std::nextafter(x, side == Side::above ? inf : -inf);
 }
 
 } // namespace
@@ -153,7 +154,7 @@ bool is_tie(Dtype dtype, double x) noexcept {
          is_tie(layout(dtype), x);
 }
 
-double round_near(Dtype dtype, double r, int side) noexcept {
+double round_near(Dtype dtype, double r, Side side) noexcept {
   return round_to(dtype, is_tie(dtype, r) ? toward(r, side) : r);
 }
 

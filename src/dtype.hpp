@@ -43,10 +43,13 @@ inline double round_to(Dtype dtype, double x) noexcept {
 // rounding the exact value that x is nearest to.
 bool is_tie(Dtype dtype, double x) noexcept;
 
+// Where an exact value lies from the double nearest to it.
+enum class Side : std::int8_t { below, at, above };
+
 // Return an exact value v rounded to dtype, given r, the double nearest to
-// v (the sign of zero included), and side, the sign of v - r: r itself
-// decides, but at a tie of the dtype the side does.
-double round_near(Dtype dtype, double r, int side) noexcept;
+// v (the sign of zero included), and the side of r that v lies on: r
+// itself decides, but at a tie of the dtype the side does.
+double round_near(Dtype dtype, double r, Side side) noexcept;
 
 // Return the exact product a * b rounded to dtype, never a double product
 // rounded again.

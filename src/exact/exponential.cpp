@@ -89,7 +89,7 @@ double elu(double x, double alpha, Dtype dtype) noexcept {
   // Below -40, 1 - e^x is within 2^-57 of 1: the product rounds to -alpha,
   // from the side of 0.
   if (x < -40)
-    return round_near(dtype, -alpha, alpha > 0 ? 1 : -1);
+    return round_near(dtype, -alpha, alpha > 0 ? Side::above : Side::below);
   if (double y; fast(
           dtype, [=]<class P>(P) { return alpha * expm1_fast<P>(x, 0); }, y))
     return y;
@@ -124,7 +124,7 @@ double selu(double x, Dtype dtype) noexcept {
   // double-double low part is 2^-4 ulp: it rounds as lambda * alpha does,
   // from the side of 0.
   if (x < -40)
-    return round_near(dtype, -selu_scale_dd.hi, 1);
+    return round_near(dtype, -selu_scale_dd.hi, Side::above);
   if (double y; fast(
           dtype,
           [=]<class P>(P) {
@@ -149,9 +149,9 @@ double selu_grad(double x, Dtype dtype) noexcept {
     return 0;
   // The constants' low parts give the side of the exact value.
   if (x > 0)
-    return round_near(dtype, selu_lambda_dd.hi, 1);
+    return round_near(dtype, selu_lambda_dd.hi, Side::above);
   if (x == 0)
-    return round_near(dtype, selu_scale_dd.hi, 1);
+    return round_near(dtype, selu_scale_dd.hi, Side::above);
   if (double y;
       x >= -exp_max &&
       fast(
@@ -180,7 +180,7 @@ double celu(double x, double alpha, Dtype dtype) noexcept {
   // As for elu: below -40, 1 - e^q is within 2^-57 of 1 (and the rounded
   // quotient is below -40 only if the exact one is).
   if (x / alpha < -40)
-    return round_near(dtype, -alpha, 1);
+    return round_near(dtype, -alpha, Side::above);
   if (double y; fast(
           dtype, [=]<class P>(P) { return celu_fast<P>(x, alpha); }, y))
     return y;

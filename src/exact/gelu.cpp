@@ -253,7 +253,7 @@ double gelu(double x, Dtype dtype) noexcept {
   // Below 2^-55 in magnitude, x Phi(x) = x/2 (1 + 0.8x + ...) rounds to x/2,
   // from below.
   if (std::fabs(x) < 0x1p-55 && std::fabs(x) >= fast_min)
-    return round_near(dtype, x / 2, 1);
+    return round_near(dtype, x / 2, Side::above);
   if (double y; gelu_fast_range(x) &&
                 fast(
                     dtype, [=]<class P>(P) { return gelu_fast<P>(x); }, y))

@@ -84,7 +84,7 @@ double silu(double x, Dtype dtype) noexcept {
   if (x > 38)
     return x;
   if (std::fabs(x) < 0x1p-53 && std::fabs(x) >= fast_min)
-    return round_near(dtype, x / 2, 1);
+    return round_near(dtype, x / 2, Side::above);
   if (x < -760)
     return -0.0;
   if (double y;

@@ -789,15 +789,8 @@ class Stream:
             text = self.convert(core)
         if text is not None:
             return lead + text + trail
-        message = (b"relu: " + where + b", field %d: " % n + problem
-                   + quote(core) + b"\n")
-        if self.o.invalid == "abort":
-            self.out += prefix
-            self.err += message
-            raise Abort()
-        self.bad = True
-        if self.o.invalid != "ignore":
-            self.err += message
+        self.invalid(b"relu: " + where + b", field %d: " % n + problem
+                     + quote(core) + b"\n", prefix)
         return whole
 
     def has_no_field(self, arg):
