@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -78,6 +79,25 @@ std::uint64_t occurrence(std::string_view list, std::size_t& i) {
     fail("invalid field occurrence " + quote(list.substr(start)));
   ++i;
   return k;
+}
+
+// The content of a quoted field, "" read as one quote, or none if text
+// follows its closing quote (a CR the lexer let pass, as the one of a
+// CRLF): such a field is malformed, and named by its text, as the stream
+// reports it.
+std::optional<std::string> quoted_content(std::string_view field) {
+  std::string content;
+  for (std::size_t i = 1; i < field.size(); ++i) {
+    if (field[i] != '"')
+      content += field[i];
+    else if (i + 1 == field.size())
+      return content;
+    else if (field[i + 1] == '"')
+      content += field[++i];
+    else
+      return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 } // namespace
@@ -212,19 +232,11 @@ std::vector<std::string> field_names(std::string_view record,
     const char* r = how.csv ? lexer.find_separator(p, end)
                             : std::find(p, end, how.delimiter);
     std::string_view field(p, static_cast<std::size_t>(r - p));
+    std::optional<std::string> inside;
     if (how.csv && field.starts_with('"') && !lexer.open() &&
-        lexer.problems() == 0) {
-      const std::string_view inside = field.substr(1, field.size() - 2);
-      std::string name;
-      for (std::size_t i = 0; i < inside.size(); ++i) {
-        name += inside[i];
-        if (inside[i] == '"')
-          ++i; // "" is one quote
-      }
-      names.push_back(std::move(name));
-    } else {
-      names.push_back(trimmed(field));
-    }
+        lexer.problems() == 0)
+      inside = quoted_content(field);
+    names.push_back(inside ? std::move(*inside) : trimmed(field));
     if (r == end)
       return names;
     p = r + 1;

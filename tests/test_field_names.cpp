@@ -101,6 +101,9 @@ TEST_SUITE("field_names") {
     CHECK(relu::field_names(" a ,\"b,c\",\"d\"\"e\",\"\",f\r", csv) ==
           Names{"a", "b,c", "d\"e", "", "f"});
     CHECK(relu::field_names("x\"y,\"z\"w", csv) == Names{"x\"y", "\"z\"w"});
+    // A CR after the closing quote, before the record's own CR: text after
+    // it, as the stream reads the field, not a name cut before the quote.
+    CHECK(relu::field_names("a,\"x\"\r\r", csv) == Names{"a", "\"x\"\r"});
   }
 
   TEST_CASE("first_record_size ends at a terminator outside quotes") {
