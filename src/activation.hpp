@@ -9,6 +9,7 @@
 #include "number.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <string_view>
 
@@ -396,15 +397,21 @@ struct Activation {
                       : function->value(x, params, dtype);
   }
 
-  // What to do with a number of kind k. In a narrower dtype every number
-  // is computed: its kind is that of its text, not of its value there
-  // (1e-50 is 0 in float32), and a kept text may hold more digits.
+  // What to do with a number of kind k. In a narrower dtype a kept text
+  // may hold more digits than the dtype, and a kind is that of the text,
+  // not of its value there: 1e-50 is 0 in float32, -1e-50 is -0. So a
+  // kind's constant stands for zeros, and for negatives where the
+  // function gives -0 what it gives -1; every other number is computed.
   Rule rule(Kind k) const noexcept {
-    if (dtype != Dtype::float64)
-      return Rule::compute;
     const Rules& rules =
         derivative ? function->derivative_rules : function->value_rules;
-    return rules[static_cast<std::size_t>(k)];
+    const Rule r = rules[static_cast<std::size_t>(k)];
+    if (dtype == Dtype::float64 || k == Kind::zero ||
+        (k == Kind::negative && r == Rule::constant &&
+         std::bit_cast<std::uint64_t>((*this)(-1.0)) ==
+             std::bit_cast<std::uint64_t>((*this)(-0.0))))
+      return r;
+    return Rule::compute;
   }
 
   // Whether the result at x is x itself, so that its text is kept.

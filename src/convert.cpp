@@ -25,7 +25,14 @@ Converter::Converter(const Activation& activation, const Format& format)
                : kind == Kind::zero     ? 0.0
                : kind == Kind::positive ? 1.0
                                         : std::nan("");
-    constants_[at] = format_.to_string(activation_(x));
+    const double y = activation_(x);
+    if (format_.shortest()) {
+      char text[max_shortest];
+      constants_[at].assign(text,
+                            write_shortest(y, activation_.dtype, text));
+    } else {
+      constants_[at] = format_.to_string(y);
+    }
   }
 }
 

@@ -184,6 +184,13 @@ CASES = [
      "relu: invalid --dtype 'fp16': it must be float64, float32, bfloat16 or "
      "float16 (or double, float, half)\nTry 'relu --help' for more "
      "information.\n", 1),
+    # A kind is its text's: 1e-50 is +0 in float32, where relu' is 0, and a
+    # constant is printed in the dtype.
+    ("dtype-kind-of-value", ["--dtype", "float32", "-g", "--", "1e-50",
+                             "-1e-50", "2"], None, "0\n0\n1\n", "", 0),
+    ("dtype-constant-shortest", ["--dtype", "float32", "-l", "-g", "--",
+                                 "-1", "0", "1e-50"], None,
+     "0.01\n0.01\n0.01\n", "", 0),
     # The issue's examples: gelu in float32; sigmoid at -0x1.8p-23, where the
     # double nearest to the value is a float32 tie (0.49999994 through it).
     ("dtype-smooth", ["--dtype", "float32", "-F", "gelu", "0.5"], None,
