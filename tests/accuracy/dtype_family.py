@@ -357,6 +357,18 @@ def resolve(spec):
 
 # --- Running relu -----------------------------------------------------------
 
+def run_relu(relu, args, lines, tries=60):
+    """dtype_check's run_relu, retried while the executable is missing or
+    being replaced (a rebuild), for up to 5 minutes."""
+    for attempt in range(tries):
+        try:
+            return dc.run_relu(relu, args, lines)
+        except OSError as error:
+            if attempt == tries - 1:
+                return None, f"relu {' '.join(args)}: {error}"
+            time.sleep(5)
+
+
 def check_task(task):
     """Worker: run every configuration over one piece of inputs.
     task = (relu, format name, config labels, spec, start, end, extra
@@ -371,8 +383,8 @@ def check_task(task):
         group = f"{fmt_name} {label}"
         if not items:
             continue
-        out, error = dc.run_relu(relu, ["--dtype", fmt_name] + cfg.args +
-                                 more, [t for t, _ in items])
+        out, error = run_relu(relu, ["--dtype", fmt_name] + cfg.args +
+                              more, [t for t, _ in items])
         if out is None:
             results.append((group, len(items), len(items), [error]))
             continue

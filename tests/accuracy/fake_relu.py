@@ -17,6 +17,12 @@ reference.py. MODE (default `correct`):
   ftz       subnormal results flushed to zero;
   nansign   every NaN printed as `nan`;
   digits    9 (float32) or 5 significant digits instead of the shortest.
+
+Each wrong mode must make dtype_family.py fail, e.g. (a few minutes each;
+the fake is as slow as the reference):
+  FAKE_RELU_MODE=double tests/accuracy/dtype_family.py \
+      tests/accuracy/fake_relu.py --jobs 1 --only sigmoid --only silu \
+      --only elu --only softplus --sample16 100 --sample32 100
 """
 
 import math
