@@ -13,6 +13,18 @@ boundary (midpoints, the overflow threshold, zero) than the error. Otherwise
 the precision doubles, up to MAX_PREC; beyond that the input raises
 Undecided. Rational cases are computed exactly with fractions.Fraction.
 
+Narrower targets: `expected(..., target=Target(p, emin, emax))` rounds the
+same exact value once to another binary format (float32 is Target(24, -126,
+127), bfloat16 Target(8, -126, 127), float16 Target(11, -14, 15)), for
+relu --dtype: the result is still a Python float, the value of the target
+nearest to the exact value (every such value is a double). Exact rational
+results are returned by the rules as Fractions and rounded once to the
+target; a rule's float is the exact value or a cut-off's result (x, +-1,
++-0, inf), rounded to the target, except where the exact value lies just
+beside a double that may be a tie of the target (elu and celu far left,
+-alpha + alpha e**x), which a rule returns as _Beside. The default target,
+binary64, gives exactly the results it always gave.
+
 Signs of exact zeros, which the definitions leave open: at x = +-0 the sign
 is that of the formula evaluated in IEEE arithmetic (tanh(-0) = -0,
 elu(+0) with alpha < 0 = alpha * expm1(+0) = -0); other exact zeros
@@ -58,39 +70,72 @@ class _AnyZero:
 ANY_ZERO = _AnyZero()
 
 
-# --- Rounding to binary64 with integers ------------------------------------
+class _Beside:
+    """A cut-off's result: the exact value is the double v plus an amount
+    of the sign of `side` (+1 or -1) below 2**-1100 |v|. In binary64 that
+    is v (a double is never a midpoint of doubles); in a narrower target v
+    may be a tie, which the amount decides."""
 
-def _finish(negative, m, q):
-    """Return (-1)**negative * m * 2**q for an already rounded m <= 2**53."""
+    __slots__ = ("v", "side")
+
+    def __init__(self, v, side):
+        self.v, self.side = v, side
+
+
+# --- Rounding to binary64 (or a narrower format) with integers --------------
+
+class Target:
+    """A binary floating-point format to round to: p bits of precision
+    (hidden bit included), normal exponents emin..emax, subnormals below
+    2**emin, overflow to inf at max + ulp(max)/2. Every value of a target
+    is a double (p <= 53, emin >= -1022, emax <= 1023)."""
+
+    __slots__ = ("p", "emin", "emax")
+
+    def __init__(self, p, emin, emax):
+        assert 2 <= p <= 53 and emin >= -1022 and emax <= 1023
+        self.p, self.emin, self.emax = p, emin, emax
+
+    def __repr__(self):
+        return f"Target({self.p}, {self.emin}, {self.emax})"
+
+
+BINARY64 = Target(53, -1022, 1023)
+
+
+def _finish(negative, m, q, target=BINARY64):
+    """Return (-1)**negative * m * 2**q for an already rounded m <= 2**p."""
     if m == 0:
         return -0.0 if negative else 0.0
-    if m.bit_length() + q > 1024:
+    if m.bit_length() + q > target.emax + 1:
         return -math.inf if negative else math.inf
     r = math.ldexp(float(m), q)  # exact: m has <= 53 bits, q >= -1074
     return -r if negative else r
 
 
-def round_dyadic(negative, man, exp):
-    """Return the double nearest to (-1)**negative * man * 2**exp (man > 0),
-    ties to even, on the subnormal grid below 2**-1022, inf on overflow."""
+def round_dyadic(negative, man, exp, target=BINARY64):
+    """Return the value of target (a double; binary64 by default) nearest to
+    (-1)**negative * man * 2**exp (man > 0), ties to even, on the subnormal
+    grid below 2**emin, inf on overflow."""
     top = exp + man.bit_length() - 1  # value in [2**top, 2**(top+1))
-    if top > 1023:
+    if top > target.emax:
         return -math.inf if negative else math.inf
-    q = max(top - 52, -1074)
+    q = max(top, target.emin) - (target.p - 1)
     shift = q - exp
     if shift <= 0:
-        return _finish(negative, man << -shift, q)
+        return _finish(negative, man << -shift, q, target)
     m = man >> shift
     rem = man - (m << shift)
     half = 1 << (shift - 1)
     if rem > half or (rem == half and m & 1):
         m += 1
-    return _finish(negative, m, q)
+    return _finish(negative, m, q, target)
 
 
-def round_fraction(value):
-    """Return the double nearest to the rational `value`, ties to even.
-    An exact zero gives +0.0; callers decide the sign of exact zeros."""
+def round_fraction(value, target=BINARY64):
+    """Return the double (the value of target) nearest to the rational
+    `value`, ties to even. An exact zero gives +0.0; callers decide the
+    sign of exact zeros."""
     if value == 0:
         return 0.0
     negative = value < 0
@@ -98,9 +143,9 @@ def round_fraction(value):
     top = num.bit_length() - den.bit_length()
     if (num << max(-top, 0)) < (den << max(top, 0)):
         top -= 1
-    if top > 1023:
+    if top > target.emax:
         return -math.inf if negative else math.inf
-    q = max(top - 52, -1074)
+    q = max(top, target.emin) - (target.p - 1)
     if q <= 0:
         num <<= -q
     else:
@@ -108,16 +153,16 @@ def round_fraction(value):
     m, rem = divmod(num, den)
     if 2 * rem > den or (2 * rem == den and m & 1):
         m += 1
-    return _finish(negative, m, q)
+    return _finish(negative, m, q, target)
 
 
-def round_mpf(v):
-    """Return the double nearest to the mpf v, or None for zero (mpf zero
-    has no sign, so a zero end of an interval decides nothing)."""
+def round_mpf(v, target=BINARY64):
+    """Return the double (of target) nearest to the mpf v, or None for zero
+    (mpf zero has no sign, so a zero end of an interval decides nothing)."""
     sign, man, exp, _ = v._mpf_
     if not man:
         return None
-    return round_dyadic(bool(sign), int(man), int(exp))
+    return round_dyadic(bool(sign), int(man), int(exp), target)
 
 
 def same_double(a, b):
@@ -349,8 +394,11 @@ def elu_value(x, alpha, beta, threshold):
         return alpha * x if x == 0 else ANY_ZERO
     if x == 0:
         return alpha * x  # alpha * expm1(+-0) in IEEE arithmetic
+    if x == -math.inf:
+        return -alpha  # the limit, exactly
     if x < -800:
-        return -alpha  # -alpha (1 - e**x), e**x < 2**-1154
+        # -alpha (1 - e**x), e**x < 2**-1154: just beside -alpha, toward 0
+        return _Beside(-alpha, 1 if alpha > 0 else -1)
     return lambda: Approx.exact(alpha) * expm1(Approx.exact(x))
 
 
@@ -372,12 +420,12 @@ def selu_value(x, alpha, beta, threshold):
     if math.isnan(x) or x == math.inf:
         return x
     if x > 0:
-        return round_fraction(SELU_LAMBDA * Fraction(x))
+        return SELU_LAMBDA * Fraction(x)
     if x == 0:
         return x
     la = SELU_LAMBDA * SELU_ALPHA
     if x == -math.inf:
-        return round_fraction(-la)
+        return -la
     return lambda: Approx.rational(la) * expm1(Approx.exact(x))
 
 
@@ -385,10 +433,10 @@ def selu_derivative(x, alpha, beta, threshold):
     if math.isnan(x):
         return x
     if x > 0:
-        return round_fraction(SELU_LAMBDA)
+        return SELU_LAMBDA
     la = SELU_LAMBDA * SELU_ALPHA
     if x == 0:
-        return round_fraction(la)
+        return la
     if x == -math.inf:
         return ANY_ZERO
     if x < -1500:
@@ -403,7 +451,8 @@ def celu_value(x, alpha, beta, threshold):
         return -alpha if alpha > 0 else -math.inf
     y = x / alpha  # float, only for the cut-offs
     if y < -800:
-        return -alpha  # -alpha (1 - e**y), e**y < 2**-1154
+        # -alpha (1 - e**y), e**y < 2**-1154 (alpha > 0 here: x < 0)
+        return _Beside(-alpha, 1)
     if y > 1500:
         return -math.inf  # alpha < 0 and |alpha| e**y > e**750
     return lambda: Approx.exact(alpha) * expm1(
@@ -646,7 +695,7 @@ def hardswish_value(x, alpha, beta, threshold):
     if x <= -3:
         return ANY_ZERO
     q = Fraction(x)
-    return round_fraction(q * (q + 3) / 6)
+    return q * (q + 3) / 6
 
 
 def hardswish_derivative(x, alpha, beta, threshold):
@@ -656,7 +705,7 @@ def hardswish_derivative(x, alpha, beta, threshold):
         return ANY_ZERO
     if x > 3:
         return 1.0
-    return round_fraction(Fraction(x) / 3 + Fraction(1, 2))
+    return Fraction(x) / 3 + Fraction(1, 2)
 
 
 def hardsigmoid_value(x, alpha, beta, threshold):
@@ -666,14 +715,14 @@ def hardsigmoid_value(x, alpha, beta, threshold):
         return ANY_ZERO
     if x >= 3:
         return 1.0
-    return round_fraction((Fraction(x) + 3) / 6)
+    return (Fraction(x) + 3) / 6
 
 
 def hardsigmoid_derivative(x, alpha, beta, threshold):
     if math.isnan(x):
         return x
     if -3 < x < 3:
-        return round_fraction(Fraction(1, 6))
+        return Fraction(1, 6)
     return ANY_ZERO
 
 
@@ -724,7 +773,7 @@ def softsign_value(x, alpha, beta, threshold):
     if math.isinf(x):
         return math.copysign(1.0, x)
     q = Fraction(x)
-    return round_fraction(q / (1 + abs(q)))
+    return q / (1 + abs(q))
 
 
 def softsign_derivative(x, alpha, beta, threshold):
@@ -732,7 +781,7 @@ def softsign_derivative(x, alpha, beta, threshold):
         return x
     if math.isinf(x):
         return ANY_ZERO
-    return round_fraction(1 / (1 + abs(Fraction(x))) ** 2)
+    return 1 / (1 + abs(Fraction(x))) ** 2
 
 
 def logsigmoid_value(x, alpha, beta, threshold):
@@ -788,44 +837,69 @@ _RULES = {
 }
 
 
-def _decide(a):
-    """Return the double that every point within 2 a.e of a.v rounds to, or
-    raise _Imprecise when the interval holds a rounding boundary."""
+def _decide(a, target=BINARY64):
+    """Return the double (of target) that every point within 2 a.e of a.v
+    rounds to, or raise _Imprecise when the interval holds a rounding
+    boundary."""
     err = _emul(a.e, mpf(2))
-    lo = round_mpf(mpmath.fsub(a.v, err, exact=True))
-    hi = round_mpf(mpmath.fadd(a.v, err, exact=True))
+    lo = round_mpf(mpmath.fsub(a.v, err, exact=True), target)
+    hi = round_mpf(mpmath.fadd(a.v, err, exact=True), target)
     if lo is None or hi is None or not same_double(lo, hi):
         raise _Imprecise
     return lo
 
 
-def expected(name, derivative, x, alpha=1.0, beta=1.0, threshold=20.0):
-    """Return (value, any_zero): the correctly rounded result and whether a
+def _to_target(v, target):
+    """A rule's float (an exact value or a cut-off's) rounded to target:
+    binary64, zeros, infinities and NaN as they are."""
+    if target is BINARY64 or v == 0 or not math.isfinite(v):
+        return v
+    return round_fraction(Fraction(v), target)
+
+
+def _result(outcome, target):
+    """The rounded value of a rule's float, Fraction or _Beside."""
+    if isinstance(outcome, float):
+        return _to_target(outcome, target)
+    if isinstance(outcome, Fraction):
+        return round_fraction(outcome, target)
+    if target is BINARY64:
+        return outcome.v
+    v = Fraction(outcome.v)
+    return round_fraction(v + outcome.side * abs(v) / (1 << 1100), target)
+
+
+def expected(name, derivative, x, alpha=1.0, beta=1.0, threshold=20.0,
+             target=BINARY64):
+    """Return (value, any_zero): the correctly rounded result (the value of
+    target nearest to the exact one; binary64 by default) and whether a
     zero result may have either sign. Raise Undecided when MAX_PREC bits do
     not decide the rounding, KeyError for an unknown function."""
     outcome = _RULES[(name, int(derivative))](x, alpha, beta, threshold)
     if outcome is ANY_ZERO:
         return 0.0, True
-    if isinstance(outcome, float):
-        return outcome, math.isinf(x) and outcome == 0
+    if isinstance(outcome, (float, Fraction, _Beside)):
+        value = _result(outcome, target)
+        return value, math.isinf(x) and value == 0
     prec = START_PREC
     while prec <= MAX_PREC:
         with mp.workprec(prec):
             try:
-                value = _decide(outcome())
+                value = _decide(outcome(), target)
                 return value, math.isinf(x) and value == 0
             except _Imprecise:
                 prec *= 2
     raise Undecided(f"{name} {int(derivative)} {x.hex()} {alpha.hex()} "
                     f"{beta.hex()} {threshold.hex()}: not decided at "
-                    f"{MAX_PREC} bits")
+                    f"{MAX_PREC} bits (target {target})")
 
 
 def correctly_rounded(name, derivative, x, alpha=1.0, beta=1.0,
-                      threshold=20.0):
-    """Return the double nearest to the exact value of the function (or its
-    derivative) at x, ties to even; see the module comment for zeros."""
-    return expected(name, derivative, x, alpha, beta, threshold)[0]
+                      threshold=20.0, target=BINARY64):
+    """Return the double (the value of target) nearest to the exact value
+    of the function (or its derivative) at x, ties to even; see the module
+    comment for zeros."""
+    return expected(name, derivative, x, alpha, beta, threshold, target)[0]
 
 
 # --- Self-test: the formulations above against the table's plain formulas ---

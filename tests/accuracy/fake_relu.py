@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""A stand-in for relu --dtype, right or wrong on purpose, to show that
+dtype_family.py catches wrong answers.
+
+Usage: FAKE_RELU_MODE=MODE fake_relu.py --dtype NAME -F FUNC [-g]
+           [--alpha A] [--beta B] [--threshold T] [--approximate tanh]
+           [-j N] < numbers
+
+Reads one number per line and prints one result per line, from
+reference.py. MODE (default `correct`):
+  correct   the exact value rounded once to the dtype, shortest text;
+  double    the correctly rounded double, rounded again to the dtype (the
+            double rounding README forbids);
+  lastbit   correct, but the last bit flipped in one result in 50;
+  negzero   correct, but -0 printed as 0;
+  params32  the parameters rounded to float32 first (PyTorch's way);
+  ftz       subnormal results flushed to zero;
+  nansign   every NaN printed as `nan`;
+  digits    9 (float32) or 5 significant digits instead of the shortest.
+
+Each wrong mode must make dtype_family.py fail, e.g. (a few minutes each;
+the fake is as slow as the reference):
+  FAKE_RELU_MODE=double tests/accuracy/dtype_family.py \
+      tests/accuracy/fake_relu.py --jobs 1 --only sigmoid --only silu \
+      --only elu --only softplus --sample16 100 --sample32 100
+"""
+
+import math
+import os
+import struct
+import sys
+from fractions import Fraction
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import dtype_check as dc  # noqa: E402
+import dtype_family as fam  # noqa: E402
+import reference  # noqa: E402
+
+
+def parse(argv):
+    opts = {"dtype": "float64", "func": "relu", "deriv": False, "alpha": 1.0,
+            "beta": 1.0, "threshold": 20.0, "approximate": "none"}
+    names = {"--dtype": "dtype", "-F": "func", "--function": "func",
+             "--alpha": "alpha", "-a": "alpha", "--beta": "beta",
+             "--threshold": "threshold", "--approximate": "approximate",
+             "-j": "jobs", "--jobs": "jobs"}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-g", "--grad", "--derivative"):
+            opts["deriv"] = True
+        elif "=" in a and a.split("=")[0] in names:
+            key, _, value = a.partition("=")
+            opts[names[key]] = value
+        elif a in names:
+            opts[names[a]] = argv[i + 1]
+            i += 1
+        elif a.startswith("-a") and len(a) > 2:
+            opts["alpha"] = a[2:]
+        else:
+            sys.exit(f"fake_relu: unexpected argument {a!r}")
+        i += 1
+    for key in ("alpha", "beta", "threshold"):
+        opts[key] = float(opts[key])
+    if opts["func"] == "gelu" and opts["approximate"] == "tanh":
+        opts["func"] = "gelu_tanh"
+    return opts
+
+
+def to_float32(v):
+    return struct.unpack("<f", struct.pack("<f", v))[0]
+
+
+def main():
+    mode = os.environ.get("FAKE_RELU_MODE", "correct")
+    o = parse(sys.argv[1:])
+    fmt = fam.FORMATS[o["dtype"]]
+    tgt = fam.TARGETS[o["dtype"]]
+    params = (o["alpha"], o["beta"], o["threshold"])
+    if mode == "params32":
+        params = tuple(to_float32(p) for p in params)
+    out = []
+    for line in sys.stdin:
+        xb = dc.read(fmt, line.strip())
+        if fmt.is_nan(xb):
+            out.append("nan" if mode == "nansign" or not xb & fmt.sign
+                       else "-nan")
+            continue
+        x = fam.value_of(fmt, xb)
+        if mode == "double":
+            v = reference.correctly_rounded(o["func"], o["deriv"], x,
+                                            *params)
+            bits = fam.bits_of_any(fmt, v)
+        else:
+            v = reference.correctly_rounded(o["func"], o["deriv"], x,
+                                            *params, target=tgt)
+            bits = fam.bits_of(fmt, v)
+        kind, negative, mag = fmt.decode(bits)
+        if mode == "lastbit" and kind == "fin" and mag != 0 and \
+                (xb * 2654435761) % 50 == 7:
+            bits ^= 1
+        if mode == "ftz" and kind == "fin" and 0 < mag < dc.pow2(fmt.emin):
+            bits &= fmt.sign
+        text = dc.shortest_text(fmt, bits)
+        if mode == "negzero" and text == "-0":
+            text = "0"
+        if mode == "digits" and kind == "fin" and mag != 0:
+            v = float(mag) * (-1 if negative else 1)
+            text = f"{v:.{9 if fmt.nbits == 32 else 5}g}"
+        out.append(text)
+    sys.stdout.write("".join(t + "\n" for t in out))
+
+
+if __name__ == "__main__":
+    main()
