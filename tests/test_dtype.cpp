@@ -93,6 +93,18 @@ TEST_SUITE("dtype") {
     }
   }
 
+  TEST_CASE("a double far above a dtype rounds to its infinity") {
+    // celu --alpha -1.5 at -1020.5 is -4.4e295: float16 printed -nan, as
+    // rounding added a constant 2^(q + 52) that overflowed.
+    for (Dtype d : {Dtype::float32, Dtype::bfloat16, Dtype::float16}) {
+      CAPTURE(relu::dtype_name(d));
+      for (double x : {0x1p1000, 0x1.fffffffffffffp1023, 4.4e295, 0x1p128}) {
+        CHECK(relu::round_to(d, x) == inf);
+        CHECK(relu::round_to(d, -x) == -inf);
+      }
+    }
+  }
+
   TEST_CASE("NaN keeps its sign in every dtype") {
     for (Dtype d : {Dtype::float32, Dtype::bfloat16, Dtype::float16}) {
       CHECK(same(relu::parse_number_as(d, "-nan"),
