@@ -235,6 +235,9 @@ double parse_number(std::string_view token) noexcept {
   return negative ? -value : value;
 }
 
+// Written apart from parse_number(): as one template for both, g++ left
+// fast_float's double parser out of line, 2% more instructions for
+// every float64 number (callgrind).
 float parse_float(std::string_view token) noexcept {
   const char* p = token.data();
   const char* last = p + token.size();

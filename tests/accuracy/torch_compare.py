@@ -109,11 +109,11 @@ def compare(x, a, b, dtype):
         return 0, "0", ""
     nonfinite = ~same & ~(np.isfinite(a) & np.isfinite(b))
     if np.any(nonfinite):
-        return differ, "inf", f"{x[np.argmax(nonfinite)]:.6g}"
+        return differ, "inf", f"{float(x[np.argmax(nonfinite)]):.6g}"
     gap = np.abs(ordered(a, dtype) - ordered(b, dtype))
-    gap[same] = 0
+    gap[same] = -1  # so that the worst is one that differs
     worst = int(np.argmax(gap))
-    return differ, f"{int(gap[worst]):,}", f"{x[worst]:.6g}"
+    return differ, f"{int(gap[worst]):,}", f"{float(x[worst]):.6g}"
 
 
 def main():
