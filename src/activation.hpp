@@ -11,6 +11,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 namespace relu {
@@ -49,6 +50,38 @@ constexpr double hardtanh_grad(double x, double lo, double hi) noexcept {
   return x != x ? x : lo < x && x < hi ? 1.0 : 0.0;
 }
 
+// Return 0 for |x| <= lambd, else x; NaN stays NaN.
+constexpr double hardshrink(double x, double lambd) noexcept {
+  return x >= -lambd && x <= lambd ? 0.0 : x;
+}
+
+// Return 1 for |x| > lambd, else 0 (0 at both kinks, as PyTorch); NaN
+// stays NaN.
+constexpr double shrink_grad(double x, double lambd) noexcept {
+  return x != x ? x : x < -lambd || x > lambd ? 1.0 : 0.0;
+}
+
+// Return x - lambd for x > lambd, x + lambd for x < -lambd, each rounded
+// once to dtype, else 0; NaN stays NaN.
+inline double softshrink(double x, double lambd, Dtype dtype) noexcept {
+  if (x > lambd)
+    return round_sum(dtype, x, -lambd);
+  if (x < -lambd)
+    return round_sum(dtype, x, lambd);
+  return x != x ? x : 0.0;
+}
+
+// Return value for x <= threshold, else x; NaN stays NaN.
+constexpr double threshold(double x, double threshold, double value) noexcept {
+  return x <= threshold ? value : x;
+}
+
+// Return 0 for x <= threshold, else 1 (0 at the threshold, as PyTorch);
+// NaN stays NaN.
+constexpr double threshold_grad(double x, double threshold) noexcept {
+  return x != x ? x : x > threshold ? 1.0 : 0.0;
+}
+
 // The parameters of the family, as the doubles they parse to; each
 // function reads those it has. These are torch.nn.functional's defaults; a
 // function's row may give its own (elu's alpha is 1).
@@ -58,6 +91,8 @@ struct Params {
   double max_val = 1;
   double beta = 1;
   double threshold = 20;
+  double lambd = 0.5;
+  double value = 0;
   bool tanh = false; // gelu: --approximate tanh
 };
 
@@ -69,6 +104,8 @@ inline constexpr std::uint8_t max_val = 4;
 inline constexpr std::uint8_t beta = 8;
 inline constexpr std::uint8_t threshold = 16;
 inline constexpr std::uint8_t approximate = 32;
+inline constexpr std::uint8_t lambd = 64;
+inline constexpr std::uint8_t value = 128;
 } // namespace param
 
 // Everything the program knows about one parameter: the bit a function's
@@ -110,8 +147,18 @@ inline constexpr std::array parameters{
     Parameter{.bit = param::threshold,
               .option = "--threshold",
               .value_name = "T",
-              .help = "softplus's threshold (20)",
+              .help = "softplus's threshold (20), threshold's (required)",
               .member = &Params::threshold},
+    Parameter{.bit = param::value,
+              .option = "--value",
+              .value_name = "V",
+              .help = "threshold's value at and below it (required)",
+              .member = &Params::value},
+    Parameter{.bit = param::lambd,
+              .option = "--lambd",
+              .value_name = "L",
+              .help = "hardshrink's and softshrink's lambda (0.5)",
+              .member = &Params::lambd},
     Parameter{.bit = param::approximate,
               .option = "--approximate",
               .value_name = "MODE",
@@ -137,6 +184,13 @@ constexpr bool never(double, const Params&) noexcept { return false; }
 constexpr bool positive(double x, const Params&) noexcept { return x > 0; }
 
 constexpr std::string_view no_check(const Params&) noexcept { return ""; }
+
+constexpr std::string_view lambd_check(const Params& p) noexcept {
+  return p.lambd >= 0 ? "" : "--lambd must not be negative";
+}
+
+// A parameter's default where PyTorch gives none: the option is required.
+inline constexpr double none = std::numeric_limits<double>::quiet_NaN();
 
 // What most smooth functions do: compute every number, keep NaN's text.
 constexpr Rules smooth{E, E, E, E, K};
@@ -234,6 +288,63 @@ inline constexpr std::array functions{
                           ? ""
                           : "--min-val must be below --max-val";
              }},
+    Function{.name = "threshold",
+             .params = param::threshold | param::value,
+             // PyTorch gives no defaults: none means not given.
+             .defaults = {.threshold = detail::none, .value = detail::none},
+             .formula = "value if x <= threshold, else x",
+             .value =
+                 [](double x, const Params& p, Dtype dtype) noexcept {
+                   // value is a double, not always a value of dtype.
+                   return round_to(dtype, threshold(x, p.threshold, p.value));
+                 },
+             .derivative =
+                 [](double x, const Params& p, Dtype) noexcept {
+                   return threshold_grad(x, p.threshold);
+                 },
+             .keeps = [](double x,
+                         const Params& p) noexcept { return x > p.threshold; },
+             .check = [](const Params& p) noexcept -> std::string_view {
+               return p.threshold != p.threshold || p.value != p.value
+                          ? "threshold needs --threshold and --value (PyTorch "
+                            "gives them no defaults)"
+                          : "";
+             }},
+    Function{
+        .name = "hardshrink",
+        .params = param::lambd,
+        .formula = "0 if |x| <= lambd, else x",
+        .value = [](double x, const Params& p,
+                    Dtype) noexcept { return hardshrink(x, p.lambd); },
+        .derivative = [](double x, const Params& p,
+                         Dtype) noexcept { return shrink_grad(x, p.lambd); },
+        .keeps =
+            [](double x, const Params& p) noexcept {
+              return x < -p.lambd || x > p.lambd;
+            },
+        .value_rules = {detail::E, detail::E, detail::C, detail::E, detail::K},
+        .derivative_rules = {detail::E, detail::E, detail::C, detail::E,
+                             detail::E},
+        .check = detail::lambd_check},
+    Function{
+        .name = "softshrink",
+        .params = param::lambd,
+        .formula = "x - lambd if x > lambd, x + lambd if x < -lambd, else 0",
+        .value =
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return softshrink(x, p.lambd, dtype);
+            },
+        .derivative = [](double x, const Params& p,
+                         Dtype) noexcept { return shrink_grad(x, p.lambd); },
+        // x - 0 is x itself.
+        .keeps =
+            [](double x, const Params& p) noexcept {
+              return p.lambd == 0 && x != 0;
+            },
+        .value_rules = {detail::E, detail::E, detail::C, detail::E, detail::K},
+        .derivative_rules = {detail::E, detail::E, detail::C, detail::E,
+                             detail::E},
+        .check = detail::lambd_check},
     Function{
         .name = "elu",
         .params = param::alpha,
@@ -289,14 +400,15 @@ inline constexpr std::array functions{
             [](double x, const Params& p, Dtype dtype) noexcept {
               return p.tanh ? gelu_tanh_grad(x, dtype) : gelu_grad(x, dtype);
             }},
-    Function{
-        .name = "silu",
-        .alias = "swish",
-        .formula = "x*sigmoid(x)",
-        .value = [](double x, const Params&,
-                    Dtype dtype) noexcept { return silu(x, dtype); },
-        .derivative = [](double x, const Params&,
-                         Dtype dtype) noexcept { return silu_grad(x, dtype); }},
+    Function{.name = "silu",
+             .alias = "swish",
+             .formula = "x*sigmoid(x)",
+             .value = [](double x, const Params&,
+                         Dtype dtype) noexcept { return silu(x, dtype); },
+             .derivative =
+                 [](double x, const Params&, Dtype dtype) noexcept {
+                   return silu_grad(x, dtype);
+                 }},
     Function{
         .name = "mish",
         .formula = "x*tanh(ln(1 + exp(x)))",
@@ -304,25 +416,25 @@ inline constexpr std::array functions{
                     Dtype dtype) noexcept { return mish(x, dtype); },
         .derivative = [](double x, const Params&,
                          Dtype dtype) noexcept { return mish_grad(x, dtype); }},
-    Function{.name = "softplus",
-             .params = param::beta | param::threshold,
-             .formula =
-                 "x if beta*x > threshold, else ln(1 + exp(beta*x))/beta",
-             .value =
-                 [](double x, const Params& p, Dtype dtype) noexcept {
-                   return softplus(x, p.beta, p.threshold, dtype);
-                 },
-             .derivative =
-                 [](double x, const Params& p, Dtype dtype) noexcept {
-                   return softplus_grad(x, p.beta, p.threshold, dtype);
-                 },
-             .keeps =
-                 [](double x, const Params& p) noexcept {
-                   return softplus_linear(x, p.beta, p.threshold);
-                 },
-             .check = [](const Params& p) noexcept -> std::string_view {
-               return p.beta > 0 ? "" : "--beta must be positive";
-             }},
+    Function{
+        .name = "softplus",
+        .params = param::beta | param::threshold,
+        .formula = "x if beta*x > threshold, else ln(1 + exp(beta*x))/beta",
+        .value =
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return softplus(x, p.beta, p.threshold, dtype);
+            },
+        .derivative =
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return softplus_grad(x, p.beta, p.threshold, dtype);
+            },
+        .keeps =
+            [](double x, const Params& p) noexcept {
+              return softplus_linear(x, p.beta, p.threshold);
+            },
+        .check = [](const Params& p) noexcept -> std::string_view {
+          return p.beta > 0 ? "" : "--beta must be positive";
+        }},
     Function{.name = "hardswish",
              .formula = "x*min(max(x + 3, 0), 6)/6",
              .value = [](double x, const Params&,

@@ -600,8 +600,11 @@ std::string function_list() {
       if (!(f.params & p.bit))
         continue;
       params += params.empty() ? "" : " ";
-      if (p.member)
-        params += fmt::format("{}={}", p.option, f.defaults.*p.member);
+      const double value = p.member ? f.defaults.*p.member : 0;
+      if (p.member && value != value) // required: its value's name
+        params += fmt::format("{}={}", p.option, p.value_name);
+      else if (p.member)
+        params += fmt::format("{}={}", p.option, value);
       else
         params +=
             fmt::format("{}={}", p.option, f.defaults.tanh ? "tanh" : "none");

@@ -88,6 +88,19 @@ Side compare(std::string_view token, double x) {
   return up > x ? Side::above : down < x ? Side::below : Side::at;
 }
 
+// The exact value r + error (r a rounding of it to nearest, error a double)
+// rounded to odd: r truncated toward zero, its last bit set, which keeps
+// the side of every narrower dtype's tie, as a double has more than two
+// bits beyond each.
+double to_odd(double r, double error) noexcept {
+  if (error == 0)
+    return r;
+  auto bits = std::bit_cast<std::uint64_t>(r);
+  if ((error < 0) == (r > 0))
+    --bits; // |r| is above the exact magnitude
+  return std::bit_cast<double>(bits | 1);
+}
+
 // Whether a number token is a hex float: 0x after the sign.
 bool is_hex(std::string_view token) noexcept {
   if (!token.empty() && (token[0] == '-' || token[0] == '+'))
@@ -159,20 +172,21 @@ double round_near(Dtype dtype, double r, Side side) noexcept {
 }
 
 double round_product(Dtype dtype, double a, double b) noexcept {
-  double p = a * b;
+  const double p = a * b;
   // Below 2^-900 every narrower dtype rounds the product to a zero of its
   // sign, and above it the error is a double.
   if (dtype == Dtype::float64 || !std::isfinite(p) || std::fabs(p) < 0x1p-900)
     return round_to(dtype, p);
-  const double error = std::fma(a, b, -p);
-  if (error != 0) {
-    // Round to odd: the product truncated toward zero, its last bit set.
-    auto bits = std::bit_cast<std::uint64_t>(p);
-    if ((error < 0) == (p > 0))
-      --bits; // |p| is above the product's magnitude
-    p = std::bit_cast<double>(bits | 1);
-  }
-  return round_to(dtype, p);
+  return round_to(dtype, to_odd(p, std::fma(a, b, -p)));
+}
+
+double round_sum_narrower(Dtype dtype, double a, double b) noexcept {
+  const double s = a + b;
+  if (!std::isfinite(s))
+    return round_to(dtype, s);
+  // The error of the sum, exactly (Knuth's two_sum).
+  const double bb = s - a;
+  return round_to(dtype, to_odd(s, (a - (s - bb)) + (b - bb)));
 }
 
 double parse_number_as(Dtype dtype, std::string_view token) noexcept {

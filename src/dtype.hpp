@@ -51,6 +51,15 @@ enum class Side : std::int8_t { below, at, above };
 // itself decides, but at a tie of the dtype the side does.
 double round_near(Dtype dtype, double r, Side side) noexcept;
 
+// Return the exact sum a + b rounded to a dtype narrower than float64.
+double round_sum_narrower(Dtype dtype, double a, double b) noexcept;
+
+// Return the exact sum a + b rounded to dtype, never a double sum rounded
+// again.
+inline double round_sum(Dtype dtype, double a, double b) noexcept {
+  return dtype == Dtype::float64 ? a + b : round_sum_narrower(dtype, a, b);
+}
+
 // Return the exact product a * b rounded to dtype, never a double product
 // rounded again.
 double round_product(Dtype dtype, double a, double b) noexcept;

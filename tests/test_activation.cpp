@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+using relu::Dtype;
+
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
@@ -123,6 +125,70 @@ TEST_SUITE("activation") {
     static_assert(relu::hardtanh(8, 0, 6) == 6);
   }
 
+  TEST_CASE("threshold, hardshrink and softshrink, at and around the kinks") {
+    // Worked from the formulas: the kinks belong to the inner piece, whose
+    // derivative is 0 there, as PyTorch's backward gives.
+    struct Row {
+      double x, param, y, dy;
+    };
+
+    for (const Row& row : {
+             Row{0.5, 0.5, -7, 0},
+             Row{0.25, 0.5, -7, 0},
+             Row{0.75, 0.5, 0.75, 1},
+             Row{-inf, 0.5, -7, 0},
+             Row{inf, 0.5, inf, 1},
+             Row{-0.0, -1, -0.0, 1},
+             Row{-0.0, 0, -7, 0},
+         }) {
+      CAPTURE(row.x);
+      CHECK(same(relu::threshold(row.x, row.param, -7), row.y));
+      CHECK(same(relu::threshold_grad(row.x, row.param), row.dy));
+    }
+    for (const Row& row : {
+             Row{0.5, 0.5, 0.0, 0},
+             Row{-0.5, 0.5, 0.0, 0},
+             Row{0.75, 0.5, 0.75, 1},
+             Row{-0.75, 0.5, -0.75, 1},
+             Row{-0.0, 0.5, 0.0, 0},
+             Row{-0.0, 0, 0.0, 0},
+             Row{-inf, 0.5, -inf, 1},
+             Row{1e-300, 0, 1e-300, 1},
+         }) {
+      CAPTURE(row.x);
+      CHECK(same(relu::hardshrink(row.x, row.param), row.y));
+      CHECK(same(relu::shrink_grad(row.x, row.param), row.dy));
+    }
+    for (const Row& row : {
+             Row{0.5, 0.5, 0.0, 0},
+             Row{-0.5, 0.5, 0.0, 0},
+             Row{0.75, 0.5, 0.25, 1},
+             Row{-0.75, 0.5, -0.25, 1},
+             Row{0.7, 0.5, 0.7 - 0.5, 1},
+             Row{-0.0, 0.5, 0.0, 0},
+             Row{inf, 0.5, inf, 1},
+             Row{-inf, 0.5, -inf, 1},
+             Row{1e300, 0.5, 1e300, 1},
+         }) {
+      CAPTURE(row.x);
+      CHECK(same(relu::softshrink(row.x, row.param, Dtype::float64), row.y));
+    }
+    // In a narrower dtype the exact difference is rounded once. Here it lies
+    // 2^-60 beside a bfloat16 tie, which a double would round to, and then
+    // to even, the other way.
+    CHECK(relu::softshrink(1 + 0x1p-7, 0x1p-8 - 0x1p-60, Dtype::bfloat16) ==
+          1 + 0x1p-7);
+    CHECK(relu::softshrink(1 + 0x1p-6, 0x1p-8 + 0x1p-60, Dtype::bfloat16) ==
+          1 + 0x1p-7);
+    for (double x : {not_a_number}) {
+      CHECK(std::isnan(relu::threshold(x, 0, 1)));
+      CHECK(std::isnan(relu::threshold_grad(x, 0)));
+      CHECK(std::isnan(relu::hardshrink(x, 0.5)));
+      CHECK(std::isnan(relu::shrink_grad(x, 0.5)));
+      CHECK(std::isnan(relu::softshrink(x, 0.5, Dtype::float64)));
+    }
+  }
+
   TEST_CASE("find_function knows every name and alias") {
     for (const auto& f : relu::functions) {
       CAPTURE(f.name);
@@ -134,7 +200,7 @@ TEST_SUITE("activation") {
     CHECK(relu::find_function("swish")->name == "silu");
     CHECK(relu::find_function("") == nullptr);
     CHECK(relu::find_function("gel") == nullptr);
-    CHECK(relu::functions.size() == 17);
+    CHECK(relu::functions.size() == 20);
   }
 
   TEST_CASE("a constant rule holds for every number of its kind") {

@@ -120,13 +120,15 @@ TEST_SUITE("cli") {
               "option '--f' is ambiguous; possibilities: '--function' "
               "'--fields' '--format'"},
              {{"--l"},
-              "option '--l' is ambiguous; possibilities: '--leaky' '--list'"},
+              "option '--l' is ambiguous; possibilities: '--leaky' '--lambd' "
+              "'--list'"},
              {{"--h"},
               "option '--h' is ambiguous; possibilities: '--header' '--help'"},
              {{"--=1"},
               "option '--=1' is ambiguous; possibilities: '--function' "
               "'--leaky' '--alpha' '--min-val' '--max-val' '--beta' "
-              "'--threshold' '--approximate' '--grad' '--derivative' "
+              "'--threshold' '--value' '--lambd' '--approximate' '--grad' "
+              "'--derivative' "
               "'--dtype' '--fields' '--delimiter' '--csv' '--header' "
               "'--drop-header' "
               "'--invalid' "

@@ -40,6 +40,7 @@ _relu()
             ;;
         # --header is not here: its value is attached (--header=N).
         -a | --alpha | --min-val | --max-val | --beta | --threshold | \
+            --value | --lambd | \
             -f | --fields | -d | --delimiter | --format | -p | --precision | \
             -j | --jobs)
             return
@@ -49,7 +50,8 @@ _relu()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-F --function -l --leaky -a --alpha
-            --min-val --max-val --beta --threshold --approximate -g --grad
+            --min-val --max-val --beta --threshold --value --lambd
+            --approximate -g --grad
             --derivative --dtype -f --fields -d --delimiter --csv --header --drop-header --invalid= -z
             --zero-terminated --format -p --precision -j --jobs --list -h
             --help -V --version' -- "$cur"))

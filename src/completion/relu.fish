@@ -21,7 +21,9 @@ complete -c relu -s a -l alpha -x -d "leaky_relu's slope (0.01), elu's and celu'
 complete -c relu -l min-val -x -d "hardtanh's lower bound (-1)"
 complete -c relu -l max-val -x -d "hardtanh's upper bound (1)"
 complete -c relu -l beta -x -d "softplus's beta (1)"
-complete -c relu -l threshold -x -d "softplus's threshold (20)"
+complete -c relu -l threshold -x -d "softplus's threshold (20), threshold's (required)"
+complete -c relu -l value -x -d "threshold's value at and below it (required)"
+complete -c relu -l lambd -x -d "hardshrink's and softshrink's lambda (0.5)"
 complete -c relu -l approximate -x -a 'none tanh' -d 'gelu: none (default) or tanh'
 complete -c relu -s g -l grad -d 'print the derivative instead of the value'
 complete -c relu -l derivative -d 'print the derivative instead of the value'

@@ -83,8 +83,26 @@ CASES = [
      "-0.2689414213699951\n", "", 0),
     ("family-prefix", ["--func", "sigm", "2"], None, "", usage(
         "invalid --function 'sigm': it must be relu, leaky_relu, relu6, "
-        "hardtanh, elu, selu, celu, gelu, silu, mish, softplus, hardswish, "
-        "hardsigmoid, sigmoid, tanh, softsign or logsigmoid"), 1),
+        "hardtanh, threshold, hardshrink, softshrink, elu, selu, celu, gelu, "
+        "silu, mish, softplus, hardswish, hardsigmoid, sigmoid, tanh, "
+        "softsign or logsigmoid"), 1),
+    # threshold's options are required; a kept text stays as it came.
+    ("family-threshold", ["-F", "threshold", "--threshold", "0.5", "--value",
+                          "-1e-9", "--", "0.5", "0.50001", "-0", "nan"],
+     None, "-1e-09\n0.50001\n-1e-09\nnan\n", "", 0),
+    ("family-threshold-required", ["-F", "threshold", "--value", "0", "1"],
+     None, "", usage("threshold needs --threshold and --value (PyTorch "
+                     "gives them no defaults)"), 1),
+    ("family-value-softplus", ["-F", "softplus", "--value", "0", "1"], None,
+     "", usage("--value does not apply to softplus"), 1),
+    ("family-lambd-negative", ["-F", "softshrink", "--lambd", "-0.5", "1"],
+     None, "", usage("--lambd must not be negative"), 1),
+    ("family-shrink-grad", ["-g", "-F", "hardshrink", "--lambd", "1", "--",
+                            "-1", "1", "1.5", "-0"], None,
+     "0\n0\n1\n0\n", "", 0),
+    ("family-softshrink-lambd-0", ["-F", "softshrink", "--lambd", "0", "--",
+                                   "1.50", "-0", "-2e-5"], None,
+     "1.50\n0\n-2e-5\n", "", 0),
     ("family-sigmoid-tanh", ["-F", "sigmoid", "2", "0", "-inf"], None,
      "0.8807970779778824\n0.5\n0\n", "", 0),
     ("family-tanh", ["-F", "tanh", "0.5", "-0", "inf"], None,

@@ -110,6 +110,10 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   a.params.beta = softplus[(o[8] >> 5) & 3][0];
   a.params.threshold = softplus[(o[8] >> 5) & 3][1];
   a.params.tanh = o[8] & 0x80;
+  // threshold's value, and hardshrink's and softshrink's lambda.
+  a.params.value = alphas[((o[0] >> 2) & 7) % 6];
+  static constexpr double lambdas[] = {0.5, 0, 2e-300, 1e300};
+  a.params.lambd = lambdas[(o[8] >> 5) & 3];
   static constexpr const char* lists[] = {nullptr, "1",   "2-",  "1,3,5",
                                           "2,66-", "64-", "-65", "60-70"};
   static constexpr bool (*predicates[])(std::size_t) = {
@@ -306,6 +310,12 @@ bool keeps(const relu::Activation& a, double x) {
     return p.min_val < x && x < p.max_val;
   if (f == "hardswish")
     return x >= 3;
+  if (f == "threshold")
+    return x > p.threshold;
+  if (f == "hardshrink")
+    return x < -p.lambd || x > p.lambd;
+  if (f == "softshrink")
+    return p.lambd == 0 && x != 0;
   if (f == "softplus") {
     // beta * x > threshold exactly: the product as hi + lo (the error of a
     // product is exact with fma, unless it underflows, which no generated
