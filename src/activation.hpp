@@ -61,6 +61,14 @@ constexpr double shrink_grad(double x, double lambd) noexcept {
   return x != x ? x : x < -lambd || x > lambd ? 1.0 : 0.0;
 }
 
+// leaky_relu in dtype: alpha * x rounded once, not a double product
+// rounded again.
+inline double leaky(double x, double alpha, Dtype dtype) noexcept {
+  return dtype == Dtype::float64 || x > 0 || x != x
+             ? leaky_relu(x, alpha)
+             : round_product(dtype, alpha, x);
+}
+
 // Return x - lambd for x > lambd, x + lambd for x < -lambd, each rounded
 // once to dtype, else 0; NaN stays NaN.
 inline double softshrink(double x, double lambd, Dtype dtype) noexcept {
@@ -93,19 +101,31 @@ struct Params {
   double threshold = 20;
   double lambd = 0.5;
   double value = 0;
+  double lower = 1.0 / 8;
+  double upper = 1.0 / 3;
+  double weight = 0.25;
   bool tanh = false; // gelu: --approximate tanh
 };
 
+// rrelu's slope in evaluation mode, (lower + upper) / 2 in double
+// arithmetic, as PyTorch computes it.
+constexpr double rrelu_slope(const Params& p) noexcept {
+  return (p.lower + p.upper) / 2;
+}
+
 // The parameters, as bits in Function::params.
 namespace param {
-inline constexpr std::uint8_t alpha = 1;
-inline constexpr std::uint8_t min_val = 2;
-inline constexpr std::uint8_t max_val = 4;
-inline constexpr std::uint8_t beta = 8;
-inline constexpr std::uint8_t threshold = 16;
-inline constexpr std::uint8_t approximate = 32;
-inline constexpr std::uint8_t lambd = 64;
-inline constexpr std::uint8_t value = 128;
+inline constexpr std::uint16_t alpha = 1;
+inline constexpr std::uint16_t min_val = 2;
+inline constexpr std::uint16_t max_val = 4;
+inline constexpr std::uint16_t beta = 8;
+inline constexpr std::uint16_t threshold = 16;
+inline constexpr std::uint16_t approximate = 32;
+inline constexpr std::uint16_t lambd = 64;
+inline constexpr std::uint16_t value = 128;
+inline constexpr std::uint16_t lower = 256;
+inline constexpr std::uint16_t upper = 512;
+inline constexpr std::uint16_t weight = 1024;
 } // namespace param
 
 // Everything the program knows about one parameter: the bit a function's
@@ -113,7 +133,7 @@ inline constexpr std::uint8_t value = 128;
 // its number goes to. --approximate alone takes a word (none or tanh), not
 // a number, and has no member.
 struct Parameter {
-  std::uint8_t bit;
+  std::uint16_t bit;
   std::string_view option;     // its long option, "--alpha"
   char short_option = '\0';    // 'a' for -a, or none
   std::string_view value_name; // "A" in "-a, --alpha A"
@@ -159,6 +179,21 @@ inline constexpr std::array parameters{
               .value_name = "L",
               .help = "hardshrink's and softshrink's lambda (0.5)",
               .member = &Params::lambd},
+    Parameter{.bit = param::lower,
+              .option = "--lower",
+              .value_name = "L",
+              .help = "rrelu's lower slope (0.125)",
+              .member = &Params::lower},
+    Parameter{.bit = param::upper,
+              .option = "--upper",
+              .value_name = "U",
+              .help = "rrelu's upper slope (1/3)",
+              .member = &Params::upper},
+    Parameter{.bit = param::weight,
+              .option = "--weight",
+              .value_name = "W",
+              .help = "prelu's weight (0.25)",
+              .member = &Params::weight},
     Parameter{.bit = param::approximate,
               .option = "--approximate",
               .value_name = "MODE",
@@ -206,7 +241,7 @@ constexpr Rules smooth_grad{E, E, E, E, E};
 struct Function {
   std::string_view name;
   std::string_view alias = ""; // empty if none
-  std::uint8_t params = 0;     // param:: bits
+  std::uint16_t params = 0;    // param:: bits
   Params defaults = {};        // for the parameters it has
   std::string_view formula;
   // The value and the derivative at x, a value of dtype, rounded once to
@@ -240,13 +275,8 @@ inline constexpr std::array functions{
         .alias = "leaky",
         .params = param::alpha,
         .formula = "x if x > 0, else alpha*x",
-        .value =
-            [](double x, const Params& p, Dtype dtype) noexcept {
-              // alpha * x rounded once, not a double product rounded again.
-              return dtype == Dtype::float64 || x > 0 || x != x
-                         ? leaky_relu(x, p.alpha)
-                         : round_product(dtype, p.alpha, x);
-            },
+        .value = [](double x, const Params& p,
+                    Dtype dtype) noexcept { return leaky(x, p.alpha, dtype); },
         .derivative =
             [](double x, const Params& p, Dtype dtype) noexcept {
               return round_to(dtype, leaky_relu_grad(x, p.alpha));
@@ -345,6 +375,39 @@ inline constexpr std::array functions{
         .derivative_rules = {detail::E, detail::E, detail::C, detail::E,
                              detail::E},
         .check = detail::lambd_check},
+    Function{
+        .name = "rrelu",
+        .params = param::lower | param::upper,
+        .formula = "x if x > 0, else (lower + upper)/2*x",
+        .value =
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return leaky(x, rrelu_slope(p), dtype);
+            },
+        .derivative =
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return round_to(dtype, leaky_relu_grad(x, rrelu_slope(p)));
+            },
+        .keeps = detail::positive,
+        .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
+        .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
+                             detail::E},
+        .check = [](const Params& p) noexcept -> std::string_view {
+          return p.lower <= p.upper ? "" : "--lower must not be above --upper";
+        }},
+    Function{
+        .name = "prelu",
+        .params = param::weight,
+        .formula = "x if x > 0, else weight*x",
+        .value = [](double x, const Params& p,
+                    Dtype dtype) noexcept { return leaky(x, p.weight, dtype); },
+        .derivative =
+            [](double x, const Params& p, Dtype dtype) noexcept {
+              return round_to(dtype, leaky_relu_grad(x, p.weight));
+            },
+        .keeps = detail::positive,
+        .value_rules = {detail::E, detail::E, detail::E, detail::K, detail::K},
+        .derivative_rules = {detail::E, detail::C, detail::C, detail::C,
+                             detail::E}},
     Function{
         .name = "elu",
         .params = param::alpha,

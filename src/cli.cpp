@@ -609,7 +609,9 @@ std::string function_list() {
         params +=
             fmt::format("{}={}", p.option, f.defaults.tanh ? "tanh" : "none");
     }
-    text += fmt::format("{:<18} {:<25} {}\n", names, params, f.formula);
+    // Columns stay two blanks apart where a cell overflows its width.
+    text += fmt::format("{:<18} {:<25} {}\n", names,
+                        params.size() < 25 ? params : params + ' ', f.formula);
   }
   return text;
 }

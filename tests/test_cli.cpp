@@ -121,14 +121,14 @@ TEST_SUITE("cli") {
               "'--fields' '--format'"},
              {{"--l"},
               "option '--l' is ambiguous; possibilities: '--leaky' '--lambd' "
-              "'--list'"},
+              "'--lower' '--list'"},
              {{"--h"},
               "option '--h' is ambiguous; possibilities: '--header' '--help'"},
              {{"--=1"},
               "option '--=1' is ambiguous; possibilities: '--function' "
               "'--leaky' '--alpha' '--min-val' '--max-val' '--beta' "
-              "'--threshold' '--value' '--lambd' '--approximate' '--grad' "
-              "'--derivative' "
+              "'--threshold' '--value' '--lambd' '--lower' '--upper' "
+              "'--weight' '--approximate' '--grad' '--derivative' "
               "'--dtype' '--fields' '--delimiter' '--csv' '--header' "
               "'--drop-header' "
               "'--invalid' "

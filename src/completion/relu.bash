@@ -40,7 +40,7 @@ _relu()
             ;;
         # --header is not here: its value is attached (--header=N).
         -a | --alpha | --min-val | --max-val | --beta | --threshold | \
-            --value | --lambd | \
+            --value | --lambd | --lower | --upper | --weight | \
             -f | --fields | -d | --delimiter | --format | -p | --precision | \
             -j | --jobs)
             return
@@ -50,7 +50,8 @@ _relu()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-F --function -l --leaky -a --alpha
-            --min-val --max-val --beta --threshold --value --lambd
+            --min-val --max-val --beta --threshold --value --lambd --lower
+            --upper --weight
             --approximate -g --grad
             --derivative --dtype -f --fields -d --delimiter --csv --header --drop-header --invalid= -z
             --zero-terminated --format -p --precision -j --jobs --list -h

@@ -24,6 +24,9 @@ complete -c relu -l beta -x -d "softplus's beta (1)"
 complete -c relu -l threshold -x -d "softplus's threshold (20), threshold's (required)"
 complete -c relu -l value -x -d "threshold's value at and below it (required)"
 complete -c relu -l lambd -x -d "hardshrink's and softshrink's lambda (0.5)"
+complete -c relu -l lower -x -d "rrelu's lower slope (0.125)"
+complete -c relu -l upper -x -d "rrelu's upper slope (1/3)"
+complete -c relu -l weight -x -d "prelu's weight (0.25)"
 complete -c relu -l approximate -x -a 'none tanh' -d 'gelu: none (default) or tanh'
 complete -c relu -s g -l grad -d 'print the derivative instead of the value'
 complete -c relu -l derivative -d 'print the derivative instead of the value'

@@ -83,9 +83,9 @@ CASES = [
      "-0.2689414213699951\n", "", 0),
     ("family-prefix", ["--func", "sigm", "2"], None, "", usage(
         "invalid --function 'sigm': it must be relu, leaky_relu, relu6, "
-        "hardtanh, threshold, hardshrink, softshrink, elu, selu, celu, gelu, "
-        "silu, mish, softplus, hardswish, hardsigmoid, sigmoid, tanh, "
-        "softsign or logsigmoid"), 1),
+        "hardtanh, threshold, hardshrink, softshrink, rrelu, prelu, elu, "
+        "selu, celu, gelu, silu, mish, softplus, hardswish, hardsigmoid, "
+        "sigmoid, tanh, softsign or logsigmoid"), 1),
     # threshold's options are required; a kept text stays as it came.
     ("family-threshold", ["-F", "threshold", "--threshold", "0.5", "--value",
                           "-1e-9", "--", "0.5", "0.50001", "-0", "nan"],
@@ -103,6 +103,16 @@ CASES = [
     ("family-softshrink-lambd-0", ["-F", "softshrink", "--lambd", "0", "--",
                                    "1.50", "-0", "-2e-5"], None,
      "1.50\n0\n-2e-5\n", "", 0),
+    # rrelu in evaluation mode is leaky ReLU at (lower + upper)/2; prelu's
+    # weight; -0 is alpha * -0, as leaky_relu's.
+    ("family-rrelu", ["-F", "rrelu", "--lower", "0.25", "--upper", "0.75",
+                      "--", "-2", "2.50", "-0"], None, "-1\n2.50\n-0\n", "",
+     0),
+    ("family-rrelu-order", ["-F", "rrelu", "--lower", "0.5", "--upper",
+                            "0.25", "1"], None, "",
+     usage("--lower must not be above --upper"), 1),
+    ("family-prelu-grad", ["-g", "-F", "prelu", "--weight", "0.1", "--",
+                           "-2", "0", "3"], None, "0.1\n0.1\n1\n", "", 0),
     ("family-sigmoid-tanh", ["-F", "sigmoid", "2", "0", "-inf"], None,
      "0.8807970779778824\n0.5\n0\n", "", 0),
     ("family-tanh", ["-F", "tanh", "0.5", "-0", "inf"], None,

@@ -114,6 +114,12 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   a.params.value = alphas[((o[0] >> 2) & 7) % 6];
   static constexpr double lambdas[] = {0.5, 0, 2e-300, 1e300};
   a.params.lambd = lambdas[(o[8] >> 5) & 3];
+  // rrelu's bounds and prelu's weight.
+  static constexpr double slopes[][2] = {
+      {0.125, 1.0 / 3}, {0, 0}, {-2, 1e300}, {0.1, 0.1}};
+  a.params.lower = slopes[(o[8] >> 5) & 3][0];
+  a.params.upper = slopes[(o[8] >> 5) & 3][1];
+  a.params.weight = alphas[((o[0] >> 2) & 7) % 6];
   static constexpr const char* lists[] = {nullptr, "1",   "2-",  "1,3,5",
                                           "2,66-", "64-", "-65", "60-70"};
   static constexpr bool (*predicates[])(std::size_t) = {
@@ -302,7 +308,8 @@ bool keeps(const relu::Activation& a, double x) {
   std::string_view f = a.function->name;
   if (std::isnan(x))
     return true;
-  if (f == "relu" || f == "leaky_relu" || f == "elu" || f == "celu")
+  if (f == "relu" || f == "leaky_relu" || f == "elu" || f == "celu" ||
+      f == "rrelu" || f == "prelu")
     return x > 0;
   if (f == "relu6")
     return 0 < x && x < 6;
