@@ -86,16 +86,21 @@ def to_float32(v):
     return struct.unpack("<f", struct.pack("<f", v))[0]
 
 
-def shrink_bits(mode, o, fmt, xb):
-    """threshold, hardshrink, softshrink: dtype_check's expected(), or
-    the mistake the mode names."""
+def shrink_config(mode, o, fmt):
+    """dtype_check's Config for threshold, hardshrink or softshrink, with
+    the parameters the mode makes wrong."""
     texts = dict(o["texts"])
     if mode in ("params32", "dtypeparams"):
         pf = dc.FLOAT32 if mode == "params32" else fmt
         for k, t in texts.items():
             b = dc.read(pf, t)
             texts[k] = dc.shortest_text(pf, b)
-    cfg = dc.Config(o["func"], o["deriv"], [], **texts)
+    return dc.Config(o["func"], o["deriv"], [], **texts)
+
+
+def shrink_bits(mode, cfg, o, fmt, xb):
+    """threshold, hardshrink, softshrink: dtype_check's expected(), or
+    the mistake the mode names."""
     if mode == "double" and o["func"] == "softshrink" and not o["deriv"]:
         kind, negative, mag = fmt.decode(xb)
         x64 = dc.FLOAT64.round(negative, mag) if kind == "fin" else \
@@ -112,6 +117,8 @@ def main():
     o = parse(sys.argv[1:])
     shrink = o["func"] in dc.SHRINK
     fmt = fam.FORMATS[o["dtype"]]
+    cfg = shrink_config(mode, o, fmt) if shrink else None
+    texts = {}  # shortest texts by bits
     tgt = fam.TARGETS[o["dtype"]]
     params = (o["alpha"], o["beta"], o["threshold"])
     if mode == "params32":
@@ -124,7 +131,7 @@ def main():
                        else "-nan")
             continue
         if shrink:
-            bits = shrink_bits(mode, o, fmt, xb)
+            bits = shrink_bits(mode, cfg, o, fmt, xb)
         elif mode == "double":
             x = fam.value_of(fmt, xb)
             v = reference.correctly_rounded(o["func"], o["deriv"], x,
@@ -141,7 +148,9 @@ def main():
             bits ^= 1
         if mode == "ftz" and kind == "fin" and 0 < mag < dc.pow2(fmt.emin):
             bits &= fmt.sign
-        text = dc.shortest_text(fmt, bits)
+        text = texts.get(bits)
+        if text is None:
+            text = texts[bits] = dc.shortest_text(fmt, bits)
         if mode == "negzero" and text == "-0":
             text = "0"
         if mode == "digits" and kind == "fin" and mag != 0:
