@@ -2,6 +2,7 @@
 """Check relu --dtype against an independent exact-rational reference.
 
 Usage: dtype_check.py RELU [--long] [--seed S] [--jobs J] [--max-shown K]
+           [--only FORMAT]... [--function NAME]...
        dtype_check.py --self-test
 
 Written from README's --dtype section alone (never from src/): every number
@@ -36,19 +37,36 @@ What it checks, for each format:
               numpy, its digits and exponent must equal numpy's
               format_float_scientific(unique=True) for float16 and float32;
   format      --precision and --format print the dtype's value;
+  shrink      threshold, hardshrink and softshrink and their
+              derivatives, exhaustive and sampled as above, at 25
+              parameter sets (shrink_configs): zero, -0 and negative
+              thresholds, values a dtype cannot hold, overflows or flushes
+              to zero, a threshold and a lambd just below 1 (they round to
+              1 in every narrow dtype), lambd 0, lambd above every finite
+              value, two lambds per format that make softshrink's x - lambd
+              rounded to a double first tie the wrong way for every input
+              of one parity in (1, 2) and (-2, -1), and one whose
+              difference underflows to -0;
   product     leaky_relu at 40 alphas per format, each chosen for one
               input so that the product first rounded to a double would
               tie the other way;
+  difference  softshrink at 40 lambds per format, each chosen likewise
+              for one input anywhere in the range;
   cli         README's examples, the aliases, refused names,
               bytes around numbers passing through (-d, --csv, CR, blank
-              lines), -j 2, and the float64 path (no --dtype, --dtype
-              float64, --dtype double) against this reference.
+              lines), -j 2, the float64 path (no --dtype, --dtype
+              float64, --dtype double) against this reference, float64's
+              kept input texts of threshold, hardshrink and softshrink,
+              and their usage errors (missing --threshold or --value,
+              negative, infinite or NaN --lambd, a parameter the function
+              does not have).
 
 Prints each mismatch (the first K per group), a summary per format and
 group (`N checked, M failed`), and exits 1 on any failure. --self-test
 checks the rounding, parsing and shortest-digit code without relu (Python's
 struct 'e' and 'f', a brute-force nearest search, float(), float.fromhex(),
-repr() and numpy when present).
+repr() and numpy when present), and that softshrink's double-rounding
+lambds are traps.
 """
 
 import argparse
@@ -100,6 +118,7 @@ class Format:
         self.one = self.round(False, Fraction(1))
         self._decoded = {}
         self._keys = {}
+        self._floats = {}
 
     def __repr__(self):
         return self.name
@@ -184,6 +203,21 @@ class Format:
             out = -mag if negative else mag
         if len(self._keys) < 3_000_000:
             self._keys[bits] = out
+        return out
+
+    def float_value(self, bits):
+        """The value as a Python float, exact (every value of these
+        formats is a double); not for NaN."""
+        hit = self._floats.get(bits)
+        if hit is not None:
+            return hit
+        kind, negative, mag = self.decode(bits)
+        if kind == "inf":
+            out = float("-inf") if negative else float("inf")
+        else:
+            out = -float(mag) if negative else float(mag)
+        if len(self._floats) < 3_000_000:
+            self._floats[bits] = out
         return out
 
     def hex(self, bits):
@@ -453,7 +487,7 @@ class Config:
     texts, read as doubles), and the command-line arguments."""
 
     def __init__(self, func, deriv, args, alpha="0.01", lo="-1", hi="1",
-                 name=None):
+                 name=None, threshold="0", value="0", lambd="0.5"):
         self.func, self.deriv, self.args = func, deriv, list(args)
         if deriv:
             self.args.append("-g")
@@ -461,6 +495,14 @@ class Config:
         self.alpha = read_param(alpha)
         self.lo = read_param(lo)
         self.hi = read_param(hi)
+        # threshold, hardshrink, softshrink: doubles, as every parameter
+        self.threshold = read_param(threshold)
+        self.value = read_param(value)
+        self.lambd = read_param(lambd)
+        # the same as Python floats, which compare exactly with any value
+        # of the formats here (all are doubles)
+        self.threshold_f = float(param_key(self.threshold))
+        self.lambd_f = float(param_key(self.lambd))
         self.consts = {}  # per format, filled by expected()
         label = func + ("'" if deriv else "")
         self.name = name or label
@@ -482,8 +524,10 @@ def expected(fmt, cfg, xb):
     kind, negative, mag = fmt.decode(xb)
     if kind == "nan":
         return fmt.nan(negative)  # NaN gives NaN, sign kept
-    x = fmt.key(xb)
     func = cfg.func
+    if func in SHRINK:
+        return expected_shrink(fmt, cfg, xb, negative, mag)
+    x = fmt.key(xb)
     consts = cfg.consts.get(fmt.name)
     if consts is None:
         if func == "relu6":
@@ -522,6 +566,36 @@ def expected(fmt, cfg, xb):
     if x == 0 and (lo_key == 0 or hi_key == 0):
         return 0
     return xb
+
+
+SHRINK = ("threshold", "hardshrink", "softshrink")
+
+
+def expected_shrink(fmt, cfg, xb, negative, mag):
+    """threshold, hardshrink and softshrink (README's Functions table) at
+    a non-NaN input (mag None for +-inf). Comparisons are exact, against
+    the parameter as a double (never rounded to fmt): every value of
+    these formats is a double, so Python floats compare them exactly. A
+    result that is a parameter (threshold's value) is that double rounded
+    once to fmt; softshrink's x -+ lambd is the exact Fraction, rounded
+    once; the formulas' 0 is +0 (as relu(-0) is 0)."""
+    func = cfg.func
+    xf = fmt.float_value(xb)
+    if func == "threshold":
+        t = cfg.threshold_f
+        if cfg.deriv:
+            return fmt.one if xf > t else 0
+        return xb if xf > t else param_bits(fmt, cfg.value)
+    outside = abs(xf) > cfg.lambd_f  # lambd is never negative (README)
+    if cfg.deriv:  # 1 off [-lambd, lambd], 0 on it, kinks included
+        return fmt.one if outside else 0
+    if not outside:
+        return 0
+    if func == "hardshrink" or mag is None or cfg.lambd_f == 0:  # x
+        return xb
+    # |x| > lambd > 0: x - lambd or x + lambd, of x's sign and nonzero;
+    # rounded once, so it may round to a zero of x's sign
+    return fmt.round(negative, mag - cfg.lambd[2])
 
 
 def param_bits(fmt, p):
@@ -573,6 +647,89 @@ def double_rounding_alpha(fmt):
     raise AssertionError("no double-rounding alpha found")
 
 
+def softshrink_traps(fmt):
+    """Two lambds (doubles, as repr texts), each with an input x of fmt,
+    such that x - lambd first rounded to a double is a midpoint of fmt
+    and ties the other way than the exact difference rounds: lambd =
+    ulp/2 +- 2^-60 for x in [1, 2) (ulp = 2^(1-p)), so x - lambd is the
+    midpoint below x minus or plus 2^-60, which a double (ulp 2^-52 there)
+    cannot hold. The first traps every x of even significand in (1, 2)
+    and (-2, -1) (the tie goes up to x, the exact value down), the second
+    every odd one. [(text, x bits)]."""
+    out = []
+    half = pow2(-fmt.p)
+    for sign, parity in ((1, 0), (-1, 1)):
+        lam = half + sign * pow2(-60)
+        d = FLOAT64.round(False, lam)
+        assert FLOAT64.decode(d)[2] == lam
+        text = layout(False, *shortest_candidates(FLOAT64, d)[0])
+        xb = fmt.one + 2 + parity  # 1 + 2 ulp (even) or 1 + 3 ulp (odd)
+        out.append((text, xb))
+    return out
+
+
+def softshrink_once_twice(fmt, lambd_text, xb):
+    """softshrink(x) rounded once to fmt, and through a double first."""
+    lam = read_param(lambd_text)[2]
+    kind, negative, mag = fmt.decode(xb)
+    exact = mag - lam
+    assert kind == "fin" and exact > 0
+    return (fmt.round(negative, exact),
+            fmt.round(negative, FLOAT64.decode(FLOAT64.round(False,
+                                                             exact))[2]))
+
+
+def below_value_lambd(fmt):
+    """A lambd just below 8 times fmt's smallest subnormal (by 2^-50
+    relative): softshrink(-8 min_sub) is -2^-50 (8 min_sub), which rounds
+    to -0, and softshrink(8 min_sub) to +0."""
+    lam = 8 * fmt.min_sub * (1 - pow2(-50))
+    d = FLOAT64.round(False, lam)
+    assert FLOAT64.decode(d)[2] == lam
+    return layout(False, *shortest_candidates(FLOAT64, d)[0])
+
+
+def shrink_configs(fmt):
+    """threshold, hardshrink and softshrink, values and derivatives: zero
+    and negative thresholds, values a dtype cannot hold (0.1, -7.3) or
+    overflows (1e300) or flushes to zero (1e-50), -0 as a value, a
+    threshold and a lambd just below 1 (both round to 1 in every narrow
+    dtype, yet 1 is above them), lambd 0, lambd above every finite value,
+    softshrink's double-rounding traps and a lambd whose difference
+    underflows to -0."""
+    out = []
+    for deriv, t, v in ((False, "1", "0.1"),
+                        (True, "-0.3", "-7.3"), (False, "-0.3", "-7.3"),
+                        (False, "0", "-0"), (False, "-0", "5"),
+                        (True, "0.9999999999", "1e300"),
+                        (False, "0.9999999999", "1e300"),
+                        (True, "-1e-50", "1e-50"),
+                        (False, "-1e-50", "1e-50")):
+        d = "'" if deriv else ""
+        out.append(Config("threshold", deriv,
+                          ["-F", "threshold", "--threshold=" + t,
+                           "--value", v], threshold=t, value=v,
+                          name=f"threshold{d}({t},{v})"))
+    up, down = (t for t, _ in softshrink_traps(fmt))
+    for func, deriv, lam in (
+            ("hardshrink", True, None), ("hardshrink", False, None),
+            ("hardshrink", False, "0"),
+            ("hardshrink", True, "1.7976931348623157e308"),
+            ("hardshrink", False, "1.7976931348623157e308"),
+            ("hardshrink", False, "0.9999999999"),
+            ("softshrink", True, None), ("softshrink", False, None),
+            ("softshrink", True, "0"), ("softshrink", False, "0"),
+            ("softshrink", False, "0.1"), ("softshrink", False, "1e300"),
+            ("softshrink", False, "0.9999999999"),
+            ("softshrink", False, up), ("softshrink", False, down),
+            ("softshrink", False, below_value_lambd(fmt))):
+        d = "'" if deriv else ""
+        args = ["-F", func] + (["--lambd", lam] if lam else [])
+        out.append(Config(func, deriv, args, lambd=lam or "0.5",
+                          name=f"{func}{d}({lam or 'default'})"))
+    return out
+
+
 def configs(fmt):
     """The configurations every format runs."""
     trap, _ = double_rounding_alpha(fmt)
@@ -609,6 +766,7 @@ def configs(fmt):
                                        "--max-val=1e-50"],
                    lo="-1e-50", hi="1e-50", name=f"hardtanh{d}(-1e-50,1e-50)"),
         ]
+    out += shrink_configs(fmt)
     out.append(identity_config())
     # the threaded path (-j) of leaky's negative side, as one thread
     out.append(Config("leaky_relu", False, ["-l", "-j", "2"],
@@ -889,6 +1047,38 @@ def trap_items(fmt, seed, count):
     return out
 
 
+def shrink_trap_items(fmt, seed, count):
+    """[(lambd text, x bits)]: for random x of either sign, a double lambd
+    with |x| - lambd in (|x|/2, |x|) such that |x| - lambd first rounded
+    to a double is a midpoint of fmt that ties the other way than the
+    exact difference rounds (softshrink's double rounding), from the
+    subnormals to the top of the range."""
+    rng = random.Random(seed * 11 + fmt.nbits + fmt.p)
+    out = []
+    while len(out) < count:
+        xb = rng.randrange(2, fmt.inf) | (fmt.sign if rng.randrange(2)
+                                          else 0)
+        x = fmt.decode(xb)[2]
+        y = fmt.round(False, x * Fraction(rng.randrange(52, 99), 100))
+        if y == 0 or fmt.decode(y + 1)[2] >= x:
+            continue
+        mid = (fmt.decode(y)[2] + fmt.decode(y + 1)[2]) / 2
+        l0 = FLOAT64.round(False, x - mid)
+        for lb in (FLOAT64.next_up(l0), FLOAT64.next_down(l0)):
+            lam = FLOAT64.decode(lb)[2]
+            if lam <= 0:
+                continue
+            exact = x - lam
+            dbl = FLOAT64.decode(FLOAT64.round(False, exact))[2]
+            if exact == mid or dbl != mid or \
+                    fmt.round(False, exact) == fmt.round(False, dbl):
+                continue
+            out.append((layout(False, *shortest_candidates(FLOAT64, lb)[0]),
+                        xb))
+            break
+    return out
+
+
 def midpoint_texts(fmt, a, b, rng):
     """Texts at the midpoint of consecutive values a < b (magnitudes, b
     may be max + ulp for the overflow threshold) and a tiny amount around
@@ -1036,6 +1226,41 @@ CLI_CASES = [
      "nan\n-nan\n-nan\n", 0),
     (["--dtype", "bfloat16", "NaN", "--", "-nan", "-Infinity", "+inf"],
      "nan\n-nan\n0\ninf\n", 0),
+    # float64 keeps the input text where threshold, hardshrink and
+    # softshrink (lambd 0, x not 0) return their input, NaN too; a value
+    # computed or taken from a parameter is shortest; the formulas' 0 is
+    # +0; softshrink(+-inf) with lambd > 0 is computed (README's list)
+    (["-F", "threshold", "--threshold", "1", "--value", "0.10", "--",
+      "2.50", "+7", "0x1.8p1", "1.0", "1.00000000000000001",
+      "1.0000000000000002", "-1e400", "+Infinity", "NaN", "-0.0"],
+     "2.50\n+7\n0x1.8p1\n0.1\n0.1\n1.0000000000000002\n0.1\n"
+     "+Infinity\nNaN\n0.1\n", 0),
+    (["-F", "threshold", "--threshold=-0", "--value=-0", "--", "0.0",
+      "-0.0", "1e-400", "0x1p-1074", "-1e-320"],
+     "-0\n-0\n-0\n0x1p-1074\n-0\n", 0),
+    (["-F", "hardshrink", "--", "0.50", "0.5000000000000001", "-0.60",
+      "-0.0", "+Infinity", "-INF", "nan", "5e-1"],
+     "0\n0.5000000000000001\n-0.60\n0\n+Infinity\n-INF\nnan\n0\n", 0),
+    (["-F", "softshrink", "--lambd", "0", "--", "2.50", "-1.0", "-0.0",
+      "0x1p-1074", "-0x0p0", "+Infinity", "-NaN"],
+     "2.50\n-1.0\n0\n0x1p-1074\n0\n+Infinity\n-NaN\n", 0),
+    (["-F", "softshrink", "--", "2.50", "-1.0", "-0.5", "0.500", "inf",
+      "-INF", "1e0"], "2\n-0.5\n0\n0\ninf\n-inf\n0.5\n", 0),
+    (["-F", "softshrink", "--lambd=1e-300", "--", "1e-300", "-2e-300",
+      "1.5"], "0\n-1e-300\n1.5\n", 0),
+    (["--dtype", "bfloat16", "-F", "hardshrink", "2.50", "+7"],
+     "2.5\n7\n", 0),
+    (["--dtype", "float16", "-F", "threshold", "--threshold", "0",
+      "--value", "0.1", "--", "-0", "2.50", "-1e-9"],
+     "0.1\n2.5\n0.1\n", 0),
+    (["--dtype", "float16", "-F", "softshrink", "--lambd", "0.9999999999",
+      "--", "-1", "1", "-0"], "-0\n0\n0\n", 0),
+    (["--dtype", "float32", "-F", "softshrink", "--lambd", "1e-50", "--",
+      "0x1p-149", "-0x1p-149"], "1e-45\n-1e-45\n", 0),
+    (["-g", "-F", "softshrink", "--", "0.5", "-0.5", "0.5000000000000001",
+      "inf", "-inf", "nan", "-0"], "0\n0\n1\n1\n1\n" "nan\n0\n", 0),
+    (["-g", "-F", "threshold", "--threshold", "0", "--value", "9", "--",
+      "0", "-0", "1e-320", "inf", "-inf"], "0\n0\n1\n1\n0\n", 0),
 ]
 
 # (arguments, standard input, expected output): other bytes pass through
@@ -1053,6 +1278,25 @@ CLI_ERRORS = [
     ["--dtype", "FLOAT16", "1"], ["--dtype", "", "1"],
     ["--dtype", "float16 ", "1"], ["--dtype", "bf16", "1"],
     ["--dtype"], ["-t", "float32", "1"],
+    ["-F", "hardshrink", "--lambd", "-1", "1"],
+    ["-F", "softshrink", "--lambd=-1e-300", "1"],
+    ["-F", "softshrink", "--lambd", "inf", "1"],
+    ["-F", "softshrink", "--lambd", "nan", "1"],
+    ["-F", "threshold", "--threshold", "inf", "--value", "0", "1"],
+    ["-F", "relu", "--lambd", "0.5", "1"],
+    ["-F", "threshold", "--lambd", "0.5", "--threshold", "0", "--value",
+     "0", "1"],
+    ["-F", "hardshrink", "--value", "1", "1"],
+]
+
+# usage errors whose message must name these options
+CLI_ERRORS_NAMING = [
+    (["-F", "threshold", "--value", "0", "1"], ["--threshold"]),
+    (["-F", "threshold", "--threshold", "0", "1"], ["--value"]),
+    (["-F", "threshold", "1"], ["--threshold", "--value"]),
+    (["--dtype", "float16", "-F", "threshold", "--value", "0", "1"],
+     ["--threshold"]),
+    (["-F", "hardshrink", "--lambd", "-1", "1"], ["--lambd"]),
 ]
 
 
@@ -1087,6 +1331,16 @@ def cli_checks(relu, tally):
             tally.fail(group, f"relu {' '.join(args)}: expected a usage "
                               f"error (exit 1, nothing on stdout), got exit "
                               f"{r.returncode}, stdout {r.stdout[:80]!r}")
+    for args, names in CLI_ERRORS_NAMING:
+        r = subprocess.run([relu] + args, capture_output=True, check=False)
+        err = r.stderr.decode(errors="replace")
+        if r.returncode == 1 and not r.stdout and \
+                all(n in err for n in names):
+            tally.ok(group)
+        else:
+            tally.fail(group, f"relu {' '.join(args)}: expected exit 1 and a "
+                              f"message naming {' '.join(names)}, got exit "
+                              f"{r.returncode}, stderr {err[:200]!r}")
 
 
 def float64_items(seed, count):
@@ -1328,6 +1582,54 @@ def self_test(full):
         (FLOAT16, Config("relu6", True, []), "6", "0"),
         (FLOAT16, Config("relu", True, []), "0", "0"),
         (FLOAT16, Config("leaky_relu", True, []), "0", "0.010002136"),
+        # threshold, hardshrink, softshrink
+        (FLOAT16, Config("threshold", False, [], threshold="1",
+                         value="0.1"), "1", "0.0999755859375"),
+        (BFLOAT16, Config("threshold", False, [], threshold="1",
+                          value="0.1"), "1.0078125", "1.0078125"),
+        (FLOAT16, Config("threshold", False, [], threshold="0.9999999999",
+                         value="1e300"), "1", "1"),
+        (FLOAT16, Config("threshold", False, [], threshold="0.9999999999",
+                         value="1e300"), "0.99951171875", "inf"),
+        (FLOAT16, Config("threshold", False, [], threshold="-1e-50",
+                         value="1e-50"), "-0", "-0"),
+        (FLOAT16, Config("threshold", False, [], threshold="-1e-50",
+                         value="1e-50"), "-6e-8", "0"),
+        (FLOAT16, Config("threshold", False, [], threshold="0",
+                         value="-0"), "0", "-0"),
+        (FLOAT16, Config("threshold", True, [], threshold="-0",
+                         value="5"), "0", "0"),
+        (FLOAT16, Config("threshold", True, [], threshold="-0.3",
+                         value="5"), "-0.2998046875", "1"),
+        (FLOAT16, Config("threshold", False, [], threshold="-0.3",
+                         value="-7.3"), "-inf", "-7.30078125"),
+        (FLOAT16, Config("hardshrink", False, []), "-0.5", "0"),
+        (FLOAT16, Config("hardshrink", False, []), "-0.50048828125",
+         "-0.50048828125"),
+        (FLOAT16, Config("hardshrink", False, [], lambd="0"), "-0", "0"),
+        (FLOAT16, Config("hardshrink", False, [], lambd="0.1"),
+         "0.0999755859375", "0"),
+        (BFLOAT16, Config("hardshrink", False, [], lambd="0.1"),
+         "0.10009765625", "0.10009765625"),
+        (FLOAT16, Config("hardshrink", True, [], lambd="0"), "-0", "0"),
+        (FLOAT16, Config("hardshrink", True, [],
+                         lambd="1.7976931348623157e308"), "-inf", "1"),
+        (FLOAT16, Config("hardshrink", False, [],
+                         lambd="1.7976931348623157e308"), "-65504", "0"),
+        (FLOAT16, Config("softshrink", False, []), "-2", "-1.5"),
+        (FLOAT16, Config("softshrink", False, []), "-inf", "-inf"),
+        (FLOAT16, Config("softshrink", False, [], lambd="0.1"), "1",
+         "0.89990234375"),
+        (FLOAT16, Config("softshrink", False, [], lambd="0.9999999999"),
+         "-1", "-0"),
+        (FLOAT16, Config("softshrink", False, [], lambd="1e300"), "inf",
+         "inf"),
+        (FLOAT16, Config("softshrink", False, [], lambd="1e300"), "-65504",
+         "0"),
+        (FLOAT16, Config("softshrink", False, [], lambd="0"), "-6e-8",
+         "-6e-8"),
+        (FLOAT16, Config("softshrink", True, []), "0.5", "0"),
+        (FLOAT16, Config("softshrink", True, []), "-inf", "1"),
     ]
     for fmt, cfg, x, want in cases:
         got = expected(fmt, cfg, read(fmt, x))
@@ -1342,6 +1644,35 @@ def self_test(full):
         twice = fmt.round(True, FLOAT64.decode(FLOAT64.round(True, exact))[2])
         if once == twice:
             fail(f"{fmt}: the double-rounding alpha {text} is no trap")
+        # softshrink's traps: x - lambd rounded through a double must
+        # differ, at the trap's input and at every input of its parity
+        # in (1, 2) and (-2, -1), and the random ones too
+        for text, xb in softshrink_traps(fmt):
+            once, twice = softshrink_once_twice(fmt, text, xb)
+            if once == twice:
+                fail(f"{fmt}: the softshrink lambd {text} is no trap")
+            step = 2 if fmt.nbits == 16 else 1 << 12
+            for b in range(xb, fmt.one + (1 << fmt.mbits), step):
+                for neg in (0, fmt.sign):
+                    cfg = Config("softshrink", False, [], lambd=text)
+                    got = expected(fmt, cfg, b | neg)
+                    if got != softshrink_once_twice(fmt, text, b | neg)[0] \
+                            or got == softshrink_once_twice(
+                                fmt, text, b | neg)[1]:
+                        fail(f"{fmt}: softshrink {text} at "
+                             f"{fmt.hex(b | neg)} is no trap")
+        for text, xb in shrink_trap_items(fmt, 0, 40):
+            once, twice = softshrink_once_twice(fmt, text, xb)
+            cfg = Config("softshrink", False, [], lambd=text)
+            if once == twice or expected(fmt, cfg, xb) != once:
+                fail(f"{fmt}: softshrink {text} at {fmt.hex(xb)} is no "
+                     f"trap")
+        # the lambd just below a value: -0 from a negative input
+        lam = below_value_lambd(fmt)
+        xb = fmt.round(True, 8 * fmt.min_sub)
+        if expected(fmt, Config("softshrink", False, [], lambd=lam), xb) \
+                != fmt.sign:
+            fail(f"{fmt}: softshrink {lam} at {fmt.hex(xb)} is not -0")
     print(f"self-test: {failures} failures")
     return failures
 
@@ -1362,6 +1693,11 @@ def parse_args(argv):
                         help="mismatches printed per group (default 20)")
     parser.add_argument("--self-test", action="store_true",
                         help="check this reference's own code, without relu")
+    parser.add_argument("--function", choices=["relu", "leaky_relu",
+                                               "relu6", "hardtanh"] +
+                        list(SHRINK), action="append",
+                        help="check only this function (the cli, input and "
+                             "format groups are then left out)")
     parser.add_argument("--only", choices=sorted(FORMATS) + ["float64"],
                         action="append", help="check only this format")
     args = parser.parse_args(argv)
@@ -1390,6 +1726,16 @@ def tasks_for(relu, fmt, cfgs, items, section, chunk, prefix=None,
         yield (relu, fmt.name, prefix, named, piece)
 
 
+def task_cost(task):
+    """A rough cost of a check_group task, to start the costliest first:
+    inputs times configurations, more for wider formats (their values
+    are seldom met twice, and their digits take longer)."""
+    _, fmt_name, _, cfgs, items = task
+    n = items[-1] - items[-2] if isinstance(items, tuple) else len(items)
+    weight = {"float64": 12, "float32": 4}.get(fmt_name, 1)
+    return n * len(cfgs) * weight
+
+
 def main(argv):
     args = parse_args(argv)
     start = time.monotonic()
@@ -1399,12 +1745,15 @@ def main(argv):
         print("numpy not found: the comparison with numpy's shortest digits "
               "is skipped")
     formats = args.only or ["bfloat16", "float16", "float32", "float64"]
-    failures_before = self_test(False)
     tally = Tally(args.max_shown)
-    if failures_before:
-        tally.fail("self-test", f"{failures_before} failures")
     tasks = []
     chunk = 8192
+
+    def wanted(func):
+        return not args.function or func in args.function
+
+    def configs(fmt):  # the configurations of the functions asked for
+        return [c for c in globals()["configs"](fmt) if wanted(c.func)]
     for name in formats:
         if name == "float64":
             # The float64 path against the same reference, with no --dtype
@@ -1426,10 +1775,14 @@ def main(argv):
                 prefixes += [(["--dtype", "float64"], "float64(--dtype)"),
                              (["--dtype", "double"], "double")]
             for prefix, label in prefixes:
+                if label == "double":  # an alias: the others take these
+                    cfgs = [c for c in cfgs if c.func not in SHRINK]
                 tasks += tasks_for(args.relu, FLOAT64, cfgs, items,
-                                   "sample", chunk, prefix, label)
-                tasks += tasks_for(args.relu, FLOAT64, [one], negative,
-                                   "input", chunk, prefix, label)
+                                   "sample", (items[1] + 3) // 4, prefix,
+                                   label)
+                if not args.function:
+                    tasks += tasks_for(args.relu, FLOAT64, [one], negative,
+                                       "input", chunk, prefix, label)
             continue
         fmt = FORMATS[name]
         cfgs = configs(fmt)
@@ -1442,8 +1795,10 @@ def main(argv):
             tasks += tasks_for(args.relu, fmt, cfgs,
                                (("float32", args.sample, args.seed), n),
                                "sample", 50_000 if args.long else
-                               (n + 3) // 4)
+                               (n + 7) // 8)
         for alpha, xb in trap_items(fmt, args.seed, 40):
+            if not wanted("leaky_relu"):
+                break
             cfg = Config("leaky_relu", False, ["-l", "--alpha=" + alpha],
                          alpha=alpha, name="leaky_relu(traps)")
             near = [xb, fmt.next_up(xb), fmt.next_down(xb)]
@@ -1451,22 +1806,47 @@ def main(argv):
                                [(input_text(fmt, b, i), b)
                                 for i, b in enumerate(near)],
                                "product", chunk)
+        for lambd, xb in shrink_trap_items(fmt, args.seed, 40):
+            if not wanted("softshrink"):
+                break
+            cfg = Config("softshrink", False, ["-F", "softshrink",
+                                               "--lambd=" + lambd],
+                         lambd=lambd, name="softshrink(traps)")
+            near = [xb, fmt.next_up(xb), fmt.next_down(xb)]
+            tasks += tasks_for(args.relu, fmt, [cfg],
+                               [(input_text(fmt, b, i), b)
+                                for i, b in enumerate(near)],
+                               "difference", chunk)
         ritems = rounding_items(fmt, args.seed)
-        tasks += tasks_for(args.relu, fmt,
-                           [Config("relu", False, []), identity_config()],
-                           ritems, "input", chunk)
+        if not args.function:
+            tasks += tasks_for(args.relu, fmt,
+                               [Config("relu", False, []), identity_config()],
+                               ritems, "input", chunk)
     print(f"{len(tasks)} runs of relu; checking on {args.jobs} processes")
     sys.stdout.flush()
     if args.jobs > 1:
+        # the self-test on one of the processes, beside the runs; the
+        # costliest runs first, so that no process is left with a long
+        # one at the end
+        order = sorted(range(len(tasks)), key=lambda i: -task_cost(tasks[i]))
         with multiprocessing.Pool(args.jobs) as pool:
-            results = list(pool.imap(check_group, tasks))
+            self_tested = pool.apply_async(self_test, (False,))
+            done = pool.map(check_group, [tasks[i] for i in order],
+                            chunksize=1)
+            failures_before = self_tested.get()
+        results = [None] * len(tasks)
+        for i, r in zip(order, done):
+            results[i] = r
     else:
+        failures_before = self_test(False)
         results = [check_group(t) for t in tasks]
+    if failures_before:
+        tally.fail("self-test", f"{failures_before} failures")
     for group, checked, failures in (r for rs in results for r in rs):
         tally.ok(group, checked - len(failures))
         for message in failures:
             tally.fail(group, message)
-    if any(n in FORMATS for n in formats):
+    if any(n in FORMATS for n in formats) and not args.function:
         format_checks(args.relu, tally, args.seed)
         cli_checks(args.relu, tally)
     tally.summary()

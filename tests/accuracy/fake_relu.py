@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """A stand-in for relu --dtype, right or wrong on purpose, to show that
-dtype_family.py catches wrong answers.
+dtype_family.py and dtype_check.py catch wrong answers.
 
 Usage: FAKE_RELU_MODE=MODE fake_relu.py --dtype NAME -F FUNC [-g]
            [--alpha A] [--beta B] [--threshold T] [--approximate tanh]
            [-j N] < numbers
+       FAKE_RELU_MODE=MODE fake_relu.py --dtype NAME -F threshold|hardshrink|
+           softshrink [-g] [--threshold T --value V] [--lambd L] < numbers
 
 Reads one number per line and prints one result per line, from
 reference.py. MODE (default `correct`):
@@ -16,7 +18,16 @@ reference.py. MODE (default `correct`):
   params32  the parameters rounded to float32 first (PyTorch's way);
   ftz       subnormal results flushed to zero;
   nansign   every NaN printed as `nan`;
-  digits    9 (float32) or 5 significant digits instead of the shortest.
+  digits    9 (float32) or 5 significant digits instead of the shortest;
+  dtypeparams  (threshold, hardshrink, softshrink) the parameters rounded
+            to the dtype first.
+
+threshold, hardshrink and softshrink are dtype_check.py's own reference
+(expected()), except where a mode breaks it; `double` rounds softshrink's
+x - lambd to a double first, `params32` and `dtypeparams` round threshold,
+value and lambd. Each wrong mode must make dtype_check.py fail, e.g.:
+  FAKE_RELU_MODE=double tests/accuracy/dtype_check.py \
+      tests/accuracy/fake_relu.py --only bfloat16 --function softshrink
 
 Each wrong mode must make dtype_family.py fail, e.g. (a few minutes each;
 the fake is as slow as the reference):
@@ -44,6 +55,7 @@ def parse(argv):
     names = {"--dtype": "dtype", "-F": "func", "--function": "func",
              "--alpha": "alpha", "-a": "alpha", "--beta": "beta",
              "--threshold": "threshold", "--approximate": "approximate",
+             "--value": "value", "--lambd": "lambd",
              "-j": "jobs", "--jobs": "jobs"}
     i = 0
     while i < len(argv):
@@ -61,6 +73,8 @@ def parse(argv):
         else:
             sys.exit(f"fake_relu: unexpected argument {a!r}")
         i += 1
+    opts["texts"] = {k: opts[k] for k in ("threshold", "value", "lambd")
+                     if k in opts and isinstance(opts[k], str)}
     for key in ("alpha", "beta", "threshold"):
         opts[key] = float(opts[key])
     if opts["func"] == "gelu" and opts["approximate"] == "tanh":
@@ -72,10 +86,39 @@ def to_float32(v):
     return struct.unpack("<f", struct.pack("<f", v))[0]
 
 
+def shrink_config(mode, o, fmt):
+    """dtype_check's Config for threshold, hardshrink or softshrink, with
+    the parameters the mode makes wrong."""
+    texts = dict(o["texts"])
+    if mode in ("params32", "dtypeparams"):
+        pf = dc.FLOAT32 if mode == "params32" else fmt
+        for k, t in texts.items():
+            b = dc.read(pf, t)
+            texts[k] = dc.shortest_text(pf, b)
+    return dc.Config(o["func"], o["deriv"], [], **texts)
+
+
+def shrink_bits(mode, cfg, o, fmt, xb):
+    """threshold, hardshrink, softshrink: dtype_check's expected(), or
+    the mistake the mode names."""
+    if mode == "double" and o["func"] == "softshrink" and not o["deriv"]:
+        kind, negative, mag = fmt.decode(xb)
+        x64 = dc.FLOAT64.round(negative, mag) if kind == "fin" else \
+            (dc.FLOAT64.sign if negative else 0) | dc.FLOAT64.inf
+        r = dc.expected(dc.FLOAT64, cfg, x64)  # x - lambd as a double
+        kind, negative, mag = dc.FLOAT64.decode(r)
+        if kind == "fin":
+            return fmt.round(negative, mag)
+    return dc.expected(fmt, cfg, xb)
+
+
 def main():
     mode = os.environ.get("FAKE_RELU_MODE", "correct")
     o = parse(sys.argv[1:])
+    shrink = o["func"] in dc.SHRINK
     fmt = fam.FORMATS[o["dtype"]]
+    cfg = shrink_config(mode, o, fmt) if shrink else None
+    texts = {}  # shortest texts by bits
     tgt = fam.TARGETS[o["dtype"]]
     params = (o["alpha"], o["beta"], o["threshold"])
     if mode == "params32":
@@ -87,12 +130,15 @@ def main():
             out.append("nan" if mode == "nansign" or not xb & fmt.sign
                        else "-nan")
             continue
-        x = fam.value_of(fmt, xb)
-        if mode == "double":
+        if shrink:
+            bits = shrink_bits(mode, cfg, o, fmt, xb)
+        elif mode == "double":
+            x = fam.value_of(fmt, xb)
             v = reference.correctly_rounded(o["func"], o["deriv"], x,
                                             *params)
             bits = fam.bits_of_any(fmt, v)
         else:
+            x = fam.value_of(fmt, xb)
             v = reference.correctly_rounded(o["func"], o["deriv"], x,
                                             *params, target=tgt)
             bits = fam.bits_of(fmt, v)
@@ -102,7 +148,9 @@ def main():
             bits ^= 1
         if mode == "ftz" and kind == "fin" and 0 < mag < dc.pow2(fmt.emin):
             bits &= fmt.sign
-        text = dc.shortest_text(fmt, bits)
+        text = texts.get(bits)
+        if text is None:
+            text = texts[bits] = dc.shortest_text(fmt, bits)
         if mode == "negzero" and text == "-0":
             text = "0"
         if mode == "digits" and kind == "fin" and mag != 0:
