@@ -28,8 +28,7 @@ Converter::Converter(const Activation& activation, const Format& format)
     const double y = activation_(x);
     if (format_.shortest()) {
       char text[max_shortest];
-      constants_[at].assign(text,
-                            write_shortest(y, activation_.dtype, text));
+      constants_[at].assign(text, write_shortest(y, activation_.dtype, text));
     } else {
       constants_[at] = format_.to_string(y);
     }

@@ -88,6 +88,14 @@ Side compare(std::string_view token, double x) {
   return up > x ? Side::above : down < x ? Side::below : Side::at;
 }
 
+// Whether x lies halfway between two values of dtype, or at its overflow
+// threshold: where rounding x to the dtype cannot stand for rounding the
+// exact value that x is nearest to.
+bool is_tie(Dtype dtype, double x) noexcept {
+  return dtype != Dtype::float64 && x != 0 && std::isfinite(x) &&
+         is_tie(layout(dtype), x);
+}
+
 // The exact value r + error (r a rounding of it to nearest, error a double)
 // rounded to odd: r truncated toward zero, its last bit set, which keeps
 // the side of every narrower dtype's tie, as a double has more than two
@@ -160,11 +168,6 @@ double round_half(Dtype dtype, double x) noexcept {
       << 52);
   const double r = std::copysign((std::fabs(x) + c) - c, x);
   return std::fabs(r) > l.max ? std::copysign(inf, x) : r;
-}
-
-bool is_tie(Dtype dtype, double x) noexcept {
-  return dtype != Dtype::float64 && x != 0 && std::isfinite(x) &&
-         is_tie(layout(dtype), x);
 }
 
 double round_near(Dtype dtype, double r, Side side) noexcept {

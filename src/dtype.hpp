@@ -38,11 +38,6 @@ inline double round_to(Dtype dtype, double x) noexcept {
   return round_half(dtype, x);
 }
 
-// Whether x, a double, lies halfway between two values of dtype, or at its
-// overflow threshold: where rounding x to the dtype cannot stand for
-// rounding the exact value that x is nearest to.
-bool is_tie(Dtype dtype, double x) noexcept;
-
 // Where an exact value lies from the double nearest to it.
 enum class Side : std::int8_t { below, at, above };
 
