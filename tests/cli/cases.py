@@ -83,9 +83,9 @@ CASES = [
      "-0.2689414213699951\n", "", 0),
     ("family-prefix", ["--func", "sigm", "2"], None, "", usage(
         "invalid --function 'sigm': it must be relu, leaky_relu, relu6, "
-        "hardtanh, threshold, hardshrink, softshrink, rrelu, prelu, elu, "
-        "selu, celu, gelu, silu, mish, softplus, hardswish, hardsigmoid, "
-        "sigmoid, tanh, softsign or logsigmoid"), 1),
+        "hardtanh, threshold, hardshrink, softshrink, tanhshrink, rrelu, "
+        "prelu, elu, selu, celu, gelu, silu, mish, softplus, hardswish, "
+        "hardsigmoid, sigmoid, tanh, softsign or logsigmoid"), 1),
     # threshold's options are required; a kept text stays as it came.
     ("family-threshold", ["-F", "threshold", "--threshold", "0.5", "--value",
                           "-1e-9", "--", "0.5", "0.50001", "-0", "nan"],
