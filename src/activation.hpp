@@ -192,7 +192,7 @@ inline constexpr std::array parameters{
     Parameter{.bit = param::weight,
               .option = "--weight",
               .value_name = "W",
-              .help = "prelu's weight (0.25)",
+              .help = "prelu's weight (0.25), or W1,W2,... one per field",
               .member = &Params::weight},
     Parameter{.bit = param::approximate,
               .option = "--approximate",
