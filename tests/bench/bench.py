@@ -18,7 +18,9 @@ relu's ratio to each, all measured in this one run:
   mawk and gawk one-liners of its formula, leaky ReLU, and a plain libm
   formula in C++ (tests/bench/libm_formula.cpp, built here with the system
   compiler); the piecewise-linear ones also on the other data sets,
-  against leaky ReLU;
+  against leaky ReLU; threshold, the shrink functions, rrelu and prelu
+  against the function each must match (peer: relu6, leaky ReLU or
+  tanh);
 - dtype: each function and derivative of `relu --list` on the 5M numbers,
   on one thread (-j 1), in each --dtype when its --help mentions it:
   float32 against float64 (relu's value against float64's leaky ReLU,
@@ -93,6 +95,13 @@ FAMILY_AWK = {
 # ReLU; every other function at least 3x its gawk one-liner, and within
 # 1.5x the time of the plain libm formula.
 PIECEWISE = ("relu6", "hardtanh", "hardsigmoid", "hardswish")
+# The elementwise functions of torch.nn.functional's issue, and the
+# function each must at least match in speed (its peer column).
+PEERS = {"threshold": ["-F", "relu6"], "hardshrink": ["-F", "relu6"],
+         "softshrink": ["-l"], "rrelu": ["-l"], "prelu": ["-l"],
+         "tanhshrink": ["-F", "tanh"]}
+# Options a function needs, where PyTorch gives no default.
+REQUIRED = {"threshold": ["--threshold", "0.5", "--value", "-1"]}
 GAWK_TARGET = 3.0
 LIBM_TARGET = 1 / 1.5
 
@@ -290,7 +299,8 @@ def family_functions(relu):
         first, *rest = line.split()  # "silu, swish  x*sigmoid(x)"
         names = [first.rstrip(",")] + (rest[:1] if first.endswith(",")
                                        else [])
-        out.append((names[0], ["-F", names[0]], set(names)))
+        out.append((names[0], ["-F", names[0], *REQUIRED.get(names[0], [])],
+                    set(names)))
         if names[0] == "gelu":
             out.append(("gelu_tanh", ["-F", "gelu", "--approximate", "tanh"],
                         {"gelu", "gelu_tanh"}))
@@ -307,11 +317,15 @@ def family_rows(relu, data, jobs, libm):
                 continue
             tools = relu_commands(relu, flags, kind, jobs)
             tools["leaky"] = relu_commands(relu, ["-l"], kind, False)["relu"]
+            if label in PEERS:
+                tools["peer"] = relu_commands(relu, PEERS[label], kind,
+                                              False)["relu"]
             if name == "numbers":
                 if label in FAMILY_AWK:
                     tools.update(awk_tools(awk_program(kind,
                                                        FAMILY_AWK[label])))
-                tools["libm"] = f"{quote(libm)} {label}"
+                if label not in PEERS:  # libm_formula.cpp has no others
+                    tools["libm"] = f"{quote(libm)} {label}"
             rows.append(Row("family", name, path, label,
                             {"family", name, *names, label}, tools))
     return rows
@@ -414,14 +428,15 @@ CSVFLAG_SPEEDS = ("--csv", "-d ,", "cat")
 CSVFLAG_RATIOS = (("--csv", "-d ,"), ("--csv", "cat"))
 TABLE_RATIOS = (("relu", "mawk"), ("relu", "gawk"), ("relu", "python"),
                 ("relu", "cat"), ("-j N", "-j 1"))
-FAMILY_SPEEDS = ("relu", "-j 1", "-j N", "leaky", "libm", "mawk", "gawk")
+FAMILY_SPEEDS = ("relu", "-j 1", "-j N", "leaky", "peer", "libm", "mawk",
+                 "gawk")
 DTYPE_SPEEDS = (*DTYPES, "leaky64")
 DTYPE_RATIOS = (("float32", "float64"), ("float32", "leaky64"),
                 ("bfloat16", "float32"), ("float16", "float32"))
 # Against libm, relu runs on one thread as the libm program does: the ratio
 # is the cost of correct rounding, not of the cores.
 FAMILY_RATIOS = (("relu", "gawk"), ("relu", "mawk"), ("relu", "leaky"),
-                 ("-j 1", "libm"), ("-j N", "-j 1"))
+                 ("relu", "peer"), ("-j 1", "libm"), ("-j N", "-j 1"))
 
 
 def verdict(row):
@@ -434,6 +449,8 @@ def verdict(row):
         first = ("float32", "leaky64" if row.label == "relu" else "float64")
         goals = [(*first, 1.0), ("bfloat16", "float32", 1.0),
                  ("float16", "float32", 1.0)]
+    elif row.section == "family" and row.label in PEERS:
+        goals = [("relu", "peer", 1.0)]
     elif row.section == "family":
         goals = ([("relu", "leaky", 1.0)] if row.label in PIECEWISE else
                  [] if row.label in ("relu", "leaky_relu") else
