@@ -9,6 +9,7 @@
 #include "kernels.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <cmath>
@@ -159,8 +160,11 @@ constexpr std::size_t block = 64;
 // as hi[j] + lo[j] for every j, or hi[j] = 0 and lo[j] = x_j - M rounded
 // where that is below -exp_max (-inf for a -inf element, or past the
 // range). The bound:
-//  - each exponential is within hi 2^-72 + 2^-1074 (exp_fast); their his
-//    sum to T.hi within 2^-40, so 2^-72 (1 + 2^-30) T.hi + n 2^-1074;
+//  - each exponential is within hi 2^-75 + 2^-1074: exp_fast() claims
+//    2^-72, with margin, over parts that its comment bounds as 2^-82 (the
+//    reduction), 2^-75.5 / e^r <= 2^-75.49 (e^r - 1), 2^-106 (the table)
+//    and 2^-103 (the products), which sum below 2^-75.3; the his sum to
+//    T.hi within 2^-40, so 2^-75 (1 + 2^-30) T.hi + n 2^-1074;
 //  - a term left out is below e^-708 < 2^-1021;
 //  - Sum2 over m = 64 terms of one sign, its lo part adding 2m values each
 //    below (m + 1) 2^-53 of the block's sum, is within
@@ -201,7 +205,7 @@ Approx<P> tail_fast(const Row& row, std::span<double> hi,
     th = r.hi;
     tl = r.lo;
   }
-  err += th * 0x1.00001p-72 + static_cast<double>(n) * 0x1p-1074 +
+  err += th * 0x1.00001p-75 + static_cast<double>(n) * 0x1p-1074 +
          skipped * 0x1p-1021;
   return {th, tl, err};
 }
@@ -226,12 +230,12 @@ template <class P> Approx<P> log_sum(const Approx<P>& t) noexcept {
          log1p_fast(Approx<P>{m.hi, m.lo, s.err * scale});
 }
 
-// e^(x_j - M) as tail_fast() stored it, with its bound; a term left out
-// is below 2^-1021.
+// e^(x_j - M) as tail_fast() stored it, with its bound (see there); a
+// term left out is below 2^-1021.
 template <class P> Approx<P> term(double hi, double lo) noexcept {
   if (hi == 0)
     return {0, 0, 0x1p-1021};
-  return {hi, lo, hi * 0x1p-72 + 0x1p-1074};
+  return {hi, lo, hi * 0x1p-75 + 0x1p-1074};
 }
 
 // Decide every output on the fast path from value(i, hi, lo), the exact
@@ -348,6 +352,118 @@ std::size_t fast_row_fused(const Row& row, Kind kind, bool negate, Dtype dtype,
                            std::span<double> out,
                            std::span<double> lo) noexcept {
   return fast_row<Fused>(row, kind, negate, dtype, out, lo);
+}
+#endif
+
+// 1/n! for n = 2..4 as double-doubles, each within 2^-106 of it.
+inline constexpr std::array<Bounded, 3> inverse_factorials{{
+    {0x1p-1, 0, 0},
+    {0x1.5555555555555p-3, 0x1.5555555555555p-57, 0x1p-107},
+    {0x1.5555555555555p-5, 0x1.5555555555555p-59, 0x1p-109},
+}};
+
+// The third part of ln 2 / 128, after ln2_128_hi and ln2_128_lo (the
+// three within 2^-170 of it).
+inline constexpr double ln2_128_lo2 = 0x1.7b57a079a1934p-118;
+
+// e^(xh + xl) for |xh| <= exp_max, |xl| <= 2^-40 |xh|, to some 2^-97
+// relative, for the rows the fast path leaves outputs in: the reduction of
+// exp_fast() with ln 2 / 128 in three parts and every step in Approx
+// arithmetic, which carries its own bound. x - k ln2/128: k L1 and k L2 are
+// exact (two_prod), xh - k L1 too (Sterbenz, as in exp_fast), k L3 within
+// 2^-52 of itself; |r| <= 2^-8.5. e^r by its series to r^9, whose
+// truncation is below |r|^10 / 10! (1 + 2^-7) < 2^-107: the terms from
+// r^5 on as r^5 p(r), p = 1/5! + r/6! + ... + r^4/9! in double (five
+// rounded coefficients and roundings, and r's low part left out: within
+// 2^-49 |p|, which r^5 < 2^-42.5 brings below 2^-98.6 absolute), the rest
+// in Approx Horner; the table's 2^(j/128) within 2^-105 of itself
+// (kernels.hpp); scaling by 2^(k >> 7) is exact but for a subnormal low
+// part (2^-1074).
+template <class P> Approx<P> exp_accurate(double xh, double xl) noexcept {
+  constexpr double round_shift = 0x1.8p52;
+  const double k =
+      P::mul_add(xh, 128 / 0x1.62e42fefa39efp-1, round_shift) - round_shift;
+  const Dd a = P::two_prod(k, ln2_128_hi);
+  const Dd b = P::two_prod(k, ln2_128_lo);
+  const double c = k * ln2_128_lo2;
+  const auto point = [](double v) { return Approx<P>{v, 0, 0}; };
+  const Approx<P> small = point(xl) - point(a.lo) - point(b.hi) - point(b.lo) -
+                          Approx<P>{c, 0, std::fabs(c) * 0x1p-52};
+  const Approx<P> r = point(xh - a.hi) + small;
+  const Approx<P> one = point(1);
+  constexpr std::array<double, 5> tail{1.0 / 120, 1.0 / 720, 1.0 / 5040,
+                                       1.0 / 40320, 1.0 / 362880};
+  const double p = horner<P>(r.hi, tail);
+  Approx<P> q{p, 0, std::fabs(p) * 0x1p-49};
+  for (std::size_t n = inverse_factorials.size(); n-- > 0;)
+    q = q * r + Approx<P>(inverse_factorials[n]);
+  q = q * r + one;
+  q = q * r + one;
+  q.err += 0x1p-107;
+  const auto ki = static_cast<std::int64_t>(k);
+  const Dd t = exp2_table()[static_cast<std::size_t>(ki & 127)];
+  const Approx<P> e = Approx<P>{t.hi, t.lo, t.hi * 0x1p-105} * q;
+  const double scale =
+      std::bit_cast<double>(static_cast<std::uint64_t>(1023 + (ki >> 7)) << 52);
+  return {e.hi * scale, e.lo * scale, e.err * scale + 0x1p-1074};
+}
+
+// The second tier, for a row the fast path left outputs in (marked NaN in
+// out): T again from exp_accurate(), summed in Approx arithmetic (n
+// additions, each within (|a| + |b|) 2^-100: n 2^-100 T at most), and each
+// output left decided from it as fast_row() does. Not for log_softmax,
+// whose ln S (log1p_fast, 2^-66) this would not sharpen. Return how many
+// are left.
+template <class P>
+std::size_t accurate_row(const Row& row, Kind kind, bool negate, Dtype dtype,
+                         std::span<double> out) noexcept {
+  const std::size_t n = row.x.size();
+  const auto exp_at = [&](std::size_t j) {
+    const Dd d = two_sum(row.value(j), -row.max);
+    return d.hi >= -exp_max ? exp_accurate<P>(d.hi, d.lo)
+                            : Approx<P>{0, 0, d.hi == -inf ? 0 : 0x1p-1021};
+  };
+  const Approx<P> one = exactly(1);
+  Approx<P> t = exactly(0);
+  for (std::size_t j = 0; j < n; ++j)
+    if (j != row.top)
+      t = t + exp_at(j);
+  const Approx<P> s = one + t;
+  const Approx<P> ss = s * s;
+  std::size_t left = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isnan(out[i]))
+      continue;
+    Approx<P> a = exactly(0);
+    if (i == row.top) {
+      a = kind == Kind::softmax        ? one / s
+          : kind == Kind::softmax_grad ? t / ss
+                                       : t / s;
+    } else {
+      const Approx<P> e = exp_at(i);
+      a = kind == Kind::softmax        ? e / s
+          : kind == Kind::softmax_grad ? e * (s - e) / ss
+                                       : (s - e) / s;
+    }
+    if (double y; decide(negate ? -a : a, dtype, y))
+      out[i] = y;
+    else
+      ++left;
+  }
+  return left;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+// accurate_row<Fused>, compiled as fast_row_fused() is.
+[[gnu::target("fma"), gnu::flatten]] std::size_t
+accurate_row_fused(const Row& row, Kind kind, bool negate, Dtype dtype,
+                   std::span<double> out) noexcept {
+  return accurate_row<Fused>(row, kind, negate, dtype, out);
+}
+#else
+std::size_t accurate_row_fused(const Row& row, Kind kind, bool negate,
+                               Dtype dtype, std::span<double> out) noexcept {
+  return accurate_row<Fused>(row, kind, negate, dtype, out);
 }
 #endif
 
@@ -558,9 +674,15 @@ void evaluate(std::span<const double> x, std::span<double> out,
   }
   const Row row{x, sign, max, top, finite};
   const std::span<double> lo = scratch.first(n);
-  if ((fused() ? fast_row_fused(row, kind, negate, dtype, out, lo)
-               : fast_row<Dekker>(row, kind, negate, dtype, out, lo)) != 0)
-    slow_row(row, kind, negate, dtype, out);
+  const bool fma = fused();
+  if ((fma ? fast_row_fused(row, kind, negate, dtype, out, lo)
+           : fast_row<Dekker>(row, kind, negate, dtype, out, lo)) == 0)
+    return;
+  if (kind != Kind::log_softmax &&
+      (fma ? accurate_row_fused(row, kind, negate, dtype, out)
+           : accurate_row<Dekker>(row, kind, negate, dtype, out)) == 0)
+    return;
+  slow_row(row, kind, negate, dtype, out);
 }
 
 } // namespace

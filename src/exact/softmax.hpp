@@ -26,10 +26,12 @@
 // with T = sum over the other elements of e^(x_j - M), the sum is 1 + T and
 // T keeps its relative accuracy when one term dominates (log_softmax of the
 // maximum is -ln(1 + T), by log1p). The fast path sums T in double-double
-// with an error bound and decides each output with decide(); what it
-// cannot decide, and cannot prove to round to zero, goes to an MPFR Ziv
-// loop that encloses T once per precision for every undecided element, so
-// a row costs O(n) MPFR work at most per precision, never O(n^2).
+// with an error bound (some 2^-75 relative) and decides each output with
+// decide(), or proves that it rounds to zero. A row with an output left
+// takes a second tier, T again from a more accurate exponential (2^-97),
+// and what that leaves (subnormal float64 outputs, near-ties) goes to an
+// MPFR Ziv loop that encloses T once per precision for every output left:
+// a row costs O(n) MPFR work per precision at most, never O(n^2).
 //
 // Every function takes x (n >= 1 values), writes out (n values, not
 // overlapping x) and overwrites scratch (n doubles or more); it does not
