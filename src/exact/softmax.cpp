@@ -379,7 +379,14 @@ inline constexpr double ln2_128_lo2 = 0x1.7b57a079a1934p-118;
 // in Approx Horner; the table's 2^(j/128) within 2^-105 of itself
 // (kernels.hpp); scaling by 2^(k >> 7) is exact but for a subnormal low
 // part (2^-1074).
-template <class P> Approx<P> exp_accurate(double xh, double xl) noexcept {
+// e^x as m 2^e, m in [1/2, 2] or so: the unscaled result of
+// exp_accurate(), which reaches x = -746 this way (e >= -1078).
+template <class P> struct Scaled {
+  Approx<P> m;
+  std::int64_t e;
+};
+
+template <class P> Scaled<P> exp_parts(double xh, double xl) noexcept {
   constexpr double round_shift = 0x1.8p52;
   const double k =
       P::mul_add(xh, 128 / 0x1.62e42fefa39efp-1, round_shift) - round_shift;
@@ -402,10 +409,43 @@ template <class P> Approx<P> exp_accurate(double xh, double xl) noexcept {
   q.err += 0x1p-107;
   const auto ki = static_cast<std::int64_t>(k);
   const Dd t = exp2_table()[static_cast<std::size_t>(ki & 127)];
-  const Approx<P> e = Approx<P>{t.hi, t.lo, t.hi * 0x1p-105} * q;
-  const double scale =
-      std::bit_cast<double>(static_cast<std::uint64_t>(1023 + (ki >> 7)) << 52);
-  return {e.hi * scale, e.lo * scale, e.err * scale + 0x1p-1074};
+  return {Approx<P>{t.hi, t.lo, t.hi * 0x1p-105} * q, ki >> 7};
+}
+
+// 2^e for e in the normal range.
+double power_of_two(std::int64_t e) noexcept {
+  return std::bit_cast<double>(static_cast<std::uint64_t>(1023 + e) << 52);
+}
+
+template <class P> Approx<P> exp_accurate(double xh, double xl) noexcept {
+  const Scaled<P> s = exp_parts<P>(xh, xl);
+  const double scale = power_of_two(s.e);
+  return {s.m.hi * scale, s.m.lo * scale, s.m.err * scale + 0x1p-1074};
+}
+
+// Whether every real within a.err of (a.hi + a.lo) 2^e, positive, rounds
+// to the same double (e in [-1078, -265]: the subnormal range, which
+// decide() leaves); if so, store it in out. down and up are as in
+// decide(); scaling them by 2^(e + 600) is exact, and then by 2^-600 is
+// one rounding of the scaled real, monotone as decide() needs. At that
+// scale a double may be a tie, so, as decide() does for a narrower dtype,
+// the test rounds the doubles next to down and up, outward.
+template <class P>
+bool decide_scaled(const Approx<P>& a, std::int64_t e, double& out) noexcept {
+  const double err = a.err * (1 + 0x1p-20) + std::fabs(a.hi) * 0x1p-100;
+  const double down = a.hi + (a.lo - err);
+  const double up = a.hi + (a.lo + err);
+  if (!(down > 0x1p-60) || !(up < 4))
+    return false;
+  const auto step = [](double x, std::int64_t by) {
+    return std::bit_cast<double>(std::bit_cast<std::int64_t>(x) + by);
+  };
+  const double scale = power_of_two(e + 600);
+  const double lo = step(down, -1) * scale * 0x1p-600;
+  if (lo != step(up, 1) * scale * 0x1p-600)
+    return false;
+  out = lo;
+  return true;
 }
 
 // The second tier, for a row the fast path left outputs in (marked NaN in
@@ -445,10 +485,24 @@ std::size_t accurate_row(const Row& row, Kind kind, bool negate, Dtype dtype,
           : kind == Kind::softmax_grad ? e * (s - e) / ss
                                        : (s - e) / s;
     }
-    if (double y; decide(negate ? -a : a, dtype, y))
+    if (double y; decide(negate ? -a : a, dtype, y)) {
       out[i] = y;
-    else
-      ++left;
+      continue;
+    }
+    // softmax and its derivative below e^-600 (which d < -600 covers,
+    // within 2^-52 |d|): subnormal in float64, decided at scale.
+    const Dd d = two_sum(row.value(i), -row.max);
+    if (dtype == Dtype::float64 && kind != Kind::log_softmax_grad &&
+        i != row.top && d.hi < -600 && d.hi >= -746) {
+      const Scaled<P> ep = exp_parts<P>(d.hi, d.lo);
+      const Approx<P> m =
+          kind == Kind::softmax ? ep.m / s : ep.m * (s - exp_at(i)) / ss;
+      if (double y; decide_scaled(m, ep.e, y)) {
+        out[i] = negate ? -y : y;
+        continue;
+      }
+    }
+    ++left;
   }
   return left;
 }
