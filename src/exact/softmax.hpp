@@ -29,13 +29,16 @@
 // with an error bound (some 2^-75 relative) and decides each output with
 // decide(), or proves that it rounds to zero. A row with an output left
 // takes a second tier, T again from a more accurate exponential (2^-97),
-// and what that leaves (subnormal float64 outputs, near-ties) goes to an
-// MPFR Ziv loop that encloses T once per precision for every output left:
-// a row costs O(n) MPFR work per precision at most, never O(n^2).
+// which also rounds subnormal float64 outputs of softmax and its
+// derivative at scale; what it leaves (near-ties, log_softmax, which skips
+// it, and what T's own underflow blurs) goes to an MPFR Ziv loop that
+// encloses T once per precision for every output left: a row costs O(n)
+// MPFR work per precision at most, never O(n^2).
 //
 // Every function takes x (n >= 1 values), writes out (n values, not
-// overlapping x) and overwrites scratch (n doubles or more); it does not
-// allocate unless an output falls to the slow path.
+// overlapping x) and overwrites scratch (n doubles or more). It allocates
+// only in MPFR: on the slow path, and for a row whose finite elements are
+// all equal, rounded exactly.
 #pragma once
 
 #include "dtype.hpp"
