@@ -61,42 +61,6 @@ double at_limit(Kind kind, double y) noexcept {
   return nan;
 }
 
-// num / (a b) rounded to dtype, for integers below 2^53 (exact at 128
-// bits).
-double quotient(Dtype dtype, double num, double a, double b) noexcept {
-  mpfr_t n, d;
-  mpfr_init2(n, 128);
-  mpfr_init2(d, 128);
-  mpfr_set_d(n, num, MPFR_RNDN);
-  mpfr_set_d(d, a, MPFR_RNDN);
-  mpfr_mul_d(d, d, b, MPFR_RNDN);
-  const double q = round_quotient(dtype, n, d);
-  mpfr_clear(n);
-  mpfr_clear(d);
-  return q;
-}
-
-// The output of kind where every finite element is equal, k of them:
-// softmax 1/k and log_softmax -ln k, their derivatives (k - 1) / k^2 and
-// (k - 1) / k. The rational ones are rounded exactly, as they may be ties
-// (511 / 2^18 is one in bfloat16), which no Ziv loop settles.
-double equal_value(Kind kind, double k, Dtype dtype) noexcept {
-  switch (kind) {
-  case Kind::softmax:
-    return quotient(dtype, 1, k, 1);
-  case Kind::softmax_grad:
-    return quotient(dtype, k - 1, k, k);
-  case Kind::log_softmax:
-    if (k == 1)
-      return 0;
-    return ziv(dtype,
-               [k](mpfr_prec_t p) { return -increasing(mpfr_log, Iv(p, k)); });
-  case Kind::log_softmax_grad:
-    return quotient(dtype, k - 1, k, 1);
-  }
-  return nan;
-}
-
 // Half the smallest subnormal of dtype: an exact value of smaller
 // magnitude rounds to zero. For float64 that is 2^-1075, below every
 // double but 0, so a test against this bound (below_term in fast_row())
@@ -676,6 +640,70 @@ bool settle(Dtype dtype, const Iv& r, bool open_above, double& out) noexcept {
     if (!left)
       return;
   }
+}
+
+// num / den rounded to dtype, for integers below 2^52: q = RN(num / den)
+// leaves a remainder num - q den that is a double, so the fused
+// multiply-add gives it exactly, and its sign is the side of q the
+// quotient lies on. Larger ones go through MPFR (exact at 128 bits).
+double quotient(Dtype dtype, double num, double den) noexcept {
+  if (den < 0x1p52) {
+    const double q = num / den;
+    const double rem = std::fma(-q, den, num);
+    return round_near(dtype, q,
+                      rem > 0   ? Side::above
+                      : rem < 0 ? Side::below
+                                : Side::at);
+  }
+  mpfr_t n, d;
+  mpfr_init2(n, 128);
+  mpfr_init2(d, 128);
+  mpfr_set_d(n, num, MPFR_RNDN);
+  mpfr_set_d(d, den, MPFR_RNDN);
+  const double q = round_quotient(dtype, n, d);
+  mpfr_clear(n);
+  mpfr_clear(d);
+  return q;
+}
+
+// The output of kind where every finite element is equal, k of them:
+// softmax 1/k and log_softmax -ln k, their derivatives (k - 1) / k^2 and
+// (k - 1) / k. The rational ones are rounded exactly, as they may be ties
+// (511 / 2^18 is one in bfloat16), which no Ziv loop settles; k^2 is exact
+// below 2^26, and -ln k takes the fast path first.
+double equal_value(Kind kind, double k, Dtype dtype) noexcept {
+  switch (kind) {
+  case Kind::softmax:
+    return quotient(dtype, 1, k);
+  case Kind::softmax_grad:
+    if (k < 0x1p26)
+      return quotient(dtype, k - 1, k * k);
+    break;
+  case Kind::log_softmax:
+    if (k == 1)
+      return 0;
+    if (double y; fast(
+            dtype,
+            [k]<class P>(P) {
+              return -log_sum<P>(Approx<P>{k - 1, 0, 0});
+            },
+            y))
+      return y;
+    return ziv(dtype,
+               [k](mpfr_prec_t p) { return -increasing(mpfr_log, Iv(p, k)); });
+  case Kind::log_softmax_grad:
+    return quotient(dtype, k - 1, k);
+  }
+  mpfr_t n, d;
+  mpfr_init2(n, 128);
+  mpfr_init2(d, 128);
+  mpfr_set_d(n, k - 1, MPFR_RNDN);
+  mpfr_set_d(d, k, MPFR_RNDN);
+  mpfr_mul_d(d, d, k, MPFR_RNDN);
+  const double q = round_quotient(dtype, n, d);
+  mpfr_clear(n);
+  mpfr_clear(d);
+  return q;
 }
 
 // Every function of softmax.hpp: softmax of sign * x, by kind, negated for
