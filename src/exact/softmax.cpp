@@ -388,7 +388,7 @@ template <class P> Approx<P> exp_accurate(double xh, double xl) noexcept {
 }
 
 // Whether every real within a.err of (a.hi + a.lo) 2^e, positive, rounds
-// to the same double (e in [-1078, -265]: the subnormal range, which
+// to the same double (e in [-1078, -265]: the range below 2^-960, which
 // decide() leaves); if so, store it in out. down and up are as in
 // decide(); scaling them by 2^(e + 600) is exact, and then by 2^-600 is
 // one rounding of the scaled real, monotone as decide() needs. At that
@@ -405,6 +405,12 @@ bool decide_scaled(const Approx<P>& a, std::int64_t e, double& out) noexcept {
     return std::bit_cast<double>(std::bit_cast<std::int64_t>(x) + by);
   };
   const double scale = power_of_two(e + 600);
+  // A normal result has the double's precision at any scale: down == up
+  // decides it, as in decide(), and scaling it back is exact.
+  if (const double r = down * scale * 0x1p-600; down == up && r >= 0x1p-1022) {
+    out = r;
+    return true;
+  }
   const double lo = step(down, -1) * scale * 0x1p-600;
   if (lo != step(up, 1) * scale * 0x1p-600)
     return false;
