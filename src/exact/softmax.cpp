@@ -390,10 +390,12 @@ template <class P> Approx<P> exp_accurate(double xh, double xl) noexcept {
 // Whether every real within a.err of (a.hi + a.lo) 2^e, positive, rounds
 // to the same double (e in [-1078, -265]: the range below 2^-960, which
 // decide() leaves); if so, store it in out. down and up are as in
-// decide(); scaling them by 2^(e + 600) is exact, and then by 2^-600 is
-// one rounding of the scaled real, monotone as decide() needs. At that
-// scale a double may be a tie, so, as decide() does for a narrower dtype,
-// the test rounds the doubles next to down and up, outward.
+// decide(). A result of 2^-1022 or more has the double's precision at any
+// scale: down == up decides it, and scaling back is exact. Below 2^-1021
+// the doubles are the multiples of 2^-1074: scaled by 2^(e + 1074) (exact)
+// the value is H + L within R, below 2^53, and it rounds to the integer n
+// nearest to H + L if |(H - n) + L| + R stays below 1/2 (H - n is exact,
+// the sum and the step of n within 2^-52).
 template <class P>
 bool decide_scaled(const Approx<P>& a, std::int64_t e, double& out) noexcept {
   const double err = a.err * (1 + 0x1p-20) + std::fabs(a.hi) * 0x1p-100;
@@ -401,20 +403,24 @@ bool decide_scaled(const Approx<P>& a, std::int64_t e, double& out) noexcept {
   const double up = a.hi + (a.lo + err);
   if (!(down > 0x1p-60) || !(up < 4))
     return false;
-  const auto step = [](double x, std::int64_t by) {
-    return std::bit_cast<double>(std::bit_cast<std::int64_t>(x) + by);
-  };
-  const double scale = power_of_two(e + 600);
-  // A normal result has the double's precision at any scale: down == up
-  // decides it, as in decide(), and scaling it back is exact.
-  if (const double r = down * scale * 0x1p-600; down == up && r >= 0x1p-1022) {
+  if (const double r = down * power_of_two(e + 600) * 0x1p-600;
+      down == up && r >= 0x1p-1022) {
     out = r;
     return true;
   }
-  const double lo = step(down, -1) * scale * 0x1p-600;
-  if (lo != step(up, 1) * scale * 0x1p-600)
+  const double q = power_of_two(e + 1074);
+  const double h = a.hi * q, l = a.lo * q, radius = err * q;
+  if (!(h + l + radius < 0x1p53))
     return false;
-  out = lo;
+  double n = std::nearbyint(h);
+  double f = (h - n) + l;
+  if (std::fabs(f) > 0.5) { // h a half-integer, l past it
+    n += f > 0 ? 1 : -1;
+    f -= f > 0 ? 1 : -1;
+  }
+  if (!(std::fabs(f) + radius + 0x1p-50 < 0.5))
+    return false;
+  out = n * 0x1p-1074;
   return true;
 }
 
