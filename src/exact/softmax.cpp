@@ -1,7 +1,8 @@
 // softmax, softmin and log_softmax over a row, and their derivatives: the
 // row's special values, the sum of its exponentials in double-double with
-// an error bound, and the MPFR enclosure of that sum, once per precision,
-// for what the fast path leaves undecided.
+// an error bound, that sum again from a more accurate exponential for a row
+// the fast path leaves outputs in, and its MPFR enclosure, once per
+// precision, for what both leave undecided.
 #include "exact/softmax.hpp"
 
 #include "double_double.hpp"
