@@ -465,11 +465,13 @@ const char* Stream::without_cr(const char* first, const char* last,
 
 // The record has ended; the next one starts at next.
 void Stream::end_record(const char* next) {
-  if (holds())
-    finish_record(next);
-  else if (row_wise_ && !(record_ <= header_ && drop_header_))
-    emit_until(next); // the next record is held from its start
-  passing_ = false;
+  if (row_wise_) [[unlikely]] {
+    if (holds())
+      finish_record(next);
+    else if (!(record_ <= header_ && drop_header_))
+      emit_until(next); // the next record is held from its start
+    passing_ = false;
+  }
   ++record_;
   record_line_ += record_lines_ + 1;
   record_lines_ = 0;
@@ -485,7 +487,7 @@ void Stream::end_field() noexcept {
 
 void Stream::convert(const char* first, const char* last, Kind kind) {
   std::string_view token(first, static_cast<std::size_t>(last - first));
-  if (holds()) {
+  if (row_wise_ && holds()) [[unlikely]] {
     places_.push_back({static_cast<std::size_t>(first - emitted_),
                        static_cast<std::size_t>(last - emitted_)});
     row_.push_back(parse_number_as(converter_.dtype(), token));
