@@ -8,7 +8,9 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace relu {
 namespace {
@@ -117,6 +119,16 @@ Scan scan_hex(const char* first, const char* p, const char* last) noexcept {
   return {q, kind_by_value(first, q)};
 }
 
+#if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION < 170000
+// libc++ before 17 has no floating-point from_chars. The C library's
+// strtod rounds hex floats correctly too (glibc does, in the "C" locale,
+// which relu never leaves); it needs a terminated copy.
+double parse_hex(const char* p, const char* last) noexcept {
+  std::string text = "0x";
+  text.append(p, last);
+  return std::strtod(text.c_str(), nullptr);
+}
+#else
 // Whether the unsigned hex float [p, last), which from_chars found out of
 // range, is at least 1 in magnitude: then it overflowed, else it underflowed.
 // Such a number is more than 1000 binary orders of magnitude from 1, so the
@@ -150,6 +162,7 @@ double parse_hex(const char* p, const char* last) noexcept {
     value = hex_at_least_one(p, last) ? HUGE_VAL : 0.0;
   return value;
 }
+#endif
 
 } // namespace
 

@@ -72,7 +72,7 @@ void Output::flush() {
 
 void Output::grow(std::size_t extra) {
   std::size_t capacity = std::max(capacity_ * 2, size_ + extra);
-  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  auto bigger = std::unique_ptr<char[]>(new char[capacity]);
   if (size_ != 0)
     std::memcpy(bigger.get(), buffer_.get(), size_);
   buffer_ = std::move(bigger);

@@ -195,8 +195,7 @@ struct Shared {
 class Worker {
 public:
   explicit Worker(Shared& shared)
-      : s_(shared),
-        buffer_(std::make_unique_for_overwrite<char[]>(shared.chunk)),
+      : s_(shared), buffer_(new char[shared.chunk]),
         out_([this](std::string_view bytes) { take(bytes); }) {}
 
   Worker(const Worker&) = delete;
@@ -432,7 +431,11 @@ Outcome run_parallel(const Options& options, const Sink& sink,
   for (unsigned i = 0; i < std::max(jobs, 1u); ++i)
     workers.emplace_back(shared);
   {
-    std::vector<std::jthread> threads;
+    // std::thread joined by hand, not std::jthread, which libc++ 14 lacks;
+    // reserved first, so that nothing but starting a thread can throw once
+    // one runs.
+    std::vector<std::thread> threads;
+    threads.reserve(workers.size());
     // Not views::drop(1): clang 14 cannot compile libstdc++ 12's ranges.
     for (auto it = std::next(workers.begin()); it != workers.end(); ++it) {
       try {
@@ -445,6 +448,8 @@ Outcome run_parallel(const Options& options, const Sink& sink,
       }
     }
     workers.front().work();
+    for (std::thread& thread : threads)
+      thread.join();
   }
   if (shared.error)
     std::rethrow_exception(shared.error);

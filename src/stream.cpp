@@ -621,13 +621,13 @@ Reader fd_reader(int fd) {
 
 void run(Stream& stream, Output& out, const Reader& read, std::size_t chunk) {
   std::size_t capacity = chunk;
-  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
+  auto buffer = std::unique_ptr<char[]>(new char[capacity]);
   std::size_t tail = 0;
   for (;;) {
     if (capacity - tail < chunk) {
       // Only a field longer than a chunk gets here; max_field bounds it.
       capacity = std::max(2 * capacity, tail + chunk);
-      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+      auto bigger = std::unique_ptr<char[]>(new char[capacity]);
       std::memcpy(bigger.get(), buffer.get(), tail);
       buffer = std::move(bigger);
     }

@@ -28,7 +28,8 @@ bool split(std::string_view line, std::array<std::string_view, 6>& fields) {
     line.remove_prefix(end + 1);
   }
   fields.back() = line;
-  return std::ranges::none_of(fields, &std::string_view::empty) &&
+  return std::none_of(fields.begin(), fields.end(),
+                      [](std::string_view f) { return f.empty(); }) &&
          line.find(' ') == std::string_view::npos;
 }
 

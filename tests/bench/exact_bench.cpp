@@ -175,7 +175,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string_view> only(argv + std::min(argc, 2),
                                            argv + argc);
   for (const Case& c : cases) {
-    if (!only.empty() && std::ranges::find(only, c.name) == only.end())
+    if (!only.empty() &&
+        std::find(only.begin(), only.end(), c.name) == only.end())
       continue;
     const double exact = time_per_value(c.exact, xs);
     const double plain = time_per_value(c.plain, xs);

@@ -151,20 +151,21 @@ std::array<std::vector<double>, 4> reference_core(const std::vector<double>& z,
   bool single = true;
   for (std::size_t j = 0; j < n; ++j)
     single = single && (j == top || z[j] == -inf);
-  std::vector<mpfr_t> d(n), e(n);
+  // Elements of mpfr_t (an array type, which no vector may hold).
+  std::vector<__mpfr_struct> d(n), e(n);
   mpfr_t t, s, l, v, w;
   for (mpfr_t* m : {&t, &s, &l, &v, &w})
     mpfr_init2(*m, p);
   mpfr_set_zero(t, 1);
   for (std::size_t j = 0; j < n; ++j) {
     // z_j - M exactly: two doubles' difference spans fewer than 2200 bits.
-    mpfr_init2(d[j], 2200);
-    mpfr_init2(e[j], p);
-    mpfr_set_d(d[j], z[j], MPFR_RNDN);
-    mpfr_sub_d(d[j], d[j], z[top], MPFR_RNDN);
-    mpfr_exp(e[j], d[j], MPFR_RNDN);
+    mpfr_init2(&d[j], 2200);
+    mpfr_init2(&e[j], p);
+    mpfr_set_d(&d[j], z[j], MPFR_RNDN);
+    mpfr_sub_d(&d[j], &d[j], z[top], MPFR_RNDN);
+    mpfr_exp(&e[j], &d[j], MPFR_RNDN);
     if (j != top)
-      mpfr_add(t, t, e[j], MPFR_RNDN);
+      mpfr_add(t, t, &e[j], MPFR_RNDN);
   }
   mpfr_add_ui(s, t, 1, MPFR_RNDN);
   mpfr_log1p(l, t, MPFR_RNDN);
@@ -184,8 +185,8 @@ std::array<std::vector<double>, 4> reference_core(const std::vector<double>& z,
       mpfr_set(v, t, MPFR_RNDN);
       mpfr_set_ui(w, 1, MPFR_RNDN);
     } else {
-      mpfr_sub(v, s, e[j], MPFR_RNDN);
-      mpfr_set(w, e[j], MPFR_RNDN);
+      mpfr_sub(v, s, &e[j], MPFR_RNDN);
+      mpfr_set(w, &e[j], MPFR_RNDN);
     }
     mpfr_t r;
     mpfr_init2(r, p);
@@ -204,14 +205,14 @@ std::array<std::vector<double>, 4> reference_core(const std::vector<double>& z,
       // T > 0 underflowed MPFR's range: z_j - M - ln(1 + T) lies just
       // below z_j - M (exact at 2200 bits), which may be a tie.
       mpfr_set_prec(r, 2200);
-      mpfr_set(r, d[j], MPFR_RNDN);
+      mpfr_set(r, &d[j], MPFR_RNDN);
       mpfr_nextbelow(r);
     } else {
       // Rounded down at 2400 bits, below the exact value by less than a
       // step that no tie lies within: z_j - M may be one, and ln(1 + T)
       // far below its last bit at 300.
       mpfr_set_prec(r, 2400);
-      mpfr_sub(r, d[j], l, MPFR_RNDD);
+      mpfr_sub(r, &d[j], l, MPFR_RNDD);
     }
     out[2][j] = round_ref(r, dtype);
     mpfr_div(r, v, s, MPFR_RNDN);
@@ -219,8 +220,8 @@ std::array<std::vector<double>, 4> reference_core(const std::vector<double>& z,
     mpfr_clear(r);
   }
   for (std::size_t j = 0; j < n; ++j) {
-    mpfr_clear(d[j]);
-    mpfr_clear(e[j]);
+    mpfr_clear(&d[j]);
+    mpfr_clear(&e[j]);
   }
   for (mpfr_t* m : {&t, &s, &l, &v, &w})
     mpfr_clear(*m);
