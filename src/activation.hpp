@@ -192,7 +192,7 @@ inline constexpr std::array parameters{
     Parameter{.bit = param::weight,
               .option = "--weight",
               .value_name = "W",
-              .help = "prelu's weight (0.25)",
+              .help = "prelu's weight (0.25), or W1,W2,... one per field",
               .member = &Params::weight},
     Parameter{.bit = param::approximate,
               .option = "--approximate",
@@ -375,6 +375,19 @@ inline constexpr std::array functions{
         .derivative_rules = {detail::E, detail::E, detail::C, detail::E,
                              detail::E},
         .check = detail::lambd_check},
+    Function{.name = "tanhshrink",
+             .formula = "x - tanh(x)",
+             .value = [](double x, const Params&,
+                         Dtype dtype) noexcept { return tanhshrink(x, dtype); },
+             .derivative =
+                 [](double x, const Params&, Dtype dtype) noexcept {
+                   return tanhshrink_grad(x, dtype);
+                 },
+             // Beyond 2^53, x - tanh(x) rounds to x (exact/logistic.cpp).
+             .keeps =
+                 [](double x, const Params&) noexcept {
+                   return x > 0x1p53 || x < -0x1p53;
+                 }},
     Function{
         .name = "rrelu",
         .params = param::lower | param::upper,

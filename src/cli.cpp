@@ -80,6 +80,8 @@ struct Args {
   // parameters; --approximate's word goes to tanh.
   std::array<std::optional<double>, parameters.size()> parameter_values;
   std::optional<bool> tanh;
+  // prelu's weights, when --weight lists more than one.
+  std::vector<double> weights;
   Fields fields;
   // A list that names fields, which needs --header, and why it is not a
   // list of cut's.
@@ -281,11 +283,37 @@ void set_function(Args& a, Value v) { a.function = parse_function(*v); }
 
 void set_leaky(Args& a, Value) { a.function = find_function("leaky_relu"); }
 
+// prelu's --weight: one number, or one per selected field separated by
+// commas, as PyTorch's per-channel weights of a matrix read row by row.
+void set_weights(Args& a, std::string_view option, std::string_view text) {
+  a.weights.clear();
+  if (text.find(',') == std::string_view::npos)
+    return;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view item = text.substr(start, comma - start);
+    const double x =
+        classify(item) == Kind::invalid ? std::nan("") : parse_number(item);
+    if (!std::isfinite(x))
+      invalid_value(option, text, "each weight must be a finite number");
+    a.weights.push_back(x);
+    if (comma == text.size())
+      break;
+    start = comma + 1;
+  }
+}
+
 template <std::size_t I> void set_parameter(Args& a, Value v) {
-  if constexpr (parameters[I].member == nullptr)
+  if constexpr (parameters[I].member == nullptr) {
     a.tanh = parse_approximate(*v);
-  else
+  } else if constexpr (parameters[I].bit == param::weight) {
+    set_weights(a, parameters[I].option, *v);
+    a.parameter_values[I] = a.weights.empty()
+                                ? parse_parameter(parameters[I].option, *v)
+                                : a.weights[0];
+  } else {
     a.parameter_values[I] = parse_parameter(parameters[I].option, *v);
+  }
 }
 
 // The options of the parameters, from their table, in its order.
@@ -584,6 +612,10 @@ Options build(Args args) {
                                     : Format{};
   options.jobs = args.jobs.value_or(default_jobs);
   options.numbers = std::move(args.numbers);
+  options.weights = std::move(args.weights);
+  if (std::string why = weights_mismatch(options);
+      !why.empty() && !options.named_fields)
+    throw UsageError(why);
   return options;
 }
 

@@ -12,13 +12,20 @@ Rule conversion_rule(const Activation& activation, const Format& format,
   return rule == Rule::keep && !format.shortest() ? Rule::compute : rule;
 }
 
-Converter::Converter(const Activation& activation, const Format& format)
+Converter::Converter(const Activation& activation, const Format& format,
+                     const std::vector<double>& weights)
     : activation_(activation), format_(format) {
+  for (double weight : weights) {
+    by_field_.push_back(activation);
+    by_field_.back().params.weight = weight;
+  }
   // A kind on which the function is constant is evaluated once, at a number
-  // of that kind.
+  // of that kind; with a weight per field, a constant may differ by field.
   for (Kind kind : {Kind::negative, Kind::zero, Kind::positive, Kind::nan}) {
     auto at = static_cast<std::size_t>(kind);
     rules_[at] = conversion_rule(activation_, format_, kind);
+    if (rules_[at] == Rule::constant && !by_field_.empty())
+      rules_[at] = Rule::compute;
     if (rules_[at] != Rule::constant)
       continue;
     double x = kind == Kind::negative   ? -1.0
@@ -35,7 +42,8 @@ Converter::Converter(const Activation& activation, const Format& format)
   }
 }
 
-Conversion Converter::decide(std::string_view token, Kind kind) const noexcept {
+Conversion Converter::decide(std::string_view token, Kind kind,
+                             std::uint64_t rank) const noexcept {
   auto at = static_cast<std::size_t>(kind);
   switch (rules_[at]) {
   case Rule::keep:
@@ -45,10 +53,11 @@ Conversion Converter::decide(std::string_view token, Kind kind) const noexcept {
   case Rule::compute:
     break;
   }
-  double x = parse_number_as(activation_.dtype, token);
-  if (format_.shortest() && activation_.keeps(x))
+  const Activation& a = by_field_.empty() ? activation_ : by_field_[rank];
+  double x = parse_number_as(a.dtype, token);
+  if (format_.shortest() && a.keeps(x))
     return {Conversion::What::keep, {}, 0};
-  return {Conversion::What::value, {}, activation_(x)};
+  return {Conversion::What::value, {}, a(x)};
 }
 
 void Converter::write(const Conversion& c, Output& out) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relu {
 
@@ -32,11 +33,15 @@ Rule conversion_rule(const Activation& activation, const Format& format,
 
 class Converter {
 public:
-  Converter(const Activation& activation, const Format& format);
+  // weights: prelu's, one per selected field in field order, or none.
+  Converter(const Activation& activation, const Format& format,
+            const std::vector<double>& weights = {});
 
-  // Decide what replaces token, a number of the given kind: nothing (its
-  // text stays), a constant text, or a computed value.
-  Conversion decide(std::string_view token, Kind kind) const noexcept;
+  // Decide what replaces token, a number of the given kind in the selected
+  // field of rank (0-based, in field order): nothing (its text stays), a
+  // constant text, or a computed value.
+  Conversion decide(std::string_view token, Kind kind,
+                    std::uint64_t rank = 0) const noexcept;
 
   // Whether decide() answers for every number of kind without reading its
   // text: it keeps the text, or replaces it by a constant.
@@ -49,6 +54,8 @@ public:
 
 private:
   Activation activation_;
+  // With one weight per field, the activation of each field, by rank.
+  std::vector<Activation> by_field_;
   Format format_;
   std::array<Rule, 5> rules_;            // by Kind, with --format folded in
   std::array<std::string, 5> constants_; // by Kind, for Rule::constant

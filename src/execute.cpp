@@ -138,6 +138,8 @@ void resolve_names(Options& options, Source& source) {
     throw NamesError(fmt::format("invalid --fields: {}", e.what()));
   }
   options.named_fields.reset();
+  if (std::string why = weights_mismatch(options); !why.empty())
+    throw NamesError(why);
   source.read = after(std::move(head), std::move(source.read));
 }
 

@@ -97,8 +97,15 @@ Fields Fields::of(std::vector<std::pair<std::uint64_t, std::uint64_t>> list) {
       fields.ranges_.push_back({first, last});
   }
   fields.ranges_.push_back({unbounded, unbounded});
+  for (std::size_t i = 1; i < fields.ranges_.size(); ++i) {
+    const Range& r = fields.ranges_[i - 1];
+    fields.ranges_[i].before =
+        r.last == unbounded ? unbounded : r.before + (r.last - r.first + 1);
+  }
   return fields;
 }
+
+std::uint64_t Fields::count() const noexcept { return ranges_.back().before; }
 
 bool Fields::selected(std::uint64_t n) const noexcept {
   auto range = std::partition_point(ranges_.begin(), ranges_.end(),

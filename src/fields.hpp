@@ -45,6 +45,12 @@ public:
 
     void rewind() noexcept { at_ = 0; }
 
+    // The 0-based rank of field n in the list, for the n that selected()
+    // was last asked about and found selected.
+    std::uint64_t rank(std::uint64_t n) const noexcept {
+      return fields_->ranges_[at_].before + (n - fields_->ranges_[at_].first);
+    }
+
   private:
     const Fields* fields_;
     std::size_t at_ = 0;
@@ -54,6 +60,9 @@ public:
   bool every() const noexcept {
     return ranges_[0].first == 1 && ranges_[0].last == unbounded;
   }
+
+  // How many fields are selected, or unbounded for an open range.
+  std::uint64_t count() const noexcept;
 
   // The highest selected field, or unbounded.
   std::uint64_t last() const noexcept {
@@ -74,11 +83,13 @@ private:
   struct Range {
     std::uint64_t first;
     std::uint64_t last;
+    std::uint64_t before = 0; // fields selected in the ranges before it
   };
 
   // Sorted, disjoint, and closed by a sentinel [unbounded, unbounded] so
   // that a cursor needs no bounds check; no field number reaches it.
-  std::vector<Range> ranges_{{1, unbounded}, {unbounded, unbounded}};
+  std::vector<Range> ranges_{{1, unbounded, 0},
+                             {unbounded, unbounded, unbounded}};
 };
 
 } // namespace relu

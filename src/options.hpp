@@ -29,8 +29,23 @@ struct Options {
   bool drop_header = false; // or read (for names) and not written
   InvalidMode invalid = InvalidMode::abort;
   Format format;
+  // prelu's weights, one per selected field in field order, when --weight
+  // lists more than one (then activation's weight is unused); else empty.
+  std::vector<double> weights;
   unsigned jobs = 1; // threads asked for; execute() uses at most the CPUs
   std::vector<std::string> numbers; // operands; none: read standard input
 };
+
+// What is wrong with the fields options selects for the weights of
+// --weight, where it lists several, or "" if nothing: each weight needs
+// its field, so the list must name as many fields and be closed.
+inline std::string weights_mismatch(const Options& options) {
+  const std::uint64_t n = options.weights.size();
+  if (n == 0 || options.fields.count() == n)
+    return "";
+  return "--weight gives " + std::to_string(n) +
+         " weights, so --fields must select exactly " + std::to_string(n) +
+         " fields";
+}
 
 } // namespace relu

@@ -29,8 +29,9 @@ bool too_long(const char* first, const char* end) noexcept {
 
 Stream::Stream(const Options& options, Output& out, Reporter report,
                StreamStart start)
-    : converter_(options.activation, options.format), fields_(options.fields),
-      delimited_(options.delimiter.has_value()), csv_(options.csv),
+    : converter_(options.activation, options.format, options.weights),
+      fields_(options.fields), delimited_(options.delimiter.has_value()),
+      csv_(options.csv),
       lexer_(options.delimiter.value_or(','), options.terminator),
       terminator_(options.terminator), header_(options.header),
       drop_header_(options.drop_header), invalid_mode_(options.invalid),
@@ -454,7 +455,7 @@ void Stream::end_field() noexcept {
 
 void Stream::convert(const char* first, const char* last, Kind kind) {
   std::string_view token(first, static_cast<std::size_t>(last - first));
-  Conversion c = converter_.decide(token, kind);
+  Conversion c = converter_.decide(token, kind, cursor_.rank(field_ + 1));
   if (c.what == Conversion::What::keep)
     return;
   emit_until(first);

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -81,6 +82,36 @@ TEST_SUITE("fields") {
     cursor.rewind();
     CHECK(cursor.selected(2));
     CHECK(!cursor.selected(3));
+  }
+
+  TEST_CASE("Fields::count and Fields::Cursor::rank") {
+    // rank: each selected field of 1 to 10 in turn, 0-based in the list.
+    struct Row {
+      const char* list;
+      std::uint64_t count;
+      std::vector<std::uint64_t> ranks;
+    };
+
+    constexpr auto open = relu::Fields::unbounded;
+    for (const Row& row : {
+             Row{"3", 1, {0}},
+             Row{"3,1", 2, {0, 1}},
+             Row{"2-4,3,8", 4, {0, 1, 2, 3}},
+             Row{"1-2,5-6,10", 5, {0, 1, 2, 3, 4}},
+             Row{"9-", open, {0, 1}},
+             Row{"2,4-", open, {0, 1, 2, 3, 4, 5, 6, 7}},
+         }) {
+      CAPTURE(row.list);
+      const auto fields = relu::Fields::parse(row.list);
+      CHECK(fields.count() == row.count);
+      relu::Fields::Cursor cursor(fields);
+      std::vector<std::uint64_t> ranks;
+      for (std::uint64_t n = 1; n <= 10; ++n)
+        if (cursor.selected(n))
+          ranks.push_back(cursor.rank(n));
+      CHECK(ranks == row.ranks);
+    }
+    CHECK(relu::Fields().count() == open);
   }
 
   TEST_CASE("Fields::first_64 and Fields::beyond_64") {

@@ -26,7 +26,7 @@ complete -c relu -l value -x -d "threshold's value at and below it (required)"
 complete -c relu -l lambd -x -d "hardshrink's and softshrink's lambda (0.5)"
 complete -c relu -l lower -x -d "rrelu's lower slope (0.125)"
 complete -c relu -l upper -x -d "rrelu's upper slope (1/3)"
-complete -c relu -l weight -x -d "prelu's weight (0.25)"
+complete -c relu -l weight -x -d "prelu's weight (0.25), or W1,W2,... one per field"
 complete -c relu -l approximate -x -a 'none tanh' -d 'gelu: none (default) or tanh'
 complete -c relu -s g -l grad -d 'print the derivative instead of the value'
 complete -c relu -l derivative -d 'print the derivative instead of the value'

@@ -20,7 +20,7 @@
 //     value (sigmoid(x) = 1 above 37.5, tanh x = x below 2^-27, ...). They
 //     open each function, in the file of its group: exponential.cpp (elu,
 //     selu, celu), gelu.cpp (gelu, gelu_tanh), logistic.cpp (sigmoid, tanh,
-//     silu, mish, softplus, logsigmoid), rational.cpp (hardswish,
+//     tanhshrink, silu, mish, softplus, logsigmoid), rational.cpp (hardswish,
 //     hardsigmoid, softsign).
 //  2. The fast path: the formula in double-double arithmetic with its own
 //     exp/expm1 kernel (and, for gelu, a table of the normal distribution's
@@ -124,6 +124,12 @@ double tanh(double x, Dtype dtype = Dtype::float64) noexcept;
 
 // Return 1 - tanh(x)^2.
 double tanh_grad(double x, Dtype dtype = Dtype::float64) noexcept;
+
+// Return x - tanh(x) (+0 at either zero).
+double tanhshrink(double x, Dtype dtype = Dtype::float64) noexcept;
+
+// Return tanh(x)^2, the derivative of tanhshrink.
+double tanhshrink_grad(double x, Dtype dtype = Dtype::float64) noexcept;
 
 // Return x / (1 + |x|).
 double softsign(double x, Dtype dtype = Dtype::float64) noexcept;

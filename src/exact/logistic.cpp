@@ -1,5 +1,5 @@
-// sigmoid, tanh, silu, mish, softplus and logsigmoid and their derivatives:
-// the functions built on the logistic function 1 / (1 + e^-x).
+// sigmoid, tanh, tanhshrink, silu, mish, softplus and logsigmoid and their
+// derivatives: the functions built on the logistic function 1 / (1 + e^-x).
 #include "double_double.hpp"
 #include "exact.hpp"
 #include "interval.hpp"
@@ -62,6 +62,37 @@ template <class P> Approx<P> tanh_grad_fast(double x) noexcept {
   const Approx<P> e = exp_fast<P>(-2 * std::fabs(x), 0);
   const Approx<P> den = exactly(1) + e;
   return 4 * e / (den * den);
+}
+
+// x - tanh x = x^3 (b0 + b1 u + b2 u^2 + ...), u = x^2, for |x| < 1/4,
+// where x - tanh_fast(x) would cancel up to 2^-72 * 3 / x^2 relative. The
+// b_n are tanh's Taylor coefficients negated (|b_n+1 / b_n| < 0.406): b0 to
+// b3 in double-double (to 2^-106 relative), b4 to b15 in double by Horner
+// at the rounded u, good to 2^-49 |b4| < 2^-55.8 with the rounding of u;
+// the terms from b16 on add below 2^-70 |b4| to that tail. u's low part is
+// exact wherever the result can be decided (|x| >= 2^-320, x^2 normal).
+template <class P> Approx<P> tanhshrink_series(double x) noexcept {
+  constexpr Bounded b0{0x1.5555555555555p-2, 0x1.5555555555555p-56, 0x1p-107};
+  constexpr Bounded b1{-0x1.1111111111111p-3, -0x1.1111111111111p-59, 0x1p-108};
+  constexpr Bounded b2{0x1.ba1ba1ba1ba1cp-5, -0x1.7917917917918p-59, 0x1p-110};
+  constexpr Bounded b3{-0x1.664f4882c10fap-6, 0x1.9a5288b6c44fdp-63, 0x1p-111};
+  constexpr std::array<double, 12> tail{
+      0x1.226e355e6c23dp-7,   -0x1.d6d3d0e157de0p-9,  0x1.7da36452b75e3p-10,
+      -0x1.3558248036744p-11, 0x1.f57d7734d1664p-13,  -0x1.967e18afcafadp-14,
+      0x1.497d8eea25259p-15,  -0x1.0b132d39a6050p-16, 0x1.b0f72d3ee24e9p-18,
+      -0x1.5ef2da474e5b7p-19, 0x1.1c77df95c1c0dp-20,  -0x1.cd299de4ae6bbp-22};
+  const Dd sq = P::two_prod(x, x);
+  const Approx<P> u{sq.hi, sq.lo, 0};
+  const Approx<P> t{horner<P>(sq.hi, tail), 0, 0x1p-55};
+  return x * (u * (b0 + u * (b1 + u * (b2 + u * (b3 + u * t)))));
+}
+
+// x - tanh x: from the series near 0, else the difference, which cancels
+// by at most 2^5.6 from 1/4 on.
+template <class P> Approx<P> tanhshrink_fast(double x) noexcept {
+  if (std::fabs(x) < 0.25)
+    return tanhshrink_series<P>(x);
+  return exactly(x) - tanh_fast<P>(x);
 }
 
 // -ln(1 + e^-x) for x >= 0; x - ln(1 + e^x) below, where e^-x could
@@ -381,6 +412,60 @@ double tanh_grad(double x, Dtype dtype) noexcept {
   return ziv(dtype, [=](mpfr_prec_t p) {
     const Iv s = sech(Iv(p, x));
     return s * s;
+  });
+}
+
+double tanhshrink(double x, Dtype dtype) noexcept {
+  if (std::isnan(x) || std::isinf(x))
+    return x;
+  if (x == 0)
+    return 0.0; // x - tanh x is +0 at either zero in IEEE arithmetic
+  const double a = std::fabs(x);
+  // Below 2^-359, |x - tanh x| < |x|^3 / 3 < 2^-1077: rounds to a zero.
+  if (a < 0x1p-359)
+    return std::copysign(0.0, x);
+  // Above 2^53 the value lies between x -+ 1 and x, and the double next to
+  // x on that side is at least 2 away: rounds to x.
+  if (a > 0x1p53)
+    return x;
+  // Above 40, 1 - |tanh x| < 2 e^-80 < 2^-114: the value is x -+ 1 (exact
+  // below 2^53), moved toward x by far less than any ulp of it.
+  if (a > 40)
+    return round_near(dtype, x - std::copysign(1.0, x),
+                      x > 0 ? Side::above : Side::below);
+  if (double y; fast(
+          dtype, [=]<class P>(P) { return tanhshrink_fast<P>(x); }, y))
+    return y;
+  // The enclosure's width follows the cancellation: Ziv's loop raises the
+  // precision until it is narrow enough (about 2 log2(1/|x|) + 64 bits).
+  return ziv(dtype, [=](mpfr_prec_t p) {
+    const Iv v(p, x);
+    return v - increasing(mpfr_tanh, v);
+  });
+}
+
+double tanhshrink_grad(double x, Dtype dtype) noexcept {
+  if (std::isnan(x))
+    return x;
+  if (std::isinf(x))
+    return 1;
+  // Below 2^-538 (zeros too), tanh(x)^2 < x^2 < 2^-1076: rounds to +0;
+  // above 19.5, 1 - tanh(x)^2 < 4 e^-39 < 2^-54: rounds to 1.
+  if (std::fabs(x) < 0x1p-538)
+    return 0.0;
+  if (std::fabs(x) > 19.5)
+    return 1;
+  if (double y; fast(
+          dtype,
+          [=]<class P>(P) {
+            const Approx<P> t = tanh_fast<P>(x);
+            return t * t;
+          },
+          y))
+    return y;
+  return ziv(dtype, [=](mpfr_prec_t p) {
+    const Iv t = increasing(mpfr_tanh, Iv(p, std::fabs(x)));
+    return t * t;
   });
 }
 

@@ -83,9 +83,9 @@ CASES = [
      "-0.2689414213699951\n", "", 0),
     ("family-prefix", ["--func", "sigm", "2"], None, "", usage(
         "invalid --function 'sigm': it must be relu, leaky_relu, relu6, "
-        "hardtanh, threshold, hardshrink, softshrink, rrelu, prelu, elu, "
-        "selu, celu, gelu, silu, mish, softplus, hardswish, hardsigmoid, "
-        "sigmoid, tanh, softsign or logsigmoid"), 1),
+        "hardtanh, threshold, hardshrink, softshrink, tanhshrink, rrelu, "
+        "prelu, elu, selu, celu, gelu, silu, mish, softplus, hardswish, "
+        "hardsigmoid, sigmoid, tanh, softsign or logsigmoid"), 1),
     # threshold's options are required; a kept text stays as it came.
     ("family-threshold", ["-F", "threshold", "--threshold", "0.5", "--value",
                           "-1e-9", "--", "0.5", "0.50001", "-0", "nan"],
@@ -113,6 +113,37 @@ CASES = [
      usage("--lower must not be above --upper"), 1),
     ("family-prelu-grad", ["-g", "-F", "prelu", "--weight", "0.1", "--",
                            "-2", "0", "3"], None, "0.1\n0.1\n1\n", "", 0),
+    # One weight per selected field, counted from the left whatever order
+    # the list names them in; short records use the weights of the fields
+    # they have; the count must match the list's, which must be closed.
+    ("family-prelu-weights", ["-F", "prelu", "--weight", "0.1,0.2,0.3", "-f",
+                              "2-4"],
+     "x -1 -1 -1 -1\ny -2 4 -0\nz -10\n",
+     "x -0.1 -0.2 -0.3 -1\ny -0.2 4 -0\nz -1\n", "", 0),
+    ("family-prelu-weights-grad", ["-g", "-F", "prelu", "--weight", "0.5,2",
+                                   "-d", ",", "-f", "3,1"], "-1,-1,-1,-1\n",
+     "0.5,-1,2,-1\n", "", 0),
+    ("family-prelu-weights-csv-names", ["--csv", "--header", "-f", "c,a",
+                                        "-F", "prelu", "--weight", "0.5,2",
+                                        "-j", "2"],
+     'a,b,c\n-1,"-1",-4\n"-2",x,"-3"\n',
+     'a,b,c\n-0.5,"-1",-8\n"-1",x,"-6"\n', "", 0),
+    ("family-prelu-weights-count", ["-F", "prelu", "--weight", "0.1,0.2",
+                                    "-f", "1-3"], "-1\n", "",
+     usage("--weight gives 2 weights, so --fields must select exactly 2 "
+           "fields"), 1),
+    ("family-prelu-weights-open", ["-F", "prelu", "--weight", "0.1,0.2"],
+     "-1\n", "", usage("--weight gives 2 weights, so --fields must select "
+                       "exactly 2 fields"), 1),
+    ("family-prelu-weights-names-count", ["-d", ",", "--header", "-f", "a-c",
+                                          "-F", "prelu", "--weight", "1,2"],
+     "a,b,c\n-1,-1,-1\n", "",
+     "relu: --weight gives 2 weights, so --fields must select exactly 2 "
+     "fields\n", 1),
+    ("family-prelu-weights-invalid", ["-F", "prelu", "--weight", "0.1,,2",
+                                      "-f", "1-3", "1"], None, "",
+     usage("invalid --weight '0.1,,2': each weight must be a finite number"),
+     1),
     ("family-sigmoid-tanh", ["-F", "sigmoid", "2", "0", "-inf"], None,
      "0.8807970779778824\n0.5\n0\n", "", 0),
     ("family-tanh", ["-F", "tanh", "0.5", "-0", "inf"], None,

@@ -122,6 +122,40 @@ TEST_SUITE("exact") {
            {400.0, 1.0, 0.0}});
   }
 
+  TEST_CASE("tanhshrink") {
+    // Each shortcut's edge (2^-359, 19.5, 40, 2^53, 2^-538), the series'
+    // end at 1/4, subnormal values left to the Ziv loop (2^-340, 2^-537),
+    // and x - tanh(x) = x^3/3 rounded where the terms after it vanish.
+    check(relu::tanhshrink, relu::tanhshrink_grad,
+          {{0.0, 0.0, 0.0},
+           {-0.0, 0.0, 0.0},
+           {inf, inf, 1.0},
+           {-inf, -inf, 1.0},
+           {0x1p-1074, 0.0, 0.0},
+           {0x1p-359, 0.0, 0x1p-718},
+           {-0x1.fffffffffffffp-360, -0.0, 0x1.ffffffffffffep-719},
+           {0x1p-358, 0.0, 0x1p-716},
+           {0x1p-340, 0x1.5555555555555p-1022, 0x1p-680},
+           {0x1p-320, 0x1.5555555555555p-962, 0x1p-640},
+           {0x1p-100, 0x1.5555555555555p-302, 0x1p-200},
+           {0x1p-30, 0x1.5555555555555p-92, 0x1p-60},
+           {0x1.fffffffffffffp-3, 0x1.4d02b2cbc6f40p-8, 0x1.eb65fad3e93e1p-5},
+           {0.25, 0x1.4d02b2cbc6f42p-8, 0x1.eb65fad3e93e3p-5},
+           {-0.25, -0x1.4d02b2cbc6f42p-8, 0x1.eb65fad3e93e3p-5},
+           {1.0, 0x1.e84152bac31afp-3, 0x1.28f91f83379dep-1},
+           {-1.0, -0x1.e84152bac31afp-3, 0x1.28f91f83379dep-1},
+           {19.5, 18.5, 1.0},
+           {0x1.3800000000001p+4, 0x1.2800000000001p+4, 1.0},
+           {40.0, 39.0, 1.0},
+           {0x1.4000000000001p+5, 0x1.3800000000001p+5, 1.0},
+           {0x1p53, 0x1.fffffffffffffp+52, 1.0},
+           // x - 1 + (1 - tanh x): above the midpoint x - 1.
+           {0x1.0000000000001p+53, 0x1.0000000000001p+53, 1.0},
+           {0x1p-538, 0.0, 0.0},
+           {0x1p-537, 0.0, 0x1p-1074},
+           {0x1p-480, 0.0, 0x1p-960}});
+  }
+
   TEST_CASE("logsigmoid") {
     constexpr double ln2 = 0x1.62e42fefa39efp-1;
     check(relu::logsigmoid, relu::logsigmoid_grad,

@@ -85,6 +85,13 @@ TEST_SUITE("exact") {
                   0x1.0208b99bc1a3cp+0},
              Hard{relu::silu_grad, -0x1.3e17accf424ep+1, -0x1.97a0d2965a419p-4},
              Hard{relu::tanh_grad, 0x1.06239b7bc6e2ep+3, 0x1.4950c82726527p-22},
+             // 6e-5 and 2e-4 ulp: the series, and the difference.
+             Hard{relu::tanhshrink, 0x1.7f1d4905daa36p-40,
+                  0x1.1e03113d455fcp-120},
+             Hard{relu::tanhshrink_grad, -0x1.2394ce77f4c15p+1,
+                  0x1.eaee8df2bbf7ap-1},
+             Hard{relu::tanhshrink_grad, 0x1.86a88e69f9180p-2,
+                  0x1.0f5e716d04684p-3},
          }) {
       CAPTURE(row.x);
       CHECK(same(row.f(row.x, relu::Dtype::float64), row.y));

@@ -323,6 +323,8 @@ bool keeps(const relu::Activation& a, double x) {
     return x < -p.lambd || x > p.lambd;
   if (f == "softshrink")
     return p.lambd == 0 && x != 0;
+  if (f == "tanhshrink")
+    return std::fabs(x) > 0x1p53;
   if (f == "softplus") {
     // beta * x > threshold exactly: the product as hi + lo (the error of a
     // product is exact with fma, unless it underflows, which no generated
