@@ -25,6 +25,15 @@ dtype_family's reference value (reference.py rounded once to the
 dtype), checked by dtype_check's exact code (shortest, nearest, layout,
 numpy's digits), either zero where reference.py leaves the sign open.
 
+Also, from the README and man page of prelu's per-field weights
+(--weight W1,...,Wk): documents in every dtype and float64, -d , and
+--csv, -f lists named in any order, ranges, records with fewer fields,
+values and derivatives, each field with its own weight (dtype_check's
+exact reference), -j 1 and -j 2; and the usage errors (no -f, an open
+list, a count that differs, a bad weight; with names, after the header,
+writing nothing). And tanhshrink's texts in float64: README keeps the
+input text for |x| > 2^53, where x - tanh x rounds to x.
+
 Each document is made of literal pieces and number slots; relu's output
 is matched against it: each literal byte for byte, each slot the run of
 number characters at its place. Prints the first mismatches per group
@@ -256,6 +265,164 @@ def self_test():
     return failures
 
 
+# --- prelu with one weight per selected field -----------------------------
+
+WEIGHTS = ["0.25", "0.1", "-0.5", "0", "-0", "1", "1.5", "0.75", "0.5",
+           "1e-30", "1e5", "-3", "0.10000000000000002", "1e-320", "-1e300"]
+
+
+def prelu_doc(fmt, rng, records, deriv):
+    """A document for prelu with --weight W1,...,Wk: -d , (or --csv with
+    quoted numbers) and a closed -f list of k fields, named in a shuffled
+    order (fields are a set, weighed from the left); some records have
+    fewer fields, which keep their own fields' weights. Returns the Doc,
+    whose slots index `entries`, [(input text, expected bits)]."""
+    csv = rng.random() < 0.5
+    n = rng.randrange(2, 7)
+    k = rng.randrange(1, n + 1)
+    selected = sorted(rng.sample(range(1, n + 1), k))
+    weights = [rng.choice(WEIGHTS) for _ in selected]
+    cfgs = {f: dc.Config("prelu", deriv, [], weight=w)
+            for f, w in zip(selected, weights)}
+    names = [str(f) for f in selected]
+    rng.shuffle(names)
+    if len(selected) == selected[-1] - selected[0] + 1 and k > 1 and \
+            rng.random() < 0.5:
+        names = [f"{selected[0]}-{selected[-1]}"]
+        if selected[0] == 1 and rng.random() < 0.5:
+            names = [f"-{selected[-1]}"]
+    args = ["-F", "prelu", "--weight", ",".join(weights), "-f",
+            ",".join(names)] + (["-g"] if deriv else []) + \
+        (["--csv"] if csv else ["-d", ","])
+    doc = Doc("prelu", args)
+    entries = []
+    for _ in range(records):
+        width = n if rng.random() < 0.8 else rng.randrange(1, n + 1)
+        for f in range(1, width + 1):
+            if f > 1:
+                doc.lit(",")
+            if f not in cfgs:
+                doc.lit(text_field(rng, ",", csv))
+                continue
+            b = rng.getrandbits(fmt.nbits)
+            if rng.random() < 0.5:
+                b |= fmt.sign
+            if fmt is dc.FLOAT64:  # kept texts are copied: shortest ones
+                if fmt.is_nan(b):
+                    b = fmt.inf | (b & fmt.sign)
+                text = dc.shortest_text(fmt, b)
+            else:
+                text = dc.input_text(fmt, b, rng.randrange(60))
+            quote = csv and rng.random() < 0.5
+            doc.lit('"' if quote else "")
+            doc.slot(len(entries))
+            doc.lit('"' if quote else "")
+            entries.append((text, dc.expected(fmt, cfgs[f], b)))
+        doc.lit(rng.choice(["\n", "\r\n"]))
+    return doc, entries
+
+
+def prelu_checks(relu, rng, record):
+    """prelu's per-field weights in every dtype and float64, values and
+    derivatives, -j 1 and -j 2; and its usage errors."""
+    for fmt in (dc.BFLOAT16, dc.FLOAT16, dc.FLOAT32, dc.FLOAT64):
+        for i in range(8):
+            deriv = i % 4 == 3
+            doc, entries = prelu_doc(fmt, rng, 60, deriv)
+            data = doc.input_bytes([t for t, _ in entries])
+            prefix = ["--dtype", fmt.name] if fmt is not dc.FLOAT64 else []
+            for jobs in ("1", "2"):
+                cmd = prefix + doc.args + ["-j", jobs]
+                group = f"{fmt.name} prelu{chr(39) * deriv} weights"
+                status, out, err = run(relu, cmd, data)
+                if status != 0 or err:
+                    record(group, 1, [f"relu {' '.join(cmd)}: exit "
+                                      f"{status}: {err[:300]}"])
+                    continue
+
+                def check(j, text, fmt=fmt):
+                    return dc._CHECKER.check(fmt, entries[j][1], text)
+                n, failures = match(doc, out, lambda j: entries[j][0], check)
+                record(group, n, [f"relu {' '.join(cmd)}: {m}"
+                                  for m in failures])
+    # usage errors: exit 1, nothing written, not even a header
+    group = "prelu weights usage"
+    data = b"id,a,b,c\nr1,-1,-1,-1\n"
+    for args in (["-d", ",", "--weight", "0.1,0.2"],
+                 ["-d", ",", "-f", "2-", "--weight", "0.1,0.2,0.3"],
+                 ["-d", ",", "-f", "2,3", "--weight", "0.1,0.2,0.3"],
+                 ["-d", ",", "-f", "2,2", "--weight", "0.1,0.2"],
+                 ["-d", ",", "-f", "2,3", "--weight", "0.1,"],
+                 ["-d", ",", "-f", "2,3", "--weight", ",0.1"],
+                 ["-d", ",", "-f", "2,3", "--weight", "0.1,inf"],
+                 ["-d", ",", "-f", "2,3", "--weight", "0.1,nan"],
+                 ["-d", ",", "-f", "2,3", "--weight", "0.1;0.2"],
+                 ["-d", ",", "--header", "-f", "a", "--weight", "0.1,0.2"],
+                 ["-d", ",", "--header", "-f", "a-", "--weight",
+                  "0.1,0.2,0.3"],
+                 ["--csv", "--header", "-f", "b,c,a", "--weight",
+                  "0.1,0.2"]):
+        cmd = ["-F", "prelu"] + args
+        status, out, err = run(relu, cmd, data)
+        ok = status == 1 and out == "" and err
+        record(group, 1, [] if ok else [f"relu {' '.join(cmd)}: want exit "
+                                         f"1 and no output, got exit "
+                                         f"{status}, {out[:80]!r}"])
+    # README's example; names in any order weigh from the left
+    for args, data, want in (
+            (["-d", ",", "--header", "-f", "a-c", "-F", "prelu", "--weight",
+              "0.1,0.2,0.3"], "id,a,b,c\nr1,-1,-1,-1\nr2,2,-4,-0.5\n",
+             "id,a,b,c\nr1,-0.1,-0.2,-0.3\nr2,2,-0.8,-0.15\n"),
+            (["-d", ",", "--header", "-f", "c,a", "-F", "prelu", "--weight",
+              "0.1,0.3"], "id,a,b,c\nr1,-1,-1,-1\n",
+             "id,a,b,c\nr1,-0.1,-1,-0.3\n"),
+            (["--csv", "-f", "3,1", "-F", "prelu", "--weight=1,2", "-g"],
+             '"-1",x,-2\r\n2.50\r\n', '"1",x,2\r\n1\r\n'),
+            (["-f", "1,2", "-F", "prelu", "--weight", "0.1,0.2"],
+             "-1 -2\n3\n", "-0.1 -0.4\n3\n")):
+        status, out, err = run(relu, args, data.encode())
+        ok = status == 0 and out == want and not err
+        record("prelu weights examples", 1, [] if ok else
+               [f"relu {' '.join(args)}: want {want!r}, got {out!r} (exit "
+                f"{status}, {err[:200]!r})"])
+
+
+def tanhshrink_texts(relu, record):
+    """float64: tanhshrink keeps the input text where |x| > 2^53 (README),
+    as x - tanh x rounds to x there; 2^53 itself gives 2^53 - 1, and a
+    text that reads as 2^53 is 2^53; the man page's example; zeros."""
+    cases = [
+        (["-F", "tanhshrink", "--", "1e-5", "1", "100"],
+         "3.333333333200001e-16\n0.23840584404423512\n99\n"),
+        (["-F", "tanhshrink", "--", "9007199254740994", "9.007199254740994e15",
+          "-0x1.0000000000001p53", "1e300", "-1E300", "NaN", "-nan",
+          "-9007199254740995", "9007199254740992", "9007199254740993",
+          "-0.0", "0", "-1e-320", "0x1p-1074"],
+         "9007199254740994\n9.007199254740994e15\n-0x1.0000000000001p53\n"
+         "1e300\n-1E300\nNaN\n-nan\n-9007199254740995\n"
+         "9007199254740991\n9007199254740991\n0\n0\n-0\n0\n"),
+        (["-g", "-F", "tanhshrink", "--", "-0.0", "0", "inf", "-inf", "nan",
+          "-nan", "1e-300", "100"], "0\n0\n1\n1\nnan\n-nan\n0\n1\n"),
+        (["--dtype", "float16", "-F", "tanhshrink", "--", "2050", "2048",
+          "-0", "-1e-9", "-inf", "-nan", "65504", "3e-8"],
+         "2050\n2047\n0\n0\n-inf\n-nan\n65500\n0\n"),
+    ]
+    for args, want in cases:
+        status, out, err = run(relu, args, b"")
+        ok = status == 0 and out == want and not err
+        record("tanhshrink texts", 1, [] if ok else
+               [f"relu {' '.join(args)}: want {want!r}, got {out!r} (exit "
+                f"{status}, {err[:200]!r})"])
+    for args in (["-F", "tanhshrink", "--alpha", "1", "1"],
+                 ["-F", "tanhshrink", "--weight", "1", "1"],
+                 ["-F", "tanhshrink", "--lambd", "1", "1"]):
+        status, out, err = run(relu, args, b"")
+        ok = status == 1 and out == "" and err
+        record("tanhshrink texts", 1, [] if ok else
+               [f"relu {' '.join(args)}: want a usage error, got exit "
+                f"{status}, {out!r}"])
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("relu", nargs="?")
@@ -324,6 +491,9 @@ def main(argv):
                     n, failures = match(doc, out, lambda i: texts[i], check)
                     record(group, n, [f"relu {' '.join(cmd)}: {m}"
                                       for m in failures])
+    if not args.only:
+        prelu_checks(args.relu, rng, record)
+        tanhshrink_texts(args.relu, record)
     width = max((len(g) for g in counts), default=10)
     print()
     for group, (n, m) in counts.items():
