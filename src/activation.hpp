@@ -6,12 +6,14 @@
 
 #include "dtype.hpp"
 #include "exact/exact.hpp"
+#include "exact/softmax.hpp"
 #include "number.hpp"
 
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string_view>
 
 namespace relu {
@@ -235,6 +237,11 @@ constexpr Rules smooth_grad{E, E, E, E, E};
 
 } // namespace detail
 
+// A function over a record: the values of its selected fields in x, the
+// results in out, scratch as long as x (src/exact/softmax.hpp).
+using RowFunction = void (*)(std::span<const double> x, std::span<double> out,
+                             std::span<double> scratch, Dtype dtype) noexcept;
+
 // One member of the family: its names, parameters and formula as --list
 // shows them, its value and derivative, and what the stream needs to know
 // to skip work: which kinds of number keep their text or give a constant.
@@ -245,9 +252,10 @@ struct Function {
   Params defaults = {};        // for the parameters it has
   std::string_view formula;
   // The value and the derivative at x, a value of dtype, rounded once to
-  // dtype.
-  double (*value)(double x, const Params& p, Dtype dtype) noexcept;
-  double (*derivative)(double x, const Params& p, Dtype dtype) noexcept;
+  // dtype; null for a function over a record.
+  double (*value)(double x, const Params& p, Dtype dtype) noexcept = nullptr;
+  double (*derivative)(double x, const Params& p,
+                       Dtype dtype) noexcept = nullptr;
   // Whether the value at x is x itself, by the formula's branch: then the
   // input text is written unchanged.
   bool (*keeps)(double x, const Params& p) noexcept = detail::never;
@@ -255,6 +263,14 @@ struct Function {
   Rules derivative_rules = detail::smooth_grad;
   // Return what is wrong with p for this function, or "" if nothing.
   std::string_view (*check)(const Params& p) noexcept = detail::no_check;
+  // A function over the selected fields of a record, as dim=-1 over a
+  // matrix read row by row: its value and derivative (the diagonal of the
+  // Jacobian). Null for the elementwise functions.
+  RowFunction row_value = nullptr;
+  RowFunction row_derivative = nullptr;
+
+  // Whether it is a function over a record, not of one number.
+  constexpr bool over_record() const noexcept { return row_value != nullptr; }
 };
 
 // The family, in torch.nn.functional's names; the first is the default.
@@ -561,6 +577,18 @@ inline constexpr std::array functions{
                  [](double x, const Params&, Dtype dtype) noexcept {
                    return logsigmoid_grad(x, dtype);
                  }},
+    Function{.name = "softmax",
+             .formula = "exp(x_i)/sum_j exp(x_j), over the record",
+             .row_value = softmax,
+             .row_derivative = softmax_grad},
+    Function{.name = "softmin",
+             .formula = "exp(-x_i)/sum_j exp(-x_j), over the record",
+             .row_value = softmin,
+             .row_derivative = softmin_grad},
+    Function{.name = "log_softmax",
+             .formula = "x_i - ln(sum_j exp(x_j)), over the record",
+             .row_value = log_softmax,
+             .row_derivative = log_softmax_grad},
 };
 
 // Return the function called name (or by its alias), or nullptr.
@@ -579,7 +607,7 @@ struct Activation {
   Dtype dtype = Dtype::float64;
 
   // Evaluate the selected function, or its derivative, at x, a value of
-  // dtype, rounded once to dtype.
+  // dtype, rounded once to dtype; the function is not over a record.
   double operator()(double x) const noexcept {
     return derivative ? function->derivative(x, params, dtype)
                       : function->value(x, params, dtype);
@@ -600,6 +628,14 @@ struct Activation {
              std::bit_cast<std::uint64_t>((*this)(-0.0))))
       return r;
     return Rule::compute;
+  }
+
+  // Evaluate the selected function over a record, or its derivative: the
+  // values of its selected fields in x, the results in out.
+  void row(std::span<const double> x, std::span<double> out,
+           std::span<double> scratch) const noexcept {
+    (derivative ? function->row_derivative
+                : function->row_value)(x, out, scratch, dtype);
   }
 
   // Whether the result at x is x itself, so that its text is kept.

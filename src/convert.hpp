@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,15 @@ public:
   // text: it keeps the text, or replaces it by a constant.
   bool by_kind(Kind kind) const noexcept {
     return rules_[static_cast<std::size_t>(kind)] != Rule::compute;
+  }
+
+  // The dtype numbers are read in and results rounded to.
+  Dtype dtype() const noexcept { return activation_.dtype; }
+
+  // Evaluate a function over a record on its numbers x, into out.
+  void row(std::span<const double> x, std::span<double> out,
+           std::span<double> scratch) const noexcept {
+    activation_.row(x, out, scratch);
   }
 
   // Append the replacement c to out; c is not What::keep.

@@ -151,8 +151,9 @@ int execute(const Options& given) {
   if (!numbers.empty() && !(numbers.size() == 1 && numbers[0] == "-"))
     return run_operands(given, out);
   Reporter report = [](const Diagnostic& d) {
-    report_error(
-        fmt::format("line {}, field {}: {}", d.record, d.field, d.text));
+    report_error(d.field == 0 ? fmt::format("line {}: {}", d.record, d.text)
+                              : fmt::format("line {}, field {}: {}", d.record,
+                                            d.field, d.text));
   };
   Options options = given;
   Source source = fd_source(STDIN_FILENO);

@@ -37,7 +37,8 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
       drop_header_(options.drop_header), invalid_mode_(options.invalid),
       out_(out), report_(std::move(report)),
       mode_(start.record <= header_ ? Mode::skip_record : Mode::field_start),
-      record_(start.record), record_line_(start.line) {
+      record_(start.record), record_line_(start.line),
+      row_wise_(options.activation.function->over_record()) {
   classes_[static_cast<unsigned char>(' ')] = blank;
   classes_[static_cast<unsigned char>('\t')] = blank;
   if (terminator_ == '\0')
@@ -86,6 +87,14 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
     stalled_ = data.size();
     return 0;
   }
+  // Likewise a held record, which can only end at a terminator.
+  if (waiting_ != 0 && !at_end && data.size() <= max_record &&
+      std::memchr(p + waiting_, terminator_, data.size() - waiting_) ==
+          nullptr) {
+    waiting_ = data.size();
+    return 0;
+  }
+  waiting_ = 0;
   emitted_ = p;
   bool stalled = false;
   while (p != end && !aborted_) {
@@ -133,7 +142,21 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
     // The quote swallowed the record's end: an operand after this input
     // starts a record of its own.
     lexer_.reset();
-    end_record();
+    end_record(end);
+  }
+  if (holds() && !aborted_) {
+    if (at_end && p == end) {
+      finish_record(end); // the last record, without a terminator
+    } else if (static_cast<std::size_t>(end - emitted_) > max_record) {
+      pass_record(p);
+    } else {
+      // Offer the record again, whole, with more data.
+      const auto held = static_cast<std::size_t>(emitted_ - data.data());
+      waiting_ = data.size() - held;
+      stalled_ = 0;
+      restart_record();
+      return held;
+    }
   }
   if (!aborted_)
     emit_until(p);
@@ -147,7 +170,7 @@ const char* Stream::record_end(const char* p, const char* end) noexcept {
       std::memchr(p, terminator_, static_cast<std::size_t>(end - p));
   if (t == nullptr)
     return end;
-  end_record();
+  end_record(static_cast<const char*>(t) + 1);
   return static_cast<const char*>(t) + 1;
 }
 
@@ -185,7 +208,7 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
     while (p != end && (c = cls(*p)) != 0) {
       ++p;
       if (c & terminator) {
-        end_record();
+        end_record(p);
         if (mode_ != Mode::field_start)
           return p;
         p = fast_records(p, end);
@@ -360,7 +383,7 @@ const char* Stream::csv_field(const char* p, const char* end, bool at_end,
     field_text(p, last, false);
   end_field();
   if (open && !aborted_) {
-    end_record(); // as at the end of process()
+    end_record(end); // as at the end of process()
     return end;
   }
   return aborted_ ? end : after_separator(r, end);
@@ -383,7 +406,7 @@ const char* Stream::csv_skip(const char* p, const char* end,
       return after_separator(r, end);
     }
     if (cls(*r) & terminator) {
-      end_record();
+      end_record(r + 1);
       return r + 1;
     }
     ++field_;
@@ -403,6 +426,7 @@ void Stream::next_csv_field() noexcept {
 // not converted.
 void Stream::unclosed_quote(const char* first) {
   saw_invalid_ = true;
+  record_bad_ = true;
   if (invalid_mode_ != InvalidMode::ignore)
     report(first, "quote not closed at the end of the input");
 }
@@ -412,7 +436,7 @@ const char* Stream::after_separator(const char* r, const char* end) {
   if (r == end)
     return r;
   if (cls(*r) & terminator)
-    end_record();
+    end_record(r + 1);
   return r + 1;
 }
 
@@ -439,7 +463,15 @@ const char* Stream::without_cr(const char* first, const char* last,
   return last != first && last[-1] == '\r' && record_ends ? last - 1 : last;
 }
 
-void Stream::end_record() noexcept {
+// The record has ended; the next one starts at next.
+void Stream::end_record(const char* next) {
+  if (row_wise_) [[unlikely]] {
+    if (holds())
+      finish_record(next);
+    else if (!(record_ <= header_ && drop_header_))
+      emit_until(next); // the next record is held from its start
+    passing_ = false;
+  }
   ++record_;
   record_line_ += record_lines_ + 1;
   record_lines_ = 0;
@@ -455,6 +487,12 @@ void Stream::end_field() noexcept {
 
 void Stream::convert(const char* first, const char* last, Kind kind) {
   std::string_view token(first, static_cast<std::size_t>(last - first));
+  if (row_wise_ && holds()) [[unlikely]] {
+    places_.push_back({static_cast<std::size_t>(first - emitted_),
+                       static_cast<std::size_t>(last - emitted_)});
+    row_.push_back(parse_number_as(converter_.dtype(), token));
+    return;
+  }
   Conversion c = converter_.decide(token, kind, cursor_.rank(field_ + 1));
   if (c.what == Conversion::What::keep)
     return;
@@ -476,6 +514,7 @@ void Stream::bad_field(const char* first, const char* last) {
 void Stream::invalid(const char* first, const char* last,
                      std::string_view what) {
   saw_invalid_ = true;
+  record_bad_ = true;
   if (invalid_mode_ == InvalidMode::ignore)
     return;
   std::string_view token(first, static_cast<std::size_t>(last - first));
@@ -486,11 +525,86 @@ void Stream::invalid(const char* first, const char* last,
 // terminal shows the message after the good output before it, and on abort
 // everything before the bad field is written.
 void Stream::report(const char* at, std::string text) {
+  if (holds()) { // reported when the record has ended, once
+    problems_.push_back({field_ + 1, std::move(text)});
+    return;
+  }
   emit_until(at);
   out_.flush();
   report_({record_line_, field_ + 1, text});
   if (invalid_mode_ == InvalidMode::abort)
     aborted_ = true;
+}
+
+// The held record, from emitted_, has ended at next: report its problems
+// and pass it through unchanged, or write the function's results in place
+// of its numbers.
+void Stream::finish_record(const char* next) {
+  if (static_cast<std::size_t>(next - emitted_) > max_record) {
+    too_long_record();
+  } else if (record_bad_) {
+    for (const Problem& problem : problems_) {
+      out_.flush();
+      report_({record_line_, problem.field, problem.text});
+      if (invalid_mode_ == InvalidMode::abort) {
+        aborted_ = true; // nothing of the record is written
+        break;
+      }
+    }
+  } else if (!row_.empty()) {
+    results_.resize(row_.size());
+    scratch_.resize(row_.size());
+    converter_.row(row_, results_, scratch_);
+    const char* start = emitted_;
+    for (std::size_t i = 0; i < places_.size(); ++i) {
+      emit_until(start + places_[i].first);
+      converter_.write({Conversion::What::value, {}, results_[i]}, out_);
+      emitted_ = start + places_[i].last;
+    }
+  }
+  if (!aborted_)
+    emit_until(next);
+  restart_record();
+}
+
+// Report the held record as longer than max_record, as --invalid says.
+void Stream::too_long_record() {
+  saw_invalid_ = true;
+  if (invalid_mode_ == InvalidMode::ignore)
+    return;
+  out_.flush();
+  report_({record_line_, 0,
+           fmt::format("record longer than {} MiB", max_record >> 20)});
+  if (invalid_mode_ == InvalidMode::abort)
+    aborted_ = true;
+}
+
+// Forget what was held of the record, to scan it again from its start.
+void Stream::restart_record() noexcept {
+  field_ = 0;
+  cursor_.rewind();
+  mode_ = record_ <= header_ ? Mode::skip_record : Mode::field_start;
+  lexer_.reset();
+  record_lines_ = 0;
+  record_bad_ = false;
+  places_.clear();
+  row_.clear();
+  problems_.clear();
+}
+
+// The held record has grown past max_record without ending: report it, and
+// let it stream through unchanged, from p on, up to its end.
+void Stream::pass_record(const char* p) {
+  passing_ = true;
+  too_long_record();
+  if (aborted_)
+    return;
+  places_.clear();
+  row_.clear();
+  problems_.clear();
+  emit_until(p);
+  lexer_.reset(); // p is a field's start
+  mode_ = Mode::skip_record;
 }
 
 Reader fd_reader(int fd) {

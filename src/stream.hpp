@@ -16,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relu {
 
@@ -23,9 +24,15 @@ namespace relu {
 // significant digits, and the bound keeps memory flat on any input.
 inline constexpr std::size_t max_field = std::size_t{1} << 20;
 
-// A problem with one field: where it is (1-based) and what is wrong, e.g.
-// "invalid number: 'abc'". The receiver names the record ("line 3" for
-// standard input, "argument 2" for operands).
+// A record longer than this is not computed by a function over a record
+// (softmax): the record is held in memory until it ends, and the bound
+// keeps that memory flat.
+inline constexpr std::size_t max_record = std::size_t{16} << 20;
+
+// A problem with one field: where it is (1-based; 0 for the record as a
+// whole) and what is wrong, e.g. "invalid number: 'abc'". The receiver
+// names the record ("line 3" for standard input, "argument 2" for
+// operands).
 struct Diagnostic {
   std::uint64_t record;
   std::uint64_t field;
@@ -107,7 +114,16 @@ private:
   void bad_field(const char* first, const char* last);
   const char* without_cr(const char* first, const char* last,
                          const char* end) const noexcept;
-  void end_record() noexcept;
+  void end_record(const char* next);
+
+  bool holds() const noexcept {
+    return row_wise_ && record_ > header_ && !passing_;
+  }
+
+  void finish_record(const char* next);
+  void restart_record() noexcept;
+  void pass_record(const char* p);
+  void too_long_record();
   void end_field() noexcept;
   void convert(const char* first, const char* last, Kind kind);
   void invalid(const char* first, const char* last, std::string_view what);
@@ -147,6 +163,26 @@ private:
   std::size_t stalled_ = 0; // bytes offered again after an incomplete field
   bool aborted_ = false;
   bool saw_invalid_ = false;
+
+  // A function over a record holds each record, from emitted_, until it
+  // ends: the places of its selected numbers (offsets from emitted_), their
+  // values, and the problems to report, if any.
+  struct Place {
+    std::size_t first, last;
+  };
+
+  struct Problem {
+    std::uint64_t field;
+    std::string text;
+  };
+
+  bool row_wise_;
+  bool passing_ = false; // a record over max_record streams through
+  bool record_bad_ = false;
+  std::vector<Place> places_;
+  std::vector<double> row_, results_, scratch_;
+  std::vector<Problem> problems_;
+  std::size_t waiting_ = 0; // bytes of a held record scanned, no end seen
 };
 
 // Reads up to n bytes into buf; returns 0 at the end of input, throws

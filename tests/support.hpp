@@ -88,7 +88,9 @@ inline Result process(std::string_view input, const Options& options,
   };
   Reporter report = [&r](const Diagnostic& d) {
     std::string line =
-        fmt::format("line {}, field {}: {}\n", d.record, d.field, d.text);
+        d.field == 0
+            ? fmt::format("line {}: {}\n", d.record, d.text)
+            : fmt::format("line {}, field {}: {}\n", d.record, d.field, d.text);
     r.err += line;
     r.both += "<" + line + ">";
   };

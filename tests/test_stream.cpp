@@ -697,3 +697,87 @@ TEST_SUITE("stream") {
                        std::string(62, 'a') + "'...\n");
   }
 }
+
+TEST_SUITE("stream") {
+  TEST_CASE("a function over a record: held until it ends, at every split") {
+    // softmax([0, 0]) = 1/2 and softmax([0, ln 4]) = [1/5, 4/5] up to the
+    // rounding of ln 4's text; a bad field leaves its record as it came.
+    const std::string in = "0 0\n  0\t0 \n7 x\xff 8\n-inf 3\n5\n\nnan 1\n0 0";
+    const std::string message = "line 3, field 2: invalid number: 'x\\xff'\n";
+
+    struct Row {
+      relu::InvalidMode mode;
+      std::string out;
+      std::string err;
+      bool aborted;
+    };
+
+    const std::string after = "0 1\n1\n\nnan nan\n0.5 0.5";
+    for (const Row& row : std::vector<Row>{
+             {relu::InvalidMode::abort, "0.5 0.5\n  0.5\t0.5 \n", message,
+              true},
+             {relu::InvalidMode::fail,
+              "0.5 0.5\n  0.5\t0.5 \n7 x\xff 8\n" + after, message, false},
+             {relu::InvalidMode::ignore,
+              "0.5 0.5\n  0.5\t0.5 \n7 x\xff 8\n" + after, "", false},
+         }) {
+      CAPTURE(row.mode);
+      auto options = Options{};
+      options.activation.function = relu::find_function("softmax");
+      options.invalid = row.mode;
+      Result r = run_all_splits(in, options);
+      CHECK(r.out == row.out);
+      CHECK(r.err == row.err);
+      CHECK(r.aborted == row.aborted);
+      for (unsigned jobs : {2u, 3u})
+        for (std::size_t chunk : {std::size_t{5}, std::size_t{64}})
+          CHECK(process(in, options, jobs, {.chunk = chunk}) == r);
+    }
+  }
+
+  TEST_CASE("a function over a record: csv, field lists, CRLF, header") {
+    // Only the selected fields form the vector; empty ones are no element;
+    // quotes stay around a converted number; a CR before the end stays.
+    auto options = Options{};
+    options.activation.function = relu::find_function("log_softmax");
+    options.csv = true;
+    options.delimiter = ',';
+    options.header = 1;
+    options.fields = relu::Fields::parse("2-");
+    options.invalid = relu::InvalidMode::warn;
+    const std::string in = "id,a,b,c\r\n"
+                           "r1,0,\"0\",\r\n"
+                           "\"r,2\",1,\"x\",3\r\n"
+                           "r3,5\r\n"
+                           "r4,\"unclosed,0";
+    Result r = run_all_splits(in, options);
+    CHECK(r.out == "id,a,b,c\r\n"
+                   "r1,-0.6931471805599453,\"-0.6931471805599453\",\r\n"
+                   "\"r,2\",1,\"x\",3\r\n"
+                   "r3,0\r\n"
+                   "r4,\"unclosed,0");
+    CHECK(r.err == "line 3, field 3: invalid number: '\"x\"'\n"
+                   "line 5, field 2: quote not closed at the end of the "
+                   "input\n");
+    for (unsigned jobs : {2u, 3u})
+      CHECK(process(in, options, jobs, {.chunk = 7}) == r);
+  }
+
+  TEST_CASE("a function over a record: a record over max_record streams") {
+    auto options = Options{};
+    options.activation.function = relu::find_function("softmax");
+    options.invalid = relu::InvalidMode::warn;
+    std::string in;
+    while (in.size() <= relu::max_record)
+      in += "0 ";
+    const std::string first = in + "\n";
+    in = first + "1 1\n";
+    for (std::size_t chunk : {std::size_t{4096}, std::size_t{128 * 1024}}) {
+      CAPTURE(chunk);
+      Result r = process(in, options, 0, {.chunk = chunk});
+      CHECK(r.out.size() == first.size() + 8); // no 16 MiB on failure
+      CHECK((r.out == first + "0.5 0.5\n"));
+      CHECK(r.err == "line 1: record longer than 16 MiB\n");
+    }
+  }
+}

@@ -20,8 +20,9 @@
 //     value (sigmoid(x) = 1 above 37.5, tanh x = x below 2^-27, ...). They
 //     open each function, in the file of its group: exponential.cpp (elu,
 //     selu, celu), gelu.cpp (gelu, gelu_tanh), logistic.cpp (sigmoid, tanh,
-//     tanhshrink, silu, mish, softplus, logsigmoid), rational.cpp (hardswish,
-//     hardsigmoid, softsign).
+//     tanhshrink, silu, mish, softplus, logsigmoid), rational.cpp
+//     (hardswish, hardsigmoid, softsign), and softmax.cpp for the functions
+//     over a row (softmax.hpp).
 //  2. The fast path: the formula in double-double arithmetic with its own
 //     exp/expm1 kernel (and, for gelu, a table of the normal distribution's
 //     Mills ratio), carrying a bound on the absolute error; decide()

@@ -52,7 +52,7 @@ const char* evaluate(std::string_view line, double& out) {
   // gelu_tanh for gelu with --approximate tanh.
   const bool tanh = f[0] == "gelu_tanh";
   const relu::Function* function = relu::find_function(tanh ? "gelu" : f[0]);
-  if (function == nullptr)
+  if (function == nullptr || function->over_record())
     return "unknown function";
   relu::Activation a{function, function->defaults, f[1] == "1"};
   double x = 0;

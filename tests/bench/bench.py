@@ -18,12 +18,17 @@ relu's ratio to each, all measured in this one run:
   mawk and gawk one-liners of its formula, leaky ReLU, and a plain libm
   formula in C++ (tests/bench/libm_formula.cpp, built here with the system
   compiler); the piecewise-linear ones also on the other data sets,
-  against leaky ReLU;
+  against leaky ReLU; threshold, the shrink functions, rrelu and prelu
+  against the function each must match (peer: relu6, leaky ReLU or
+  tanh);
 - dtype: each function and derivative of `relu --list` on the 5M numbers,
   on one thread (-j 1), in each --dtype when its --help mentions it:
   float32 against float64 (relu's value against float64's leaky ReLU,
   since float64 relu copies its positive texts), bfloat16 and float16
   against float32 (`--only dtype/sigmoid`);
+- record: softmax, softmin and log_softmax over each row of the matrix,
+  against numpy's one-liner for softmax (np.loadtxt, then repr of each
+  result), in the first python3 of PATH and /usr/bin that has numpy;
 - both: relu with -j 1 and -j $(nproc) when its --help mentions --jobs;
 - start-up (relu 2 -3 against /bin/true) and peak memory.
 
@@ -93,6 +98,25 @@ FAMILY_AWK = {
 # ReLU; every other function at least 3x its gawk one-liner, and within
 # 1.5x the time of the plain libm formula.
 PIECEWISE = ("relu6", "hardtanh", "hardsigmoid", "hardswish")
+# The elementwise functions of torch.nn.functional's issue, and the
+# function each must at least match in speed (its peer column).
+PEERS = {"threshold": ["-F", "relu6"], "hardshrink": ["-F", "relu6"],
+         "softshrink": ["-l"], "rrelu": ["-l"], "prelu": ["-l"],
+         "tanhshrink": ["-F", "tanh"]}
+# The functions over a record, timed on the matrix against numpy (the
+# record section), not on the numbers of one per line.
+OVER_RECORD = ("softmax", "softmin", "log_softmax")
+# numpy's softmax over each row of the text on stdin, every result printed
+# as repr: the one-liner relu must beat threefold.
+NUMPY_SOFTMAX = (
+    "import sys, numpy as np; a = np.loadtxt(sys.stdin, ndmin=2); "
+    "e = np.exp(a - a.max(axis=1, keepdims=True)); "
+    "s = e / e.sum(axis=1, keepdims=True); "
+    "sys.stdout.write(''.join(' '.join(map(repr, r)) + chr(10) "
+    "for r in s.tolist()))")
+NUMPY_TARGET = 3.0
+# Options a function needs, where PyTorch gives no default.
+REQUIRED = {"threshold": ["--threshold", "0.5", "--value", "-1"]}
 GAWK_TARGET = 3.0
 LIBM_TARGET = 1 / 1.5
 
@@ -290,7 +314,8 @@ def family_functions(relu):
         first, *rest = line.split()  # "silu, swish  x*sigmoid(x)"
         names = [first.rstrip(",")] + (rest[:1] if first.endswith(",")
                                        else [])
-        out.append((names[0], ["-F", names[0]], set(names)))
+        out.append((names[0], ["-F", names[0], *REQUIRED.get(names[0], [])],
+                    set(names)))
         if names[0] == "gelu":
             out.append(("gelu_tanh", ["-F", "gelu", "--approximate", "tanh"],
                         {"gelu", "gelu_tanh"}))
@@ -303,15 +328,20 @@ def family_rows(relu, data, jobs, libm):
     rows = []
     for name, path, kind in data:
         for label, flags, names in family_functions(relu):
-            if name != "numbers" and label not in PIECEWISE:
+            if (name != "numbers" and label not in PIECEWISE
+                    or label in OVER_RECORD):
                 continue
             tools = relu_commands(relu, flags, kind, jobs)
             tools["leaky"] = relu_commands(relu, ["-l"], kind, False)["relu"]
+            if label in PEERS:
+                tools["peer"] = relu_commands(relu, PEERS[label], kind,
+                                              False)["relu"]
             if name == "numbers":
                 if label in FAMILY_AWK:
                     tools.update(awk_tools(awk_program(kind,
                                                        FAMILY_AWK[label])))
-                tools["libm"] = f"{quote(libm)} {label}"
+                if label not in PEERS:  # libm_formula.cpp has no others
+                    tools["libm"] = f"{quote(libm)} {label}"
             rows.append(Row("family", name, path, label,
                             {"family", name, *names, label}, tools))
     return rows
@@ -328,6 +358,8 @@ def dtype_rows(relu, data):
         if name != "numbers":
             continue
         for label, flags, names in family_functions(relu):
+            if label in OVER_RECORD:
+                continue
             for grad in (False, True):
                 base = " ".join(quote(a) for a in
                                 [relu, *flags, *(["-g"] if grad else []),
@@ -339,6 +371,26 @@ def dtype_rows(relu, data):
                 rows.append(Row("dtype", name, path,
                                 label + ("'" if grad else ""),
                                 {"dtype", name, *names, label}, tools))
+    return rows
+
+
+def record_rows(relu, data, jobs):
+    """Return the rows of the record section: softmax over each row of the
+    matrix against numpy's one-liner, where numpy is importable."""
+    python = next((p for p in (shutil.which("python3"), "/usr/bin/python3")
+                   if p and os.path.exists(p) and subprocess.run(
+                       [p, "-c", "import numpy"],
+                       capture_output=True).returncode == 0), None)
+    rows = []
+    for name, path, kind in data:
+        if name != "matrix":
+            continue
+        for label in OVER_RECORD:
+            tools = relu_commands(relu, ["-F", label], kind, jobs)
+            if label == "softmax" and python:
+                tools["numpy"] = f"{quote(python)} -c {quote(NUMPY_SOFTMAX)}"
+            rows.append(Row("record", name, path, label,
+                            {"record", name, label}, tools))
     return rows
 
 
@@ -414,14 +466,17 @@ CSVFLAG_SPEEDS = ("--csv", "-d ,", "cat")
 CSVFLAG_RATIOS = (("--csv", "-d ,"), ("--csv", "cat"))
 TABLE_RATIOS = (("relu", "mawk"), ("relu", "gawk"), ("relu", "python"),
                 ("relu", "cat"), ("-j N", "-j 1"))
-FAMILY_SPEEDS = ("relu", "-j 1", "-j N", "leaky", "libm", "mawk", "gawk")
+FAMILY_SPEEDS = ("relu", "-j 1", "-j N", "leaky", "peer", "libm", "mawk",
+                 "gawk")
 DTYPE_SPEEDS = (*DTYPES, "leaky64")
+RECORD_SPEEDS = ("relu", "-j 1", "-j N", "numpy")
+RECORD_RATIOS = (("relu", "numpy"), ("-j N", "-j 1"))
 DTYPE_RATIOS = (("float32", "float64"), ("float32", "leaky64"),
                 ("bfloat16", "float32"), ("float16", "float32"))
 # Against libm, relu runs on one thread as the libm program does: the ratio
 # is the cost of correct rounding, not of the cores.
 FAMILY_RATIOS = (("relu", "gawk"), ("relu", "mawk"), ("relu", "leaky"),
-                 ("-j 1", "libm"), ("-j N", "-j 1"))
+                 ("relu", "peer"), ("-j 1", "libm"), ("-j N", "-j 1"))
 
 
 def verdict(row):
@@ -430,10 +485,14 @@ def verdict(row):
     time of the libm formula; and the dtype issue's: float32 at least
     float64's speed (relu: float64 leaky's), bfloat16 and float16 at least
     float32's."""
-    if row.section == "dtype":
+    if row.section == "record":
+        goals = [("relu", "numpy", NUMPY_TARGET)]
+    elif row.section == "dtype":
         first = ("float32", "leaky64" if row.label == "relu" else "float64")
         goals = [(*first, 1.0), ("bfloat16", "float32", 1.0),
                  ("float16", "float32", 1.0)]
+    elif row.section == "family" and row.label in PEERS:
+        goals = [("relu", "peer", 1.0)]
     elif row.section == "family":
         goals = ([("relu", "leaky", 1.0)] if row.label in PIECEWISE else
                  [] if row.label in ("relu", "leaky_relu") else
@@ -610,7 +669,8 @@ def plan(args, relu, data, jobs, dtypes):
     rows = (table_rows(relu, data, modes, jobs)
             + csvflag_rows(relu, data, modes)
             + family_rows(relu, data, jobs, libm)
-            + (dtype_rows(relu, data) if dtypes else []))
+            + (dtype_rows(relu, data) if dtypes else [])
+            + record_rows(relu, data, jobs))
     rows = [r for r in rows if selected(r.labels, args.only)]
     extras = [s for s in ("startup", "memory") if selected({s}, args.only)]
     if not rows and not extras:
@@ -656,6 +716,11 @@ def main():
                 "leaky), bfloat16 and float16 >= float32",
                 [r for r in rows if r.section == "dtype"],
                 DTYPE_SPEEDS, DTYPE_RATIOS, runs)
+    run_section("record: softmax, softmin and log_softmax over each row of "
+                "the matrix, against numpy's one-liner printing repr of "
+                f"each result; target: relu/numpy >= {NUMPY_TARGET:g}",
+                [r for r in rows if r.section == "record"],
+                RECORD_SPEEDS, RECORD_RATIOS, runs)
     print()
     if "startup" in extras:
         per_relu, per_true = startup(relu, 50 if args.quick else 300)

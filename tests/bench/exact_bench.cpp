@@ -34,12 +34,12 @@ const Case cases[] = {
      [](double x) { return x > 0 ? x : std::expm1(x); }},
     {"elu_grad", [](double x) { return relu::elu_grad(x, 1); },
      [](double x) { return x > 0 ? 1 : std::exp(x); }},
-    {"selu", relu::selu,
+    {"selu", [](double x) { return relu::selu(x); },
      [](double x) {
        return x > 0 ? 1.0507009873554805 * x
                     : 1.7580993408473766 * std::expm1(x);
      }},
-    {"selu_grad", relu::selu_grad,
+    {"selu_grad", [](double x) { return relu::selu_grad(x); },
      [](double x) {
        return x > 0 ? 1.0507009873554805 : 1.7580993408473766 * std::exp(x);
      }},
@@ -47,34 +47,35 @@ const Case cases[] = {
      [](double x) { return x > 0 ? x : 0.5 * std::expm1(x / 0.5); }},
     {"celu_grad", [](double x) { return relu::celu_grad(x, 0.5); },
      [](double x) { return x > 0 ? 1 : std::exp(x / 0.5); }},
-    {"gelu", relu::gelu,
+    {"gelu", [](double x) { return relu::gelu(x); },
      [](double x) { return 0.5 * x * std::erfc(-x * sqrt1_2); }},
-    {"gelu_grad", relu::gelu_grad,
+    {"gelu_grad", [](double x) { return relu::gelu_grad(x); },
      [](double x) {
        return 0.5 * std::erfc(-x * sqrt1_2) +
               x * std::exp(-0.5 * x * x) * 0.3989422804014327;
      }},
-    {"gelu_tanh", relu::gelu_tanh,
+    {"gelu_tanh", [](double x) { return relu::gelu_tanh(x); },
      [](double x) {
        return 0.5 * x *
               (1 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
      }},
-    {"gelu_tanh_grad", relu::gelu_tanh_grad,
+    {"gelu_tanh_grad", [](double x) { return relu::gelu_tanh_grad(x); },
      [](double x) {
        const double u = 0.7978845608028654 * (x + 0.044715 * x * x * x);
        const double t = std::tanh(u);
        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * 0.7978845608028654 *
                                   (1 + 3 * 0.044715 * x * x);
      }},
-    {"silu", relu::silu, [](double x) { return x / (1 + std::exp(-x)); }},
-    {"silu_grad", relu::silu_grad,
+    {"silu", [](double x) { return relu::silu(x); },
+     [](double x) { return x / (1 + std::exp(-x)); }},
+    {"silu_grad", [](double x) { return relu::silu_grad(x); },
      [](double x) {
        const double s = plain_sigmoid(x);
        return s * (1 + x * (1 - s));
      }},
-    {"mish", relu::mish,
+    {"mish", [](double x) { return relu::mish(x); },
      [](double x) { return x * std::tanh(std::log1p(std::exp(x))); }},
-    {"mish_grad", relu::mish_grad,
+    {"mish_grad", [](double x) { return relu::mish_grad(x); },
      [](double x) {
        const double sp = std::log1p(std::exp(x));
        const double t = std::tanh(sp);
@@ -84,38 +85,46 @@ const Case cases[] = {
      [](double x) { return x > 20 ? x : std::log1p(std::exp(x)); }},
     {"softplus_grad", [](double x) { return relu::softplus_grad(x, 1, 20); },
      [](double x) { return x > 20 ? 1 : plain_sigmoid(x); }},
-    {"hardswish", relu::hardswish,
+    {"hardswish", [](double x) { return relu::hardswish(x); },
      [](double x) { return x * std::min(std::max(x + 3, 0.0), 6.0) / 6; }},
-    {"hardswish_grad", relu::hardswish_grad,
+    {"hardswish_grad", [](double x) { return relu::hardswish_grad(x); },
      [](double x) { return x < -3  ? 0
                            : x > 3 ? 1
                                    : x / 3 + 0.5; }},
-    {"hardsigmoid", relu::hardsigmoid,
+    {"hardsigmoid", [](double x) { return relu::hardsigmoid(x); },
      [](double x) { return std::min(std::max(x + 3, 0.0), 6.0) / 6; }},
-    {"hardsigmoid_grad", relu::hardsigmoid_grad,
+    {"hardsigmoid_grad", [](double x) { return relu::hardsigmoid_grad(x); },
      [](double x) { return x > -3 && x < 3 ? 1.0 / 6 : 0; }},
-    {"sigmoid", relu::sigmoid, plain_sigmoid},
-    {"sigmoid_grad", relu::sigmoid_grad,
+    {"sigmoid", [](double x) { return relu::sigmoid(x); }, plain_sigmoid},
+    {"sigmoid_grad", [](double x) { return relu::sigmoid_grad(x); },
      [](double x) {
        const double s = plain_sigmoid(x);
        return s * (1 - s);
      }},
-    {"tanh", relu::tanh, [](double x) { return std::tanh(x); }},
-    {"tanh_grad", relu::tanh_grad,
+    {"tanh", [](double x) { return relu::tanh(x); },
+     [](double x) { return std::tanh(x); }},
+    {"tanhshrink", [](double x) { return relu::tanhshrink(x); },
+     [](double x) { return x - std::tanh(x); }},
+    {"tanhshrink_grad", [](double x) { return relu::tanhshrink_grad(x); },
+     [](double x) {
+       const double t = std::tanh(x);
+       return t * t;
+     }},
+    {"tanh_grad", [](double x) { return relu::tanh_grad(x); },
      [](double x) {
        const double t = std::tanh(x);
        return 1 - t * t;
      }},
-    {"softsign", relu::softsign,
+    {"softsign", [](double x) { return relu::softsign(x); },
      [](double x) { return x / (1 + std::fabs(x)); }},
-    {"softsign_grad", relu::softsign_grad,
+    {"softsign_grad", [](double x) { return relu::softsign_grad(x); },
      [](double x) {
        const double d = 1 + std::fabs(x);
        return 1 / (d * d);
      }},
-    {"logsigmoid", relu::logsigmoid,
+    {"logsigmoid", [](double x) { return relu::logsigmoid(x); },
      [](double x) { return -std::log1p(std::exp(-x)); }},
-    {"logsigmoid_grad", relu::logsigmoid_grad,
+    {"logsigmoid_grad", [](double x) { return relu::logsigmoid_grad(x); },
      [](double x) { return plain_sigmoid(-x); }},
 };
 

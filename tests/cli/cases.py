@@ -85,7 +85,8 @@ CASES = [
         "invalid --function 'sigm': it must be relu, leaky_relu, relu6, "
         "hardtanh, threshold, hardshrink, softshrink, tanhshrink, rrelu, "
         "prelu, elu, selu, celu, gelu, silu, mish, softplus, hardswish, "
-        "hardsigmoid, sigmoid, tanh, softsign or logsigmoid"), 1),
+        "hardsigmoid, sigmoid, tanh, softsign, logsigmoid, softmax, "
+        "softmin or log_softmax"), 1),
     # threshold's options are required; a kept text stays as it came.
     ("family-threshold", ["-F", "threshold", "--threshold", "0.5", "--value",
                           "-1e-9", "--", "0.5", "0.50001", "-0", "nan"],
@@ -144,6 +145,15 @@ CASES = [
                                       "-f", "1-3", "1"], None, "",
      usage("invalid --weight '0.1,,2': each weight must be a finite number"),
      1),
+    # Over a record: each argument is one, and a bad field stops relu
+    # before any of its record is written (--invalid=abort).
+    ("family-softmax", ["-F", "softmax", "--", "0 0", "5", "1 inf 3"], None,
+     "0.5 0.5\n1\n0 1 0\n", "", 0),
+    ("family-softmax-abort", ["-F", "softmax"], "0 0\n1 x 2\n3\n",
+     "0.5 0.5\n", "relu: line 2, field 2: invalid number: 'x'\n", 2),
+    ("family-softmin-grad-float16", ["-g", "-F", "softmin", "--dtype",
+                                     "float16", "-d", ",", "-f", "2,3"],
+     "a,0,0\n", "a,-0.25,-0.25\n", "", 0),
     ("family-sigmoid-tanh", ["-F", "sigmoid", "2", "0", "-inf"], None,
      "0.8807970779778824\n0.5\n0\n", "", 0),
     ("family-tanh", ["-F", "tanh", "0.5", "-0", "inf"], None,

@@ -94,6 +94,10 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   // Every function of the family, with a few of each parameter.
   auto& a = opt.activation;
   a.function = &relu::functions[o[8] % relu::functions.size()];
+  // The reference models elementwise functions only; softmax and the
+  // others over a record are tested by the stream's tests.
+  if (a.function->over_record())
+    a.function = relu::find_function("leaky_relu");
   if (o[0] & 1)
     a.function = relu::find_function("leaky_relu");
   a.derivative = o[0] & 2;
@@ -129,6 +133,11 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   if (const char* list = lists[list_index])
     opt.fields = relu::Fields::parse(list);
   c.selected = predicates[list_index];
+  // prelu's weights, one per field of a closed list: 1,3,5 and 60-70.
+  if (a.function->name == "prelu" && (o[0] & 0x20) &&
+      (list_index == 3 || list_index == 7))
+    for (std::uint64_t i = 0; i < opt.fields.count(); ++i)
+      opt.weights.push_back(alphas[(((o[0] >> 2) & 7) + i) % 6]);
   opt.invalid = static_cast<relu::InvalidMode>((o[1] >> 5) & 3);
   opt.terminator = (o[2] & 0x80) ? '\0' : '\n';
   opt.header = (o[2] >> 5) & 1;
@@ -385,15 +394,22 @@ private:
     if (!is_number(token))
       return bad(token, "invalid number");
     double x = std::strtod(token.c_str(), nullptr);
-    bool unchanged = !opt_.activation.derivative && keeps(opt_.activation, x);
+    relu::Activation a = opt_.activation;
+    if (!opt_.weights.empty()) {
+      // README: the i-th weight for the i-th selected field from the left.
+      std::size_t rank = 0;
+      for (std::size_t k = 1; k < field_; ++k)
+        rank += c_.selected(k);
+      a.params.weight = opt_.weights[rank];
+    }
+    bool unchanged = !a.derivative && keeps(a, x);
     if (unchanged && c_.format.empty())
       return token;
     if (c_.format.empty())
-      return opt_.format.to_string(opt_.activation(x));
+      return opt_.format.to_string(a(x));
     // The format was validated by Format::parse, so printf may take it.
     char text[512];
-    int n =
-        std::snprintf(text, sizeof text, c_.format.c_str(), opt_.activation(x));
+    int n = std::snprintf(text, sizeof text, c_.format.c_str(), a(x));
     return std::string(text, static_cast<std::size_t>(n));
   }
 
