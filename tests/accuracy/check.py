@@ -29,7 +29,7 @@ import reference  # noqa: E402
 
 DEFAULT_COUNT = 20_000
 LONG_COUNT = 250_000  # per group: 7 million inputs in all
-# Inputs per probe run: the default 28 x 20,000 is one run; larger runs go
+# Inputs per probe run: the default 30 x 20,000 is one run; larger runs go
 # in pieces so that memory stays near a gigabyte.
 BATCH = 600_000
 

@@ -47,9 +47,19 @@ What it checks, for each format:
               rounded to a double first tie the wrong way for every input
               of one parity in (1, 2) and (-2, -1), and one whose
               difference underflows to -0;
+  sloped      rrelu and prelu (leaky ReLU with the slope (lower +
+              upper)/2 computed in double arithmetic, or --weight) and
+              their derivatives, exhaustive and sampled as above, at 43
+              parameter sets (sloped_configs): the defaults, weights that
+              make ties (0.75, 1.5, 0.5 on odd subnormals), overflow or
+              underflow, 0 and -0, a double-rounding trap, and bounds
+              whose double sum or half rounds (0.1 + 0.3, +-2^-60 + 1.5,
+              0 + 5e-324, 0 + 1.5e-323, 1.5e308 + 1.7e308 = inf, -0 + -0,
+              -0 + 0);
   product     leaky_relu at 40 alphas per format, each chosen for one
               input so that the product first rounded to a double would
-              tie the other way;
+              tie the other way, and 40 more through prelu's weight and
+              rrelu's bounds (alpha and alpha, or 0 and 2 alpha);
   difference  softshrink at 40 lambds per format, each chosen likewise
               for one input anywhere in the range;
   cli         README's examples, the aliases, refused names,
@@ -59,7 +69,11 @@ What it checks, for each format:
               kept input texts of threshold, hardshrink and softshrink,
               and their usage errors (missing --threshold or --value,
               negative, infinite or NaN --lambd, a parameter the function
-              does not have).
+              does not have); rrelu's and prelu's kept texts, signed
+              zeros and derivatives in float64, and their usage errors
+              (infinite or NaN bounds and weight, the lower above the
+              upper, the defaults included, a parameter of another
+              function).
 
 Prints each mismatch (the first K per group), a summary per format and
 group (`N checked, M failed`), and exits 1 on any failure. --self-test
@@ -487,7 +501,8 @@ class Config:
     texts, read as doubles), and the command-line arguments."""
 
     def __init__(self, func, deriv, args, alpha="0.01", lo="-1", hi="1",
-                 name=None, threshold="0", value="0", lambd="0.5"):
+                 name=None, threshold="0", value="0", lambd="0.5",
+                 weight="0.25", lower="0.125", upper="0.3333333333333333"):
         self.func, self.deriv, self.args = func, deriv, list(args)
         if deriv:
             self.args.append("-g")
@@ -499,6 +514,15 @@ class Config:
         self.threshold = read_param(threshold)
         self.value = read_param(value)
         self.lambd = read_param(lambd)
+        # rrelu and prelu: leaky ReLU with another slope (a double): prelu's
+        # --weight, or rrelu's (lower + upper)/2 in double arithmetic
+        self.weight_text, self.lower_text, self.upper_text = \
+            weight, lower, upper
+        if func == "rrelu":
+            self.slope = double_half(double_add(read_param(lower),
+                                                read_param(upper)))
+        else:
+            self.slope = read_param(weight)
         # the same as Python floats, which compare exactly with any value
         # of the formats here (all are doubles)
         self.threshold_f = float(param_key(self.threshold))
@@ -509,6 +533,28 @@ class Config:
 
     def __repr__(self):
         return self.name
+
+
+def double_add(a, b):
+    """a + b in IEEE double arithmetic (round to nearest even), for
+    finite doubles as (kind, negative, mag): the sum rounded once, to inf
+    where it overflows; an exact zero sum is +0 unless both are -0."""
+    (_, an, am), (_, bn, bm) = a, b
+    total = (-am if an else am) + (-bm if bn else bm)
+    if total == 0:
+        negative = an and bn and am == 0 and bm == 0
+        return ("fin", negative, Fraction(0))
+    return FLOAT64.decode(FLOAT64.round(total < 0, abs(total)))
+
+
+def double_half(a):
+    """a / 2 in IEEE double arithmetic: exact but in the subnormals,
+    where it rounds (ties to even); inf stays inf, a zero keeps its
+    sign."""
+    kind, negative, mag = a
+    if kind != "fin":
+        return a
+    return FLOAT64.decode(FLOAT64.round(negative, mag / 2))
 
 
 def param_key(p):
@@ -527,6 +573,8 @@ def expected(fmt, cfg, xb):
     func = cfg.func
     if func in SHRINK:
         return expected_shrink(fmt, cfg, xb, negative, mag)
+    if func in SLOPED:
+        return expected_sloped(fmt, cfg, xb, kind, negative, mag)
     x = fmt.key(xb)
     consts = cfg.consts.get(fmt.name)
     if consts is None:
@@ -569,6 +617,30 @@ def expected(fmt, cfg, xb):
 
 
 SHRINK = ("threshold", "hardshrink", "softshrink")
+SLOPED = ("rrelu", "prelu")
+
+
+def expected_sloped(fmt, cfg, xb, kind, negative, mag):
+    """rrelu and prelu (README: leaky ReLU with the slope (lower + upper)/2
+    computed in double arithmetic, or with --weight) at a non-NaN input.
+    x > 0 (+inf too) gives x, its derivative 1; else the value is the
+    exact product slope*x rounded once to fmt, its sign the XOR of the
+    signs as in IEEE multiplication (-0 * 0.25 is -0, 0 * -0.5 is -0,
+    0 * inf and inf * 0 are NaN), and the derivative the slope (a
+    double) rounded to fmt, at 0 too."""
+    skind, sneg, smag = cfg.slope
+    if kind == "fin" and mag != 0 and not negative or \
+            kind == "inf" and not negative:
+        return fmt.one if cfg.deriv else xb
+    if cfg.deriv:
+        return param_bits(fmt, cfg.slope)
+    sign = negative != sneg
+    if kind == "inf" or skind == "inf":
+        if (kind == "inf" and skind == "fin" and smag == 0) or \
+                (skind == "inf" and kind == "fin" and mag == 0):
+            return ANY_NAN  # 0 * inf
+        return (fmt.sign if sign else 0) | fmt.inf
+    return fmt.round(sign, mag * smag)  # exact product, rounded once
 
 
 def expected_shrink(fmt, cfg, xb, negative, mag):
@@ -730,6 +802,56 @@ def shrink_configs(fmt):
     return out
 
 
+# 2^-60: beside 1.5 it vanishes from a double sum (ulp 2^-52 there), so
+# rrelu's slope (2^-60 + 1.5)/2 is 0.75 in double arithmetic, and 0.75*x
+# is a tie of every narrow format for half of its inputs: the exact sum
+# would round those ties up in magnitude (and -2^-60 down).
+TINY = "8.673617379884035e-19"
+
+
+def sloped_configs(fmt):
+    """rrelu and prelu, values and derivatives: the defaults; slopes that
+    make ties (0.75, 1.5, 0.5 on odd subnormals), overflow (1e5, -3,
+    -1e300) or underflow (1e-30, 1e-320); 0, -0, 1, a double-rounding
+    trap for fmt; and rrelu's bounds whose sum or half rounds in double
+    arithmetic: 0.1 + 0.3 (a tie of doubles, rounded up to 0.4), 0.1 +
+    0.2, +-2^-60 + 1.5 (to 1.5), 0 + 5e-324 (the half of the smallest
+    subnormal: a tie, to 0), 0 + 1.5e-323 (half is 1.5 times the
+    smallest subnormal: a tie, to 2 times), 1.5e308 + 1.7e308 (inf), and
+    -0 + -0 (-0), -0 + 0 (+0)."""
+    trap, _ = double_rounding_alpha(fmt)
+    out = []
+    weights = [(None, True), ("0.1", True), ("-0.5", True), ("0", False),
+               ("-0", True), ("1", False), ("1.5", False), ("0.75", False),
+               ("0.5", False), ("1e-30", False), ("1e-320", True),
+               ("1e5", False), ("-1e300", True),
+               ("0.10000000000000002", False), (trap, False)]
+    for w, with_deriv in weights:
+        for deriv in (False, True) if with_deriv else (False,):
+            d = "'" if deriv else ""
+            args = ["-F", "prelu"] + (["--weight", w] if w else [])
+            out.append(Config("prelu", deriv, args, weight=w or "0.25",
+                              name=f"prelu{d}({w or 'default'})"))
+    bounds = [(None, True), (("0.1", "0.3"), True), (("0.1", "0.2"), False),
+              (("0.25", "0.75"), False), ((TINY, "1.5"), False),
+              (("-" + TINY, "1.5"), False), (("0", "5e-324"), True),
+              (("0", "1.5e-323"), True), (("1.5e308", "1.7e308"), True),
+              (("-0", "-0"), True), (("-0", "0"), False),
+              (("-3", "-1"), True), (("1e-30", "1e-30"), False),
+              ((trap, trap), False), (("0", repr(2 * float(trap))), False)]
+    for b, with_deriv in bounds:
+        for deriv in (False, True) if with_deriv else (False,):
+            d = "'" if deriv else ""
+            if b is None:
+                args, kw, label = ["-F", "rrelu"], {}, "default"
+            else:
+                args = ["-F", "rrelu", "--lower=" + b[0], "--upper", b[1]]
+                kw, label = {"lower": b[0], "upper": b[1]}, ",".join(b)
+            out.append(Config("rrelu", deriv, args, name=f"rrelu{d}({label})",
+                              **kw))
+    return out
+
+
 def configs(fmt):
     """The configurations every format runs."""
     trap, _ = double_rounding_alpha(fmt)
@@ -767,6 +889,7 @@ def configs(fmt):
                    lo="-1e-50", hi="1e-50", name=f"hardtanh{d}(-1e-50,1e-50)"),
         ]
     out += shrink_configs(fmt)
+    out += sloped_configs(fmt)
     out.append(identity_config())
     # the threaded path (-j) of leaky's negative side, as one thread
     out.append(Config("leaky_relu", False, ["-l", "-j", "2"],
@@ -1261,6 +1384,50 @@ CLI_CASES = [
       "inf", "-inf", "nan", "-0"], "0\n0\n1\n1\n1\n" "nan\n0\n", 0),
     (["-g", "-F", "threshold", "--threshold", "0", "--value", "9", "--",
       "0", "-0", "1e-320", "inf", "-inf"], "0\n0\n1\n1\n0\n", 0),
+    # rrelu and prelu: the man page's examples; float64 keeps the input
+    # text where x > 0 (+inf too) and of NaN, as leaky_relu does; x <= 0
+    # is the product, shortest, its zero signed as IEEE multiplication
+    # signs it (slope -0 included); the derivative is 1 or the slope, NaN
+    # for NaN with its sign; the slope is (lower + upper)/2 in double
+    # arithmetic: 0.1 + 0.3 is 0.4, so the slope is 0.2 and -3 gives
+    # -0.6000000000000001 (the exact half of 0.1 + 0.3 would give -0.6);
+    # 0 + 1.5e-323 halves to 2 (not 1.5) times the smallest subnormal
+    (["-F", "rrelu", "--lower", "0.25", "--upper", "0.75", "--", "-2",
+      "2.50"], "-1\n2.50\n", 0),
+    (["-F", "prelu", "--weight", "0.1", "--", "-2", "3"], "-0.2\n3\n", 0),
+    (["-F", "prelu", "--", "2.50", "+7", "0x1.8p1", "1e0", "NaN", "-NaN",
+      "+Infinity", "-0.0", "0.0", "-2.50", "-inf", "1e-400", "-1e-400"],
+     "2.50\n+7\n0x1.8p1\n1e0\nNaN\n-NaN\n+Infinity\n-0\n0\n-0.625\n"
+     "-inf\n0\n-0\n", 0),
+    (["-F", "rrelu", "--", "2.50", "+7", "nan", "-0.0", "0x0p0", "-2",
+      "INF"], "2.50\n+7\nnan\n-0\n0\n-0.4583333333333333\nINF\n", 0),
+    (["-F", "prelu", "--weight", "1", "--", "-2.50", "-0x1p0", "-1e0"],
+     "-2.5\n-1\n-1\n", 0),
+    (["-F", "prelu", "--weight=-0", "--", "-1", "0", "-0", "2.0"],
+     "0\n-0\n0\n2.0\n", 0),
+    (["-F", "rrelu", "--lower", "0.1", "--upper", "0.3", "--", "-3"],
+     "-0.6000000000000001\n", 0),
+    (["-F", "rrelu", "--lower", "0", "--upper", "5e-324", "--",
+      "-1e308"], "-0\n", 0),
+    (["-F", "rrelu", "--lower", "0", "--upper", "1.5e-323", "--",
+      "-1e300"], "-9.881312916824931e-24\n", 0),
+    (["-F", "rrelu", "--lower", "0.2", "--upper", "0.2", "--", "-1"],
+     "-0.2\n", 0),
+    (["-F", "rrelu", "--lower", "0", "--upper", "-0", "--", "-1", "0"],
+     "-0\n0\n", 0),
+    (["-g", "-F", "rrelu", "--", "1", "-1", "0", "-0", "nan", "-nan",
+      "inf", "-inf", "2.50"],
+     "1\n0.22916666666666666\n0.22916666666666666\n"
+     "0.22916666666666666\nnan\n-nan\n1\n0.22916666666666666\n1\n", 0),
+    (["-g", "-F", "prelu", "--weight=-0", "--", "-1", "0", "1"],
+     "-0\n-0\n1\n", 0),
+    (["-g", "-F", "rrelu", "--lower", "1.5e308", "--upper=1.7e308", "--",
+      "-1", "1"], "inf\n1\n", 0),
+    (["--dtype", "bfloat16", "-F", "prelu", "2.50", "NaN", "--", "-0",
+      "-1e-50"], "2.5\nnan\n-0\n-0\n", 0),
+    # (1e-9 is +0 in float16: the slope, as at 0)
+    (["--dtype", "float16", "-g", "-F", "rrelu", "--", "-1", "1e-9",
+      "1e-3", "-nan"], "0.2291\n0.2291\n1\n-nan\n", 0),
 ]
 
 # (arguments, standard input, expected output): other bytes pass through
@@ -1287,6 +1454,26 @@ CLI_ERRORS = [
     ["-F", "threshold", "--lambd", "0.5", "--threshold", "0", "--value",
      "0", "1"],
     ["-F", "hardshrink", "--value", "1", "1"],
+    # rrelu's bounds and prelu's weight: finite, the lower not above the
+    # upper (the defaults count: 1/8 and 1/3), and only with their
+    # function
+    ["-F", "rrelu", "--lower", "0.3", "--upper", "0.1", "1"],
+    ["-F", "rrelu", "--upper", "0.1", "1"],
+    ["-F", "rrelu", "--lower", "0.5", "1"],
+    ["-F", "rrelu", "--lower", "inf", "1"],
+    ["-F", "rrelu", "--upper", "nan", "1"],
+    ["-F", "rrelu", "--lower", "-1e400", "1"],
+    ["-F", "prelu", "--weight", "inf", "1"],
+    ["-F", "prelu", "--weight", "-nan", "1"],
+    ["-F", "prelu", "--weight", "1e400", "1"],
+    ["-F", "rrelu", "--weight", "0.1", "1"],
+    ["-F", "prelu", "--lower", "0.1", "1"],
+    ["-F", "prelu", "--upper", "0.1", "1"],
+    ["-F", "prelu", "-a", "0.1", "1"],
+    ["-F", "rrelu", "--alpha", "0.1", "1"],
+    ["-l", "--weight", "0.1", "1"],
+    ["-F", "relu", "--upper", "1", "1"],
+    ["-F", "softshrink", "--lower", "0", "1"],
 ]
 
 # usage errors whose message must name these options
@@ -1297,6 +1484,10 @@ CLI_ERRORS_NAMING = [
     (["--dtype", "float16", "-F", "threshold", "--value", "0", "1"],
      ["--threshold"]),
     (["-F", "hardshrink", "--lambd", "-1", "1"], ["--lambd"]),
+    (["-F", "rrelu", "--lower", "0.3", "--upper", "0.1", "1"],
+     ["--lower", "--upper"]),
+    (["-F", "prelu", "--weight", "nan", "1"], ["--weight"]),
+    (["-F", "rrelu", "--upper", "inf", "1"], ["--upper"]),
 ]
 
 
@@ -1630,12 +1821,66 @@ def self_test(full):
          "-6e-8"),
         (FLOAT16, Config("softshrink", True, []), "0.5", "0"),
         (FLOAT16, Config("softshrink", True, []), "-inf", "1"),
+        # rrelu and prelu
+        (FLOAT16, Config("prelu", False, []), "-0", "-0"),
+        (FLOAT16, Config("prelu", False, []), "0", "0"),
+        (FLOAT16, Config("prelu", False, [], weight="-0.5"), "0", "-0"),
+        (FLOAT16, Config("prelu", False, [], weight="-0.5"), "-inf", "inf"),
+        (FLOAT16, Config("prelu", False, [], weight="1.5"), "-1.0009765625",
+         "-1.501953125"),  # 1537.5 2^-10 is a tie, to even (up)
+        (FLOAT16, Config("prelu", False, [], weight="1.5"), "-1.0029296875",
+         "-1.50390625"),  # 1540.5 2^-10 is a tie, to even (down)
+        (FLOAT16, Config("prelu", False, [], weight="0.5"), "-6e-8", "-0"),
+        (FLOAT16, Config("prelu", False, [], weight="0.5"), "-1.8e-7",
+         "-1.2e-7"),  # -1.5 min_sub: a tie, to even (2 min_sub)
+        (FLOAT16, Config("prelu", False, [], weight="1e5"), "-1", "-inf"),
+        (FLOAT16, Config("prelu", True, [], weight="1e5"), "-1", "inf"),
+        (FLOAT16, Config("prelu", True, [], weight="1e5"), "inf", "1"),
+        (FLOAT16, Config("prelu", True, [], weight="-0"), "0", "-0"),
+        (FLOAT16, Config("prelu", False, [], weight="1"), "65504", "65504"),
+        (BFLOAT16, Config("rrelu", True, []), "-1", "0.2294921875"),
+        (BFLOAT16, Config("rrelu", False, [], lower=TINY, upper="1.5"),
+         "-1.0234375", "-0.765625"),  # 0.767578125: a tie, to even
+        (BFLOAT16, Config("rrelu", False, [], lower="-" + TINY,
+                          upper="1.5"), "-1.0078125", "-0.7578125"),
+        (FLOAT16, Config("rrelu", False, [], lower="-0", upper="-0"), "-1",
+         "0"),
+        (FLOAT16, Config("rrelu", False, [], lower="-0", upper="0"), "-1",
+         "-0"),
+        (FLOAT16, Config("rrelu", False, [], lower="-0", upper="-0"), "0",
+         "-0"),
+        (FLOAT16, Config("rrelu", False, [], lower="1.5e308",
+                         upper="1.7e308"), "-1e-7", "-inf"),
+        (FLOAT16, Config("rrelu", True, [], lower="1.5e308",
+                         upper="1.7e308"), "-1", "inf"),
+        (FLOAT16, Config("rrelu", False, [], lower="-3", upper="-1"),
+         "-40000", "inf"),
     ]
     for fmt, cfg, x, want in cases:
         got = expected(fmt, cfg, read(fmt, x))
         if got != read(fmt, want):
             fail(f"expected {fmt} {cfg} at {x}: {describe(fmt, got)}, "
                  f"want {want}")
+    # rrelu's slope in double arithmetic, against Python's floats; the
+    # sum traps: the double slope is 0.75, the exact one is not
+    for lo, up in (("0.1", "0.3"), ("0.1", "0.2"), (TINY, "1.5"),
+                   ("-" + TINY, "1.5"), ("0", "5e-324"), ("0", "1.5e-323"),
+                   ("1.5e308", "1.7e308"), ("-0", "-0"), ("-0", "0"),
+                   ("0", "-0"), ("0.125", "0.3333333333333333"),
+                   ("-3", "-1"), ("1e-30", "1e-30")):
+        cfg = Config("rrelu", False, [], lower=lo, upper=up)
+        want = (float(lo) + float(up)) / 2
+        got = float(param_key(cfg.slope))
+        if cfg.slope[1]:  # param_key's Fraction has no -0
+            got = -abs(got)
+        if struct.pack("<d", got) != struct.pack("<d", want):
+            fail(f"rrelu slope ({lo} + {up})/2: {got!r}, want {want!r}")
+    for sign in ("", "-"):
+        cfg = Config("rrelu", False, [], lower=sign + TINY, upper="1.5")
+        lo, up = read_param(sign + TINY), read_param("1.5")
+        exact = (param_key(lo) + param_key(up)) / 2
+        if param_key(cfg.slope) != Fraction(3, 4) or exact == Fraction(3, 4):
+            fail(f"rrelu slope {sign}2^-60 + 1.5 is no trap")
     for fmt in (FLOAT16, BFLOAT16, FLOAT32):
         text, xb = double_rounding_alpha(fmt)
         alpha = read_param(text)
@@ -1695,7 +1940,7 @@ def parse_args(argv):
                         help="check this reference's own code, without relu")
     parser.add_argument("--function", choices=["relu", "leaky_relu",
                                                "relu6", "hardtanh"] +
-                        list(SHRINK), action="append",
+                        list(SHRINK) + list(SLOPED), action="append",
                         help="check only this function (the cli, input and "
                              "format groups are then left out)")
     parser.add_argument("--only", choices=sorted(FORMATS) + ["float64"],
@@ -1776,7 +2021,8 @@ def main(argv):
                              (["--dtype", "double"], "double")]
             for prefix, label in prefixes:
                 if label == "double":  # an alias: the others take these
-                    cfgs = [c for c in cfgs if c.func not in SHRINK]
+                    cfgs = [c for c in cfgs if c.func not in SHRINK and
+                            c.func not in SLOPED]
                 tasks += tasks_for(args.relu, FLOAT64, cfgs, items,
                                    "sample", (items[1] + 3) // 4, prefix,
                                    label)
@@ -1801,6 +2047,28 @@ def main(argv):
                 break
             cfg = Config("leaky_relu", False, ["-l", "--alpha=" + alpha],
                          alpha=alpha, name="leaky_relu(traps)")
+            near = [xb, fmt.next_up(xb), fmt.next_down(xb)]
+            tasks += tasks_for(args.relu, fmt, [cfg],
+                               [(input_text(fmt, b, i), b)
+                                for i, b in enumerate(near)],
+                               "product", chunk)
+        for i, (alpha, xb) in enumerate(trap_items(fmt, args.seed + 1, 40)):
+            # the same traps through prelu's weight and rrelu's bounds,
+            # whose sum (2 alpha, or alpha + alpha) and half are exact
+            func = ("prelu", "rrelu")[i % 2]
+            if not wanted(func):
+                continue
+            if func == "prelu":
+                cfg = Config("prelu", False, ["-F", "prelu", "--weight",
+                                              alpha], weight=alpha,
+                             name="prelu(traps)")
+            else:
+                lower, upper = (alpha, alpha) if i % 4 == 1 else \
+                    ("0", repr(2 * float(alpha)))
+                cfg = Config("rrelu", False, ["-F", "rrelu", "--lower",
+                                              lower, "--upper=" + upper],
+                             lower=lower, upper=upper, name="rrelu(traps)")
+                assert cfg.slope == read_param(alpha)
             near = [xb, fmt.next_up(xb), fmt.next_down(xb)]
             tasks += tasks_for(args.relu, fmt, [cfg],
                                [(input_text(fmt, b, i), b)

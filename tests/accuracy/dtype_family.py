@@ -7,7 +7,8 @@ Usage: dtype_family.py RELU [--long] [--jobs J] [--seed S] [--only NAME]
 
 Written from README alone (never from src/): the functions elu, selu, celu,
 gelu (both forms), silu, mish, softplus, hardswish, hardsigmoid, sigmoid,
-tanh, softsign and logsigmoid, values and derivatives, with --dtype
+tanh, softsign, logsigmoid and tanhshrink (from its contract: x - tanh x,
+derivative tanh(x)**2), values and derivatives, with --dtype
 float32, bfloat16 and float16. README's rules for a dtype: the input text
 is rounded once to the dtype; the parameters are the doubles they parse
 to; the result is the exact value of the formula at that input rounded
@@ -40,7 +41,11 @@ format up to a term below a double's ulp (so that a double rounded again
 ties the wrong way), the kinks and thresholds (0, +-3, +-1.5, +-6, the
 softplus switches), where exp over- and underflows in the format and in
 double, where results turn subnormal, the roots of the derivatives of
-silu, mish and gelu (both forms), large magnitudes, +-0, +-inf, NaN.
+silu, mish and gelu (both forms), large magnitudes, +-0, +-inf, NaN;
+for tanhshrink, where x - tanh x ~ x**3/3 and tanh(x)**2 ~ x**2 turn
+subnormal and round to zero in the format, 2**-30..1, 19..40 where tanh
+saturates, and [2**p, 2**(p+1)), where x - tanh x is a tie of the format
+plus a term far below a double's ulp.
 
 Every output line is checked: the value bit for bit in the dtype (after
 reading its text by the dtype's rule), the sign of zeros (either sign
@@ -267,6 +272,57 @@ def tiny_traps(fmt):
     return out
 
 
+def tanhshrink_centers(fmt):
+    """Where tanhshrink is hard in fmt: x - tanh x ~ x**3/3 turns
+    subnormal ((3 2**emin)**(1/3)) and rounds to zero ((1.5 min_sub)**(1/3));
+    tanh(x)**2 ~ x**2 does so at sqrt(2**emin) and sqrt(min_sub/2); the
+    derivative 1 - sech(x)**2 passes the last midpoint below 1 (sech**2 =
+    2**-(p+1)); x - 1 + (1 - tanh x) is a tie for x from 2**p (ulp 2) on;
+    and 2**-5, 1, 19, 40."""
+    min_sub = float(fmt.min_sub)
+    normal = 2.0 ** fmt.emin
+    out = [(3 * normal) ** (1 / 3), (1.5 * min_sub) ** (1 / 3),
+           math.sqrt(normal), math.sqrt(min_sub / 2),
+           math.acosh(2.0 ** ((fmt.p + 1) / 2)),
+           math.acosh(2.0 ** ((fmt.p + 2) / 2)),
+           2.0 ** fmt.p, 2.0 ** (fmt.p + 1), 2.0 ** -5, 19.0, 40.0]
+    return out + [-v for v in out]
+
+
+def tanhshrink_traps(fmt):
+    """Inputs next to a tie for tanhshrink: x in [2**p, 2**(p+1)) (ulp
+    2), where x - tanh x = x - 1 plus a term far below a double's ulp and
+    x - 1 is a tie of fmt (a double rounded again ties the wrong way for
+    half of them); and x with x**2 a midpoint of fmt and |x| < 2**-28,
+    where tanh(x)**2 = x**2 (1 - 2x**2/3 + ...) lies below that tie by
+    less than a double's ulp (the significands m with m**2 of exactly
+    p + 1 bits). Those are no trap: an odd square is 1 mod 8, so the
+    even neighbour of such a tie is always the lower one, where the exact
+    value rounds too; they check that the value is taken from below."""
+    out = set()
+    p = fmt.p
+    step = 1 if p < 16 else 1 << (p // 2 - 1)
+    found = 0
+    for m in range(1 << (p - 1), 1 << p, step):
+        sq = m * m
+        while sq % 2 == 0:
+            sq //= 2
+        if sq.bit_length() == p + 1:  # a midpoint: p + 1 bits, the last 1
+            for e in (-30, -40, -60):
+                if e - p + 1 <= fmt.emin - 1:
+                    continue
+                b = fmt.round(False, m * dc.pow2(e - p + 1))
+                out.update((b, b | fmt.sign))
+            found += 1
+            if found >= 24:
+                break
+    base = fmt.round(False, dc.pow2(p))
+    for k in list(range(0, 40)) + [(1 << (p - 1)) - 1 - k for k in range(8)]:
+        b = base + k
+        out.update((b, b | fmt.sign))
+    return out
+
+
 def targeted(fmt, seed):
     """The targeted inputs of one format, as sorted bits."""
     rng = random.Random(f"targeted:{seed}:{fmt.name}")
@@ -290,6 +346,7 @@ def targeted(fmt, seed):
                -1021.0, -681.0 * 1.5 - 1]
     for name in ("silu", "mish", "gelu", "gelu_tanh"):
         centers.append(inputs.derivative_root(name))
+    centers += tanhshrink_centers(fmt)
     steps = (0, 1, 2, 3, 4, 6, 9, 13, 20, 32, 50, 64, 100, 300, 1000, 5000)
     bits |= near(fmt, centers, steps)
     for lo, hi in ((-3.5, 3.5), (-1, 1), (-0.05, 0.05),
@@ -299,6 +356,12 @@ def targeted(fmt, seed):
                    (-45, -10), (10, 45), (-0.6 * ln_max, -0.4 * ln_max),
                    (-800, -700), (700, 800), (-1e4, -800), (-10, 10)):
         bits |= uniform(fmt, rng, lo, hi, 30)
+    bits |= tanhshrink_traps(fmt)
+    for lo, hi in ((2.0 ** -30, 2.0 ** -10), (2.0 ** -10, 1.0),
+                   (19.0, 40.0)):
+        for _ in range(30):
+            v = math.exp(rng.uniform(math.log(lo), math.log(hi)))
+            bits.add(bits_of_any(fmt, rng.choice((-1, 1)) * v))
     # large magnitudes, log-uniform up to max
     for _ in range(60):
         e = rng.uniform(3, math.log2(float(fmt.max)))
@@ -519,6 +582,24 @@ def self_test(full=False):
         ("tanh", 0, -0.0, {}, bf, -0.0),
         ("softplus", 0, 20.0, {"beta": 2.0, "threshold": 5.0}, f16, 20.0),
         ("gelu", 0, -1.0, {}, bf, -0.158203125),
+        # tanhshrink: +0 at both zeros (-0 - (-0) = +0), value and
+        # derivative; a value that rounds to zero keeps x's sign; 1 at
+        # +-inf for the derivative, +-inf for the value; x - 1 + (tiny)
+        # with x - 1 a tie rounds up (2050 - 1 = 2049 ties between 2048
+        # and 2050 in float16, where a double rounded again gives 2048)
+        ("tanhshrink", 0, -0.0, {}, bf, 0.0),
+        ("tanhshrink", 1, -0.0, {}, f16, 0.0),
+        ("tanhshrink", 0, -(2.0 ** -149), {}, f32, -0.0),
+        ("tanhshrink", 0, 2.0 ** -30, {}, f16, 0.0),
+        ("tanhshrink", 1, -(2.0 ** -24), {}, f16, 0.0),
+        ("tanhshrink", 1, -math.inf, {}, bf, 1.0),
+        ("tanhshrink", 0, -math.inf, {}, bf, -math.inf),
+        ("tanhshrink", 0, 2050.0, {}, f16, 2050.0),
+        ("tanhshrink", 0, -2050.0, {}, f16, -2050.0),
+        ("tanhshrink", 0, 2048.0, {}, f16, 2047.0),
+        ("tanhshrink", 0, 258.0, {}, bf, 258.0),
+        ("tanhshrink", 0, 1.0, {}, bf, 0.23828125),
+        ("tanhshrink", 1, 100.0, {}, f32, 1.0),
     ]
     for func, d, x, params, tgt, want in cases:
         got = reference.correctly_rounded(func, d, x, target=tgt, **params)
@@ -534,12 +615,17 @@ def self_test(full=False):
             ("float32", "silu", 0, {}), ("bfloat16", "silu", 0, {}),
             ("bfloat16", "gelu", 0, {}), ("float32", "logsigmoid", 1, {}),
             ("float16", "elu", 0, {"alpha": float(tie_alphas(f16fmt)[1])}),
+            ("float16", "tanhshrink", 0, {}),
+            ("bfloat16", "tanhshrink", 0, {}),
+            ("float32", "tanhshrink", 0, {}),
             ("bfloat16", "celu", 0,
              {"alpha": float(tie_alphas(dc.BFLOAT16)[1])})):
         fmt = FORMATS[name]
         n = 0
         xs = tiny_traps(fmt) if not params else \
             near(fmt, [-1000.0, -3000.0], (0, 1, 2, 5))
+        if func == "tanhshrink":
+            xs = tanhshrink_traps(fmt)
         for b in xs:
             x = value_of(fmt, b)
             once = reference.correctly_rounded(func, d, x,

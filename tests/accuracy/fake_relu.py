@@ -20,10 +20,12 @@ reference.py. MODE (default `correct`):
   nansign   every NaN printed as `nan`;
   digits    9 (float32) or 5 significant digits instead of the shortest;
   dtypeparams  (threshold, hardshrink, softshrink) the parameters rounded
-            to the dtype first.
+            to the dtype first (rrelu, prelu: the slope);
+  exactslope  (rrelu) the slope (lower + upper)/2 exact, not in double
+            arithmetic.
 
-threshold, hardshrink and softshrink are dtype_check.py's own reference
-(expected()), except where a mode breaks it; `double` rounds softshrink's
+threshold, hardshrink, softshrink, rrelu and prelu are dtype_check.py's
+own reference (expected()), except where a mode breaks it; `double` rounds softshrink's
 x - lambd to a double first, `params32` and `dtypeparams` round threshold,
 value and lambd. Each wrong mode must make dtype_check.py fail, e.g.:
   FAKE_RELU_MODE=double tests/accuracy/dtype_check.py \
@@ -55,7 +57,8 @@ def parse(argv):
     names = {"--dtype": "dtype", "-F": "func", "--function": "func",
              "--alpha": "alpha", "-a": "alpha", "--beta": "beta",
              "--threshold": "threshold", "--approximate": "approximate",
-             "--value": "value", "--lambd": "lambd",
+             "--value": "value", "--lambd": "lambd", "--weight": "weight",
+             "--lower": "lower", "--upper": "upper",
              "-j": "jobs", "--jobs": "jobs"}
     i = 0
     while i < len(argv):
@@ -73,7 +76,8 @@ def parse(argv):
         else:
             sys.exit(f"fake_relu: unexpected argument {a!r}")
         i += 1
-    opts["texts"] = {k: opts[k] for k in ("threshold", "value", "lambd")
+    opts["texts"] = {k: opts[k] for k in ("threshold", "value", "lambd",
+                                          "weight", "lower", "upper")
                      if k in opts and isinstance(opts[k], str)}
     for key in ("alpha", "beta", "threshold"):
         opts[key] = float(opts[key])
@@ -112,12 +116,38 @@ def shrink_bits(mode, cfg, o, fmt, xb):
     return dc.expected(fmt, cfg, xb)
 
 
+def sloped_bits(mode, cfg, fmt, xb):
+    """rrelu, prelu: dtype_check's expected(), or the mistake the mode
+    names: `double` rounds slope*x to a double first, `exactslope` takes
+    rrelu's (lower + upper)/2 exactly rather than in double arithmetic,
+    `params32` and `dtypeparams` round the slope to float32 or the dtype
+    first."""
+    if mode == "exactslope" and cfg.func == "rrelu":
+        lo, up = dc.read_param(cfg.lower_text), dc.read_param(cfg.upper_text)
+        total = dc.param_key(lo) + dc.param_key(up)
+        cfg.slope = ("fin", total < 0, abs(total) / 2)
+    if mode in ("params32", "dtypeparams") and cfg.slope[0] == "fin":
+        pf = dc.FLOAT32 if mode == "params32" else fmt
+        cfg.slope = pf.decode(pf.round(cfg.slope[1], cfg.slope[2]))
+    kind, negative, mag = fmt.decode(xb)
+    if mode == "double" and not cfg.deriv and kind == "fin" and \
+            (negative or mag == 0) and cfg.slope[0] == "fin":
+        sign = negative != cfg.slope[1]
+        d = dc.FLOAT64.decode(dc.FLOAT64.round(sign, mag * cfg.slope[2]))
+        if d[0] == "fin":
+            return fmt.round(sign, d[2])
+    return dc.expected(fmt, cfg, xb)
+
+
 def main():
     mode = os.environ.get("FAKE_RELU_MODE", "correct")
     o = parse(sys.argv[1:])
     shrink = o["func"] in dc.SHRINK
     fmt = fam.FORMATS[o["dtype"]]
     cfg = shrink_config(mode, o, fmt) if shrink else None
+    sloped = o["func"] in dc.SLOPED
+    if sloped:
+        cfg = dc.Config(o["func"], o["deriv"], [], **o["texts"])
     texts = {}  # shortest texts by bits
     tgt = fam.TARGETS[o["dtype"]]
     params = (o["alpha"], o["beta"], o["threshold"])
@@ -132,6 +162,10 @@ def main():
             continue
         if shrink:
             bits = shrink_bits(mode, cfg, o, fmt, xb)
+        elif sloped:
+            bits = sloped_bits(mode, cfg, fmt, xb)
+            if bits == dc.ANY_NAN:
+                bits = fmt.nan(False)
         elif mode == "double":
             x = fam.value_of(fmt, xb)
             v = reference.correctly_rounded(o["func"], o["deriv"], x,

@@ -221,6 +221,31 @@ def hard_places(name, derivative, params):
             ("near 1", interval(-45.0, -15.0)),
             ("moderate", interval(-40.0, 40.0)),
         ]
+    elif name == "tanhshrink":
+        # x - tanh x ~ x**3/3 cancels near 0, down to the subnormal inputs;
+        # it turns subnormal near |x| = 2**-340 and rounds to zero below
+        # about 2**-357.5 (x**3/3 = 2**-1075); tanh x**2 ~ x**2 turns
+        # subnormal near 2**-511 and vanishes near 2**-537.5; tanh
+        # saturates from 19 on, where tanh x**2 = 1 - 4 e**-2|x| lies just
+        # below 1, and x - 1 + (1 - tanh x) is a tie of doubles for |x| in
+        # [2**53, 2**54), decided by the tiny term.
+        places = zero + [
+            ("subnormal input", lambda rng: (-1 if rng.random() < 0.5
+                                             else 1) *
+             math.ldexp(rng.randint(1, 2 ** 52 - 1), -1074)),
+            ("tiny", log_band(2.0 ** -1074, 2.0 ** -30)),
+            ("rounds to zero", log_band(2.0 ** -362, 2.0 ** -338)),
+            ("square subnormal", log_band(2.0 ** -540, 2.0 ** -509)),
+            ("small", log_band(2.0 ** -30, 2.0 ** -10)),
+            ("series switch", around(2.0 ** -5)),
+            ("below 1", log_band(2.0 ** -10, 1.0)),
+            ("near 1", around(1.0)),
+            ("near -1", around(-1.0)),
+            ("moderate", interval(-19.0, 19.0)),
+            ("saturates", log_band(19.0, 40.0)),
+            ("cut-off 40", around(40.0)),
+            ("x - 1 ties", log_band(2.0 ** 52, 2.0 ** 55)),
+        ]
     else:
         raise KeyError(name)
     return places

@@ -50,7 +50,7 @@ GELU_TANH_C = Fraction("0.044715")
 
 NAMES = ("elu", "selu", "celu", "gelu", "gelu_tanh", "silu", "mish",
          "softplus", "hardswish", "hardsigmoid", "sigmoid", "tanh",
-         "softsign", "logsigmoid")
+         "softsign", "logsigmoid", "tanhshrink")
 
 
 class Undecided(Exception):
@@ -814,6 +814,94 @@ def logsigmoid_derivative(x, alpha, beta, threshold):
     return lambda: sigma(-Approx.exact(x))
 
 
+# tanhshrink(x) = x - tanh(x), tanhshrink'(x) = tanh(x)**2 (the contract
+# given with the function: correctly rounded as the others; x = +-0 gives
+# +0 for both, as IEEE arithmetic gives -0 - (-0) = +0; a nonzero value
+# that rounds to zero keeps its sign; at +-inf the value is +-inf and the
+# derivative 1).
+
+_TANH_COEFFS = []
+
+
+def _tanh_coeff(n):
+    """The coefficient of x**(2n - 1) in the Taylor series of tanh x, as a
+    Fraction: 2**2n (2**2n - 1) B_2n / (2n)!  (1, -1/3, 2/15, -17/315,
+    ...), from mpmath's exact Bernoulli numbers."""
+    while len(_TANH_COEFFS) < n:
+        k = len(_TANH_COEFFS) + 1
+        b = mpmath.bernfrac(2 * k)
+        _TANH_COEFFS.append(Fraction(4 ** k * (4 ** k - 1) * int(b[0]),
+                                     int(b[1]) * math.factorial(2 * k)))
+    return _TANH_COEFFS[n - 1]
+
+
+# Below this |x| the series x**3/3 - 2x**5/15 + ... replaces x - tanh x,
+# which cancels: each term is at most |x|**2 * 0.41 < 2**-11 of the one
+# before (the coefficients' ratio tends to (2/pi)**2 from below).
+_SERIES_BOUND = 2.0 ** -5
+
+
+def _tanhshrink_series(x):
+    """x - tanh x for 0 < |x| <= 2**-5, from the alternating Taylor
+    series, with as many terms as the working precision needs and the
+    rest bounded by twice the first term left out."""
+    X = Approx.exact(x)
+    X2 = X * X
+    power = X2 * X
+    total = Approx(mpf(0))
+    n = 2
+    terms = mp.prec // 11 + 3
+    for n in range(2, terms + 2):
+        total = total - Approx.rational(_tanh_coeff(n)) * power
+        power = power * X2
+    rest = _emul(_emul(abs(power.v) + power.e,
+                       abs(mpf(_tanh_coeff(terms + 2).numerator)) /
+                       _tanh_coeff(terms + 2).denominator), mpf(2))
+    return Approx(total.v, _eadd(total.e, rest))
+
+
+def tanhshrink_value(x, alpha, beta, threshold):
+    if math.isnan(x) or math.isinf(x):
+        return x
+    if x == 0:
+        return 0.0  # x - tanh x in IEEE arithmetic: -0 - (-0) = +0
+    a = abs(x)
+    if a < 2.0 ** -360:
+        # |x|**3/3 < 2**-1081, below half the smallest subnormal: the
+        # nonzero value rounds to a zero of x's sign
+        return math.copysign(0.0, x)
+    if a > 40:
+        # |x| - 1 + d with 0 < d = 1 - tanh|x| < 2 e**-80 < 2**-114, while
+        # the rounding boundaries near |x| - 1 >= 39 are 2**-48 apart at
+        # least: d decides only where |x| - 1 is itself a boundary (a tie,
+        # e.g. for |x| in [2**53, 2**54)), and any amount in (0, 2**-48)
+        # decides it the same way
+        q = Fraction(a) - 1 + Fraction(1, 1 << 1200)
+        return q if x > 0 else -q
+    if a <= _SERIES_BOUND:
+        return lambda: _tanhshrink_series(x)
+    return lambda: Approx.exact(x) - tanh(Approx.exact(x))
+
+
+def tanhshrink_derivative(x, alpha, beta, threshold):
+    if math.isnan(x):
+        return x
+    if math.isinf(x):
+        return 1.0
+    if x == 0:
+        return 0.0  # tanh(+-0)**2 = +0
+    a = abs(x)
+    if a < 2.0 ** -540:
+        return 0.0  # tanh(x)**2 < x**2 < 2**-1080: rounds to +0
+    if a > 400:
+        return 1.0  # 1 - sech(x)**2, sech**2 < 4 e**-800
+    if a < 1:
+        return lambda: tanh(Approx.exact(x)) * tanh(Approx.exact(x))
+    # 1 - sech**2 = 1 - 4 sigma'(2x): the small part computed without
+    # cancellation, the subtraction exact
+    return lambda: 1 - sigma_prime(Approx.exact(x) * 2) * 4
+
+
 _RULES = {
     ("elu", 0): elu_value, ("elu", 1): elu_derivative,
     ("selu", 0): selu_value, ("selu", 1): selu_derivative,
@@ -834,6 +922,8 @@ _RULES = {
     ("softsign", 0): softsign_value, ("softsign", 1): softsign_derivative,
     ("logsigmoid", 0): logsigmoid_value,
     ("logsigmoid", 1): logsigmoid_derivative,
+    ("tanhshrink", 0): tanhshrink_value,
+    ("tanhshrink", 1): tanhshrink_derivative,
 }
 
 
@@ -948,6 +1038,8 @@ def _naive(name, derivative, x, alpha, beta, threshold):
         ("hardsigmoid", 1): lambda: mpf(1) / 6 if -3 < x < 3 else 0,
         ("softsign", 0): lambda: X / (1 + abs(X)),
         ("softsign", 1): lambda: 1 / (1 + abs(X)) ** 2,
+        ("tanhshrink", 0): lambda: X - mpmath.tanh(X),
+        ("tanhshrink", 1): lambda: mpmath.tanh(X) ** 2,
     }
     return table[(name, derivative)]()
 
