@@ -20,7 +20,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(g++ cmake make pkg-config python3 python3-mpmath python3-numpy
           parallel libcli11-dev libfast-float-dev doctest-dev bash-completion
           zsh fish groff-base lintian dpkg-dev file g++-aarch64-linux-gnu
-          qemu-user libc6-dev:arm64 libstdc++6:arm64 libmpfr-dev:arm64
+          qemu-user libstdc++6:arm64 libmpfr-dev:arm64
           libgmp-dev:arm64 libfmt-dev:arm64)
 dpkg --print-foreign-architectures | grep -qx arm64 ||
   dpkg --add-architecture arm64
