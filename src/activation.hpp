@@ -11,6 +11,7 @@
 
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -22,9 +23,14 @@ namespace relu {
 constexpr double relu(double x) noexcept { return x > 0 || x != x ? x : 0.0; }
 
 // Return x for x > 0, else alpha * x in IEEE arithmetic (so alpha = 0 maps
-// -inf to NaN, as PyTorch does); NaN stays NaN.
+// -inf to NaN, as PyTorch does); NaN stays NaN. That NaN is -nan on every
+// processor: IEEE 754 leaves its sign to the processor (x86 sets it, arm64
+// clears it).
 constexpr double leaky_relu(double x, double alpha) noexcept {
-  return x > 0 || x != x ? x : alpha * x;
+  if (x > 0 || x != x)
+    return x;
+  const double y = alpha * x;
+  return y == y ? y : -std::numeric_limits<double>::quiet_NaN();
 }
 
 // Return 1 for x > 0, else 0: the left derivative at 0, as PyTorch and JAX
@@ -64,9 +70,9 @@ constexpr double shrink_grad(double x, double lambd) noexcept {
 }
 
 // leaky_relu in dtype: alpha * x rounded once, not a double product
-// rounded again.
+// rounded again (alpha * ±inf is ±inf or NaN, in every dtype).
 inline double leaky(double x, double alpha, Dtype dtype) noexcept {
-  return dtype == Dtype::float64 || x > 0 || x != x
+  return dtype == Dtype::float64 || x > 0 || !std::isfinite(x)
              ? leaky_relu(x, alpha)
              : round_product(dtype, alpha, x);
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -287,6 +288,33 @@ TEST_SUITE("activation") {
             CHECK(std::signbit(y) == std::signbit(x));
           }
         }
+      }
+    }
+  }
+
+  TEST_CASE("a slope of zero at -inf gives -nan on every processor") {
+    // IEEE 754 leaves the sign of the NaN that 0 * inf makes to the
+    // processor: x86 sets it, arm64 clears it.
+    struct Row {
+      std::string_view name;
+      relu::Params params;
+    };
+
+    for (const Row& row :
+         {Row{"leaky_relu", {.alpha = 0.0}}, Row{"leaky_relu", {.alpha = -0.0}},
+          Row{"rrelu", {.lower = 0.0, .upper = 0.0}},
+          Row{"prelu", {.weight = -0.0}}}) {
+      for (Dtype dtype :
+           {Dtype::float64, Dtype::float32, Dtype::bfloat16, Dtype::float16}) {
+        const relu::Activation a{relu::find_function(row.name), row.params,
+                                 false, dtype};
+        CAPTURE(row.name);
+        CAPTURE(row.params.alpha);
+        CAPTURE(row.params.weight);
+        CAPTURE(static_cast<int>(dtype));
+        const double y = a(-inf);
+        CHECK(std::isnan(y));
+        CHECK(std::signbit(y));
       }
     }
   }

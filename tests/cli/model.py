@@ -758,7 +758,12 @@ class Stream:
             return 1.0 if x > 0 else (o.alpha if o.leaky else 0.0)
         if x > 0:
             return x
-        return o.alpha * x if o.leaky else 0.0
+        if not o.leaky:
+            return 0.0
+        y = o.alpha * x
+        # "that NaN is -nan on every processor" (0 x inf): Python's own
+        # would be the sign of the processor it runs on.
+        return math.copysign(math.nan, -1) if math.isnan(y) else y
 
     def convert(self, token):
         """Return the output text for a number token, or None."""

@@ -1,15 +1,31 @@
 // Where the tiers of src/exact/ meet, over every group of functions: the
 // shortcuts next to where the fast path saturates, and hard cases, which
 // the fast path leaves to the Ziv loop.
+#include "exact/double_double.hpp"
 #include "exact/exact.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <string_view>
+
 using namespace exact_test;
 using relu::Dtype;
 
 TEST_SUITE("exact") {
+  TEST_CASE("fused: the fast path's products, by processor and RELU_FMA") {
+    const char* env = std::getenv("RELU_FMA");
+    const bool off = env != nullptr && std::string_view(env) == "off";
+    // exact.dekker runs this suite with RELU_FMA=off.
+    if (off)
+      CHECK_FALSE(relu::exact::fused());
+#if defined(__aarch64__)
+    // Every aarch64 processor has FMA: no run-time check turns it off.
+    CHECK(relu::exact::fused() == !off);
+#endif
+  }
+
   TEST_CASE("shortcuts where the fast path saturates") {
     struct Edge {
       Fn f;
