@@ -550,6 +550,17 @@ struct Shared {
   Iv t, s, ss, ln_s;
 };
 
+// The shared parts for T enclosed in [lo, hi].
+Shared shared(Kind kind, mpfr_srcptr lo, mpfr_srcptr hi) noexcept {
+  Iv t(mpfr_get_prec(lo));
+  mpfr_set(t.lo, lo, MPFR_RNDD);
+  mpfr_set(t.hi, hi, MPFR_RNDU);
+  Iv s = 1.0 + t;
+  Iv ss = s * s;
+  Iv ln_s = kind == Kind::log_softmax ? log1p(t) : Iv(t.prec());
+  return {std::move(t), std::move(s), std::move(ss), std::move(ln_s)};
+}
+
 // An enclosure of output i at t's precision, by the formulas of
 // fast_row().
 Iv slow_value(const Row& row, Kind kind, std::size_t i,
@@ -595,14 +606,53 @@ double nearest_below(Dtype dtype, mpfr_srcptr v) noexcept {
   return d;
 }
 
+// The rounding in dtype of the reals just above v, as nearest_below().
+double nearest_above(Dtype dtype, mpfr_srcptr v) noexcept {
+  mpfr_t a;
+  mpfr_init2(a, mpfr_get_prec(v) + 64);
+  mpfr_set(a, v, MPFR_RNDN);
+  mpfr_nextabove(a);
+  const double d = nearest(dtype, a);
+  mpfr_clear(a);
+  return d;
+}
+
+// How an output moves as T grows: T's enclosure is [T_lo, T_hi] with
+// T > T_lo strictly, as the row has an element below its maximum, whose
+// term e^(x_j - M) is transcendental (rounded down) or bounded below by 0.
+// A monotone output is enclosed from its values at T_lo and T_hi, which
+// its formula's repeated S no longer widens, and the exact value cannot
+// reach its value at T_lo. That settles a tie of the dtype which only a
+// term too small for any precision breaks (511/512 in bfloat16 for 512
+// equal elements and one far below them).
+enum class Trend : std::uint8_t { falls, rises, unknown };
+
+Trend trend(const Row& row, Kind kind, std::size_t i, const Iv& t,
+            bool negate) noexcept {
+  Trend trend = Trend::falls; // softmax and log_softmax
+  if (kind == Kind::log_softmax_grad) {
+    trend = Trend::rises; // 1 - e/(1 + T)
+  } else if (kind == Kind::softmax_grad && i == row.top) {
+    // y (1 - y) with y = 1/(1 + T) rises with y below 1/2, so falls as T
+    // grows past 1; the other way below 1.
+    trend = mpfr_cmp_ui(t.lo, 1) > 0   ? Trend::falls
+            : mpfr_cmp_ui(t.hi, 1) < 0 ? Trend::rises
+                                       : Trend::unknown;
+  } // elsewhere softmax_grad's y = e/(1 + T) < 1/2: y (1 - y) falls
+  if (!negate || trend == Trend::unknown)
+    return trend;
+  return trend == Trend::falls ? Trend::rises : Trend::falls;
+}
+
 // Whether both ends of r round alike in dtype, as ziv() tests them; if so,
-// or past max_precision, store the rounding in out. With open_above, the
-// value is known to lie strictly below r.hi, which then stands for the
-// reals just below it.
-bool settle(Dtype dtype, const Iv& r, bool open_above, double& out) noexcept {
-  const double lo = nearest(dtype, r.lo);
+// or past max_precision, store the rounding in out. An output that rises
+// with T cannot reach r.lo, one that falls cannot reach r.hi: that end
+// stands for the reals just inside it.
+bool settle(Dtype dtype, const Iv& r, Trend trend, double& out) noexcept {
+  const double lo =
+      trend == Trend::rises ? nearest_above(dtype, r.lo) : nearest(dtype, r.lo);
   const double hi =
-      open_above ? nearest_below(dtype, r.hi) : nearest(dtype, r.hi);
+      trend == Trend::falls ? nearest_below(dtype, r.hi) : nearest(dtype, r.hi);
   if (lo == hi && lo != 0) {
     out = lo;
     return true;
@@ -632,22 +682,27 @@ bool settle(Dtype dtype, const Iv& r, bool open_above, double& out) noexcept {
                                            std::span<double> out) noexcept {
   const double largest = second(row);
   for (mpfr_prec_t p = 128;; p *= 2) {
-    Iv t = tail_enclosure(row, p, largest);
-    Iv s = 1.0 + t;
-    Iv ss = s * s;
-    Iv ln_s = kind == Kind::log_softmax ? log1p(t) : Iv(p);
-    // T > 0, but below MPFR's range when the spread is (below e^(-2^30)):
-    // then ln S encloses as [0, e^cut], and x_i - M - ln S is below
-    // x_i - M, which may be a tie of the dtype.
-    const bool open_above = kind == Kind::log_softmax && mpfr_zero_p(t.lo) != 0;
-    const Shared sh{std::move(t), std::move(s), std::move(ss), std::move(ln_s)};
+    const Iv t = tail_enclosure(row, p, largest);
+    const Shared whole = shared(kind, t.lo, t.hi);
+    const Shared at_lo = shared(kind, t.lo, t.lo);
+    const Shared at_hi = shared(kind, t.hi, t.hi);
     bool left = false;
     for (std::size_t i = 0; i < row.x.size(); ++i) {
       if (!std::isnan(out[i]))
         continue;
-      const Iv v = slow_value(row, kind, i, sh);
-      if (!(negate ? settle(dtype, -v, false, out[i])
-                   : settle(dtype, v, open_above && i != row.top, out[i])))
+      const Trend to = trend(row, kind, i, t, negate);
+      Iv v = slow_value(row, kind, i, whole);
+      if (to != Trend::unknown) {
+        // Monotone in T: from the values at its ends (before negation,
+        // which reverses the trend).
+        const Iv a = slow_value(row, kind, i, at_lo);
+        const Iv b = slow_value(row, kind, i, at_hi);
+        const bool up = (to == Trend::rises) != negate;
+        mpfr_set(v.lo, up ? a.lo : b.lo, MPFR_RNDD);
+        mpfr_set(v.hi, up ? b.hi : a.hi, MPFR_RNDU);
+      }
+      if (!(negate ? settle(dtype, -v, to, out[i])
+                   : settle(dtype, v, to, out[i])))
         left = true;
     }
     if (!left)
