@@ -274,6 +274,10 @@ struct Function {
   // Jacobian). Null for the elementwise functions.
   RowFunction row_value = nullptr;
   RowFunction row_derivative = nullptr;
+  // Whether the record's numbers are halves a and b, paired a_i with b_i
+  // (glu): there must be an even number of them, and the value has half
+  // as many, in a's places.
+  bool halves = false;
 
   // Whether it is a function over a record, not of one number.
   constexpr bool over_record() const noexcept { return row_value != nullptr; }
@@ -595,6 +599,25 @@ inline constexpr std::array functions{
              .formula = "x_i - ln(sum_j exp(x_j)), over the record",
              .row_value = log_softmax,
              .row_derivative = log_softmax_grad},
+    Function{.name = "glu",
+             .formula = "a_i*sigmoid(b_i), the record halved into a and b",
+             .row_value =
+                 [](std::span<const double> x, std::span<double> out,
+                    std::span<double>, Dtype dtype) noexcept {
+                   const std::size_t h = x.size() / 2;
+                   for (std::size_t i = 0; i < h; ++i)
+                     out[i] = glu(x[i], x[h + i], dtype);
+                 },
+             .row_derivative =
+                 [](std::span<const double> x, std::span<double> out,
+                    std::span<double>, Dtype dtype) noexcept {
+                   const std::size_t h = x.size() / 2;
+                   for (std::size_t i = 0; i < h; ++i) {
+                     out[i] = sigmoid(x[h + i], dtype);
+                     out[h + i] = glu_grad(x[i], x[h + i], dtype);
+                   }
+                 },
+             .halves = true},
 };
 
 // Return the function called name (or by its alias), or nullptr.
@@ -643,6 +666,13 @@ struct Activation {
     (derivative ? function->row_derivative
                 : function->row_value)(x, out, scratch, dtype);
   }
+
+  // Whether a record's numbers must be even in count (glu's halves).
+  bool pairs() const noexcept { return function->halves; }
+
+  // Whether the record gets shorter: glu's value writes one number per
+  // pair, in the first half's places.
+  bool shortens() const noexcept { return function->halves && !derivative; }
 
   // Whether the result at x is x itself, so that its text is kept.
   bool keeps(double x) const noexcept {

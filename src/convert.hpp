@@ -59,6 +59,9 @@ public:
     activation_.row(x, out, scratch);
   }
 
+  // The function over a record in use, and how it treats its numbers.
+  const Activation& activation() const noexcept { return activation_; }
+
   // Append the replacement c to out; c is not What::keep.
   void write(const Conversion& c, Output& out);
 

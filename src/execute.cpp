@@ -45,6 +45,14 @@ bool has_no_field(std::string_view operand, char terminator) {
   return true;
 }
 
+// The message of d, at record, e.g. "line 3": "line 3, field 2: ...", or
+// "line 3: ..." for the record as a whole.
+std::string message(std::string_view record, const Diagnostic& d) {
+  return d.field == 0
+             ? fmt::format("{}: {}", record, d.text)
+             : fmt::format("{}, field {}: {}", record, d.field, d.text);
+}
+
 int run_operands(const Options& options, Output& out) {
   if (options.header > 0)
     report_error("--header ignored with command-line input");
@@ -52,8 +60,7 @@ int run_operands(const Options& options, Output& out) {
   stream_options.header = 0;
   std::size_t argument = 0;
   Stream stream(stream_options, out, [&argument](const Diagnostic& d) {
-    report_error(
-        fmt::format("argument {}, field {}: {}", argument, d.field, d.text));
+    report_error(message(fmt::format("argument {}", argument), d));
   });
   // An operand without a field is a number asked for, unless the field
   // list leaves out its first field.
@@ -151,9 +158,7 @@ int execute(const Options& given) {
   if (!numbers.empty() && !(numbers.size() == 1 && numbers[0] == "-"))
     return run_operands(given, out);
   Reporter report = [](const Diagnostic& d) {
-    report_error(d.field == 0 ? fmt::format("line {}: {}", d.record, d.text)
-                              : fmt::format("line {}, field {}: {}", d.record,
-                                            d.field, d.text));
+    report_error(message(fmt::format("line {}", d.record), d));
   };
   Options options = given;
   Source source = fd_source(STDIN_FILENO);

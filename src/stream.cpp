@@ -20,6 +20,10 @@ namespace {
 // output it reserves stays small; a longer record takes the exact path.
 constexpr std::size_t fast_block = 64 * 1024;
 
+// The diagnostic of a record longer than max_record, for the record.
+constexpr std::string_view too_long_record = "record longer than 16 MiB";
+static_assert(max_record == std::size_t{16} << 20);
+
 } // namespace
 
 bool too_long(const char* first, const char* end) noexcept {
@@ -35,10 +39,11 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
       lexer_(options.delimiter.value_or(','), options.terminator),
       terminator_(options.terminator), header_(options.header),
       drop_header_(options.drop_header), invalid_mode_(options.invalid),
-      out_(out), report_(std::move(report)),
-      mode_(start.record <= header_ ? Mode::skip_record : Mode::field_start),
-      record_(start.record), record_line_(start.line),
-      row_wise_(options.activation.function->over_record()) {
+      out_(out), report_(std::move(report)), record_(start.record),
+      record_line_(start.line),
+      row_wise_(options.activation.function->over_record()),
+      names_held_(options.activation.shortens() && !drop_header_) {
+  mode_ = record_mode();
   classes_[static_cast<unsigned char>(' ')] = blank;
   classes_[static_cast<unsigned char>('\t')] = blank;
   if (terminator_ == '\0')
@@ -477,7 +482,7 @@ void Stream::end_record(const char* next) {
   record_lines_ = 0;
   field_ = 0;
   cursor_.rewind();
-  mode_ = record_ <= header_ ? Mode::skip_record : Mode::field_start;
+  mode_ = record_mode();
 }
 
 void Stream::end_field() noexcept {
@@ -513,6 +518,11 @@ void Stream::bad_field(const char* first, const char* last) {
 
 void Stream::invalid(const char* first, const char* last,
                      std::string_view what) {
+  if (record_ <= header_) { // a name in glu's header, held
+    places_.push_back({static_cast<std::size_t>(first - emitted_),
+                       static_cast<std::size_t>(last - emitted_)});
+    return;
+  }
   saw_invalid_ = true;
   record_bad_ = true;
   if (invalid_mode_ == InvalidMode::ignore)
@@ -530,8 +540,13 @@ void Stream::report(const char* at, std::string text) {
     return;
   }
   emit_until(at);
+  tell(field_ + 1, text);
+}
+
+// Report text for field (0: the record), after the output so far.
+void Stream::tell(std::uint64_t field, std::string_view text) {
   out_.flush();
-  report_({record_line_, field_ + 1, text});
+  report_({record_line_, field, text});
   if (invalid_mode_ == InvalidMode::abort)
     aborted_ = true;
 }
@@ -540,50 +555,94 @@ void Stream::report(const char* at, std::string text) {
 // and pass it through unchanged, or write the function's results in place
 // of its numbers.
 void Stream::finish_record(const char* next) {
+  const Activation& f = converter_.activation();
   if (static_cast<std::size_t>(next - emitted_) > max_record) {
-    too_long_record();
+    record_problem(too_long_record);
   } else if (record_bad_) {
     for (const Problem& problem : problems_) {
-      out_.flush();
-      report_({record_line_, problem.field, problem.text});
-      if (invalid_mode_ == InvalidMode::abort) {
-        aborted_ = true; // nothing of the record is written
-        break;
-      }
+      tell(problem.field, problem.text);
+      if (aborted_)
+        break; // nothing of the record is written
     }
-  } else if (!row_.empty()) {
-    results_.resize(row_.size());
-    scratch_.resize(row_.size());
-    converter_.row(row_, results_, scratch_);
-    const char* start = emitted_;
-    for (std::size_t i = 0; i < places_.size(); ++i) {
-      emit_until(start + places_[i].first);
-      converter_.write({Conversion::What::value, {}, results_[i]}, out_);
-      emitted_ = start + places_[i].last;
-    }
+  } else if (f.pairs() && places_.size() % 2 != 0) {
+    if (record_ > header_) // a header's names: the records will say it
+      record_problem(fmt::format("{} needs an even number of numbers, not {}",
+                                 f.function->name, places_.size()));
+  } else if (!places_.empty()) {
+    write_results(next);
   }
   if (!aborted_)
     emit_until(next);
   restart_record();
 }
 
-// Report the held record as longer than max_record, as --invalid says.
-void Stream::too_long_record() {
+// Write the results over the held record's numbers; glu's value writes one
+// per pair, in a's places, and removes the fields of b (from a header, their
+// names), each with the separator before it.
+void Stream::write_results(const char* next) {
+  const bool header = record_ <= header_;
+  std::size_t kept =
+      converter_.activation().shortens() ? row_.size() / 2 : row_.size();
+  if (header) {
+    kept = 0;
+  } else {
+    results_.resize(row_.size());
+    scratch_.resize(row_.size());
+    converter_.row(row_, results_, scratch_);
+  }
+  const char* start = emitted_;
+  for (std::size_t i = 0; i < places_.size(); ++i) {
+    if (header && i < places_.size() / 2)
+      continue;
+    if (i < kept) {
+      emit_until(start + places_[i].first);
+      converter_.write({Conversion::What::value, {}, results_[i]}, out_);
+      emitted_ = start + places_[i].last;
+    } else {
+      const Place gone = with_separator(start, places_[i], next);
+      emit_until(start + gone.first);
+      emitted_ = start + gone.last;
+    }
+  }
+}
+
+// The bytes of the field whose number is at place in the record held from
+// start to next, with the separator before it (a run of blanks when
+// blank-separated); it is never the record's first field.
+Stream::Place Stream::with_separator(const char* start, Place place,
+                                     const char* next) const noexcept {
+  const char* first = start + place.first;
+  const char* last = start + place.last;
+  if (!delimited_) {
+    while (first != start && (cls(first[-1]) & blank))
+      --first;
+  } else {
+    // A field holding a number holds no delimiter, even quoted.
+    const std::uint8_t ends = delimiter | terminator;
+    while (first != start && !(cls(first[-1]) & ends))
+      --first;
+    if (first != start)
+      --first;
+    while (last != next && !(cls(*last) & ends))
+      ++last;
+    last = without_cr(start + place.last, last, next);
+  }
+  return {static_cast<std::size_t>(first - start),
+          static_cast<std::size_t>(last - start)};
+}
+
+// Report the held record as a whole (field 0), as --invalid says.
+void Stream::record_problem(std::string_view text) {
   saw_invalid_ = true;
-  if (invalid_mode_ == InvalidMode::ignore)
-    return;
-  out_.flush();
-  report_({record_line_, 0,
-           fmt::format("record longer than {} MiB", max_record >> 20)});
-  if (invalid_mode_ == InvalidMode::abort)
-    aborted_ = true;
+  if (invalid_mode_ != InvalidMode::ignore)
+    tell(0, text);
 }
 
 // Forget what was held of the record, to scan it again from its start.
 void Stream::restart_record() noexcept {
   field_ = 0;
   cursor_.rewind();
-  mode_ = record_ <= header_ ? Mode::skip_record : Mode::field_start;
+  mode_ = record_mode();
   lexer_.reset();
   record_lines_ = 0;
   record_bad_ = false;
@@ -596,7 +655,7 @@ void Stream::restart_record() noexcept {
 // let it stream through unchanged, from p on, up to its end.
 void Stream::pass_record(const char* p) {
   passing_ = true;
-  too_long_record();
+  record_problem(too_long_record);
   if (aborted_)
     return;
   places_.clear();

@@ -83,6 +83,11 @@ public:
   bool saw_invalid() const noexcept { return saw_invalid_; }
 
 private:
+  // Where a number of a held record is: offsets from emitted_.
+  struct Place {
+    std::size_t first, last;
+  };
+
   enum Class : std::uint8_t { blank = 1, terminator = 2, delimiter = 4 };
 
   enum class Mode : std::uint8_t {
@@ -116,14 +121,26 @@ private:
                          const char* end) const noexcept;
   void end_record(const char* next);
 
+  // Whether the current record is held until it ends: every record of a
+  // function over a record, and glu's header, whose names of b go.
   bool holds() const noexcept {
-    return row_wise_ && record_ > header_ && !passing_;
+    return row_wise_ && !passing_ && (record_ > header_ || names_held_);
+  }
+
+  // How a record starts: a header record passes through unless held.
+  Mode record_mode() const noexcept {
+    return record_ <= header_ && !names_held_ ? Mode::skip_record
+                                              : Mode::field_start;
   }
 
   void finish_record(const char* next);
+  void write_results(const char* next);
+  Place with_separator(const char* start, Place place,
+                       const char* next) const noexcept;
   void restart_record() noexcept;
   void pass_record(const char* p);
-  void too_long_record();
+  void record_problem(std::string_view text);
+  void tell(std::uint64_t field, std::string_view text);
   void end_field() noexcept;
   void convert(const char* first, const char* last, Kind kind);
   void invalid(const char* first, const char* last, std::string_view what);
@@ -167,16 +184,13 @@ private:
   // A function over a record holds each record, from emitted_, until it
   // ends: the places of its selected numbers (offsets from emitted_), their
   // values, and the problems to report, if any.
-  struct Place {
-    std::size_t first, last;
-  };
-
   struct Problem {
     std::uint64_t field;
     std::string text;
   };
 
   bool row_wise_;
+  bool names_held_;      // glu's header records are held, to shorten them
   bool passing_ = false; // a record over max_record streams through
   bool record_bad_ = false;
   std::vector<Place> places_;

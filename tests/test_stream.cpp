@@ -763,6 +763,55 @@ TEST_SUITE("stream") {
       CHECK(process(in, options, jobs, {.chunk = 7}) == r);
   }
 
+  TEST_CASE("glu: b's fields go with the separator before them") {
+    // glu(1, 0) = 1/2, glu(4, 0) = 2, glu(2, 0) = 1; -2 sigmoid(3), 1
+    // sigmoid(2) and -2 sigmoid'(3) from mpmath. A header loses the names
+    // of b, unless -g; an odd count leaves the record as it came.
+    struct Row {
+      std::string name;
+      std::string fields;
+      bool csv;
+      char terminator;
+      bool derivative;
+      std::string in;
+      std::string out;
+      std::string err;
+    };
+
+    for (const Row& row : std::vector<Row>{
+             {"blank", "1-", false, '\n', false,
+              "a1  a2 b1 b2\n 1  -2 0 3 \n1 2 3\n4 0\n",
+              "a1  a2\n 0.5  -1.9051482536448665 \n1 2 3\n2\n",
+              "line 3: glu needs an even number of numbers, not 3\n"},
+             {"csv", "2-3", true, '\n', false,
+              "id,a,\"b,1\",note\r\n\"r,1\",\"2\",\" 0 \",z\r\nr2,,5,\r\n",
+              "id,a,note\r\n\"r,1\",\"1\",z\r\nr2,,5,\r\n",
+              "line 3: glu needs an even number of numbers, not 1\n"},
+             {"nul", "1-", false, '\0', false, std::string("h\ni\0001\n2\0", 8),
+              std::string("h\0000.8807970779778824\0", 21), ""},
+             {"derivative", "1-", false, '\n', true, "a1 a2 b1 b2\n1 -2 0 3\n",
+              "a1 a2 b1 b2\n0.5 0.9525741268224333 0.25 -0.09035331946182426\n",
+              ""},
+         }) {
+      CAPTURE(row.name);
+      auto options = Options{};
+      options.activation.function = relu::find_function("glu");
+      options.activation.derivative = row.derivative;
+      options.csv = row.csv;
+      if (row.csv)
+        options.delimiter = ',';
+      options.terminator = row.terminator;
+      options.header = 1;
+      options.fields = relu::Fields::parse(row.fields);
+      options.invalid = relu::InvalidMode::warn;
+      Result r = run_all_splits(row.in, options);
+      CHECK(r.out == row.out);
+      CHECK(r.err == row.err);
+      for (unsigned jobs : {2u, 3u})
+        CHECK(process(row.in, options, jobs, {.chunk = 7}) == r);
+    }
+  }
+
   TEST_CASE("a function over a record: a record over max_record streams") {
     auto options = Options{};
     options.activation.function = relu::find_function("softmax");

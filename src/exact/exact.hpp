@@ -144,6 +144,15 @@ double logsigmoid(double x, Dtype dtype = Dtype::float64) noexcept;
 // Return sigmoid(-x), the derivative of logsigmoid.
 double logsigmoid_grad(double x, Dtype dtype = Dtype::float64) noexcept;
 
+// Return a * sigmoid(b), glu's output for the pair (a, b). At a = +-inf,
+// b = -inf it is -NaN (inf * 0, as IEEE's product); elsewhere at +-inf the
+// limit.
+double glu(double a, double b, Dtype dtype = Dtype::float64) noexcept;
+
+// Return a * sigmoid(b) * (1 - sigmoid(b)), glu's derivative in b (in a it
+// is sigmoid(b)); -NaN at a = +-inf, b = +-inf.
+double glu_grad(double a, double b, Dtype dtype = Dtype::float64) noexcept;
+
 // Free what evaluations cached for the calling thread (MPFR's constants and
 // memory pool). A thread that evaluated calls it before it ends, or the
 // cache outlives it unreachable.

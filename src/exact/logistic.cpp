@@ -1,11 +1,13 @@
-// sigmoid, tanh, tanhshrink, silu, mish, softplus and logsigmoid and their
-// derivatives: the functions built on the logistic function 1 / (1 + e^-x).
+// sigmoid, tanh, tanhshrink, silu, mish, softplus, logsigmoid and glu's
+// pair and their derivatives: the functions built on the logistic function 1 /
+// (1 + e^-x).
 #include "double_double.hpp"
 #include "exact.hpp"
 #include "interval.hpp"
 #include "kernels.hpp"
 
 #include <cmath>
+#include <limits>
 #include <mpfr.h>
 
 namespace relu {
@@ -512,6 +514,57 @@ double logsigmoid_grad(double x, Dtype dtype) noexcept {
                     dtype, [=]<class P>(P) { return sigmoid_fast<P>(-x); }, y))
     return y;
   return ziv(dtype, [=](mpfr_prec_t p) { return sigmoid(-Iv(p, x)); });
+}
+
+// glu's pair (a, b): 1 - sigmoid(b) < e^-37.5 < 2^-54 above 37.5, so
+// a sigmoid(b) rounds to a (the gap below a double is at least |a| 2^-53);
+// below -1455, |a| sigmoid(b) < 2^1024 e^b < 2^-1075.
+double glu(double a, double b, Dtype dtype) noexcept {
+  if (std::isnan(a))
+    return a;
+  if (std::isnan(b))
+    return b;
+  if (std::isinf(a))
+    return b == -inf ? -std::numeric_limits<double>::quiet_NaN() : a;
+  if (a == 0 || b > 37.5)
+    return a;
+  if (b < -1455)
+    return std::copysign(0.0, a);
+  if (b == 0)
+    return round_product(dtype, a, 0.5);
+  if (double y;
+      std::fabs(b) <= exp_max &&
+      fast(
+          dtype, [=]<class P>(P) { return a * sigmoid_fast<P>(b); }, y))
+    return y;
+  return ziv(dtype,
+             [=](mpfr_prec_t p) { return Iv(p, a) * sigmoid(Iv(p, b)); });
+}
+
+// sigmoid(b) (1 - sigmoid(b)) < e^-|b|: below 2^-1075 / |a| past 1455.
+double glu_grad(double a, double b, Dtype dtype) noexcept {
+  if (std::isnan(a))
+    return a;
+  if (std::isnan(b))
+    return b;
+  if (std::isinf(a))
+    return std::isinf(b) ? -std::numeric_limits<double>::quiet_NaN() : a;
+  if (a == 0)
+    return a;
+  if (std::fabs(b) > 1455)
+    return std::copysign(0.0, a);
+  if (b == 0)
+    return round_product(dtype, a, 0.25);
+  if (double y;
+      std::fabs(b) <= exp_max &&
+      fast(
+          dtype, [=]<class P>(P) { return a * sigmoid_grad_fast<P>(b); }, y))
+    return y;
+  return ziv(dtype, [=](mpfr_prec_t p) {
+    const Iv m = exp(Iv(p, -std::fabs(b)));
+    const Iv den = 1.0 + m;
+    return Iv(p, a) * (m / (den * den));
+  });
 }
 
 } // namespace relu

@@ -86,7 +86,7 @@ CASES = [
         "hardtanh, threshold, hardshrink, softshrink, tanhshrink, rrelu, "
         "prelu, elu, selu, celu, gelu, silu, mish, softplus, hardswish, "
         "hardsigmoid, sigmoid, tanh, softsign, logsigmoid, softmax, "
-        "softmin or log_softmax"), 1),
+        "softmin, log_softmax or glu"), 1),
     # threshold's options are required; a kept text stays as it came.
     ("family-threshold", ["-F", "threshold", "--threshold", "0.5", "--value",
                           "-1e-9", "--", "0.5", "0.50001", "-0", "nan"],
@@ -154,6 +154,16 @@ CASES = [
     ("family-softmin-grad-float16", ["-g", "-F", "softmin", "--dtype",
                                      "float16", "-d", ",", "-f", "2,3"],
      "a,0,0\n", "a,-0.25,-0.25\n", "", 0),
+    # glu halves each argument; an odd count is the record's problem, with
+    # no field named; --drop-header drops the header uncut.
+    ("family-glu", ["-F", "glu", "--", "1 -2 0 3", "inf -inf", "-0 -inf"],
+     None, "0.5 -1.9051482536448665\n-nan\n-0\n", "", 0),
+    ("family-glu-odd", ["-F", "glu", "4 0", "1 2 3", "4 0"], None, "2\n",
+     "relu: argument 2: glu needs an even number of numbers, not 3\n", 2),
+    ("family-glu-drop-header", ["-F", "glu", "--header", "--drop-header",
+                                "-d", ","], "a,b\n4,0\n", "2\n", "", 0),
+    ("family-glu-float16", ["-F", "glu", "--dtype", "float16", "--",
+                            "1 0.001"], None, "0.5005\n", "", 0),
     ("family-sigmoid-tanh", ["-F", "sigmoid", "2", "0", "-inf"], None,
      "0.8807970779778824\n0.5\n0\n", "", 0),
     ("family-tanh", ["-F", "tanh", "0.5", "-0", "inf"], None,

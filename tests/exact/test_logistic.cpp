@@ -1,4 +1,4 @@
-// sigmoid, tanh, silu, mish, softplus and logsigmoid
+// sigmoid, tanh, silu, mish, softplus, logsigmoid and glu's pair
 // (src/exact/logistic.cpp), against the expected values that support.hpp
 // describes.
 #include "exact/exact.hpp"
@@ -170,5 +170,33 @@ TEST_SUITE("exact") {
            {40.0, -0x1.39792499b1a24p-58, 0x1.39792499b1a24p-58},
            {800.0, -0.0, 0.0},
            {-800.0, -800.0, 1.0}});
+  }
+  TEST_CASE("glu's pair: a sigmoid(b), and a sigmoid'(b)") {
+    // Rows are a, b, glu, its derivative in b (from mpmath at 4000 bits):
+    // the shortcuts' edges (b = 37.5, -1455), b past the fast path's
+    // exponential (-750, -1000, -1454: Ziv), subnormal results, and b = 0,
+    // where a/2 and a/4 are ties or not.
+    check(relu::glu, relu::glu_grad,
+          {{1.0, 2.0, 0x1.c2f7d5a8a79cap-1, 0x1.ae0dc0f990c45p-4},
+           {-2.0, 3.0, -0x1.e7b7cbc36fabcp+0, -0x1.72165282c6f72p-4},
+           {1e308, -750.0, 0x1.18a3a06cc90b9p-59, 0x1.18a3a06cc90b9p-59},
+           {-1e308, -1000.0, -0x1.5fd953cf798fep-420, -0x1.5fd953cf798fep-420},
+           {1e308, -1454.0, 0x1p-1074, 0x1p-1074},
+           {5.0, -1455.5, 0.0, 0.0},
+           {-5.0, 1455.5, -5.0, -0.0},
+           {0x1p-1074, 0.0, 0.0, 0.0},
+           {0x3p-1074, 0.0, 0x2p-1074, 0x1p-1074},
+           {0x1p-1000, -50.0, 0x4p-1074, 0x4p-1074},
+           {1.0, 37.4, 0x1.fffffffffffffp-1, 0x1.07c8570407bb7p-54},
+           {1.0, 37.5, 1.0, 0x1.dd5c566301ec7p-55},
+           {-1.5, -1e-300, -0.75, -0.375},
+           {-0.0, 1.0, -0.0, -0.0},
+           {inf, 0.0, inf, inf},
+           {-inf, inf, -inf, -std::nan("")},
+           {inf, -inf, -std::nan(""), -std::nan("")},
+           {-3.0, inf, -3.0, -0.0},
+           {-3.0, -inf, -0.0, -0.0}});
+    CHECK(std::isnan(relu::glu(1, std::nan(""))));
+    CHECK(std::isnan(relu::glu_grad(1, std::nan(""))));
   }
 }
