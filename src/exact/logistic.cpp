@@ -1,6 +1,6 @@
 // sigmoid, tanh, tanhshrink, silu, mish, softplus, logsigmoid and glu's
-// pair and their derivatives: the functions built on the logistic function 1 /
-// (1 + e^-x).
+// pair and their derivatives: the functions built on the logistic function
+// 1 / (1 + e^-x).
 #include "double_double.hpp"
 #include "exact.hpp"
 #include "interval.hpp"
