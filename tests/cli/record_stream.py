@@ -84,7 +84,8 @@ def round_double(v):
 def row_exact(fn, grad, xs):
     """The outputs as mpf at the current precision; every x finite, the
     maximum (after softmin's negation) at some index."""
-    d = [mp.fsub(mpf(x), mpf(max(xs)), exact=True) for x in xs]
+    m = mpf(max(xs))
+    d = [mp.fsub(mpf(x), m, exact=True) for x in xs]
     e = [mp.exp(t) for t in d]
     top = d.index(0)
     others = mp.fsum(e[:top] + e[top + 1:])  # the sum without one maximum
@@ -513,8 +514,8 @@ def stream(rows, times):
     return b"".join(r + b"\n" for r in rows) * times
 
 
-BIG = stream(ROWS, 40)  # about 5 MB
-BIG_SM = stream(rows_out("softmax"), 40)
+BIG = stream(ROWS, 30)  # about 3.4 MB
+BIG_SM = stream(rows_out("softmax"), 30)
 FULL = b"relu: write error: No space left on device\n"
 BADF = b"relu: write error: Bad file descriptor\n"
 
@@ -670,6 +671,35 @@ check("limit-over-warn-jobs", got == (0, before_out + over + after_out,
                                       TOO_LONG),
       f"status {got[0]}, {len(got[1])} bytes, err {got[2]!r:.200}")
 
+# Longer than 16 MiB with no terminator at all; -z (a line is a record);
+# --csv, where the line is the one where the record began.
+tail = over[:-1] + b"y"
+got = run(SM + ["-f", "1-2", "--invalid=warn"], tail)
+check("limit-over-unterminated",
+      got == (0, tail, b"relu: line 1: record longer than 16 MiB\n"),
+      f"status {got[0]}, {len(got[1])} bytes, err {got[2]!r:.200}")
+z_over = over[:-1] + b"\0"
+got = run(SM + ["-z", "-f", "1-2", "--invalid=warn"], b"1\n2\0" + z_over)
+check("limit-over-z", got == (0, sm("1", "2", sep=b"\n") + b"\0" + z_over,
+                              TOO_LONG),
+      f"status {got[0]}, {len(got[1])} bytes, err {got[2]!r:.200}")
+got = run(SM + ["--csv", "-d", " ", "-f", "2", "--invalid=warn"],
+          b'"a\nb" 1\n' + over)
+check("limit-over-csv-line",
+      got == (0, b'"a\nb" 1\n' + over,
+              b"relu: line 3: record longer than 16 MiB\n"),
+      f"status {got[0]}, {len(got[1])} bytes, err {got[2]!r:.200}")
+# A selected field over 1 MiB is an invalid field of its held record.
+huge = b"-" + b"1" * (1 << 20)
+for mode, status in (("warn", 0), ("abort", 2)):
+    got = run(SM + [f"--invalid={mode}"], b"1 2\n1 " + huge + b"\n3 4\n")
+    rest = b"1 " + huge + b"\n" + sm("3", "4") + b"\n"
+    want_out = sm("1", "2") + b"\n" + (rest if mode == "warn" else b"")
+    check(f"field-over-1mib-{mode}", got == (
+        status, want_out, b"relu: line 2, field 2: field longer than 1 MiB: '"
+        + huge[:64] + b"'...\n"),
+        f"status {got[0]}, {len(got[1])} bytes, err {got[2]!r:.200}")
+
 
 # --- 9. Rows of 5,000 to 50,000 elements --------------------------------------
 
@@ -695,7 +725,7 @@ wide("wide-log-softmax-50000", LSM, 50000)
 
 for fn, grad in (("softmax", False), ("log_softmax", True)):
     args = ["-F", fn] + (["-g"] if grad else [])
-    want = stream(rows_out(fn, grad), 40)
+    want = stream(rows_out(fn, grad), 30)
     for jobs in ("1", "2"):
         got = run(args + ["-j", jobs], BIG)
         check(f"jobs-{fn}{'-grad' if grad else ''}-j{jobs}",
