@@ -393,6 +393,12 @@ modelled("header-names-range", LSM + ["-d", ",", "--header", "-f", "b-c"],
          b"a,b,c,d\n9,1,2,3\n9,0,0,0\n")
 modelled("header-names-open", SM + ["-d", ",", "--header", "-f", "b-"],
          b"a,b,c\nx,1,2\nx,3\n")
+modelled("header-drop-two", SMIN + ["--header=2", "--drop-header", "-f",
+                                    "b-c"], b"a b c\nx y z\n1 2 3\n4 5\n")
+modelled("header-drop-z", LSM + ["-z", "--header", "--drop-header", "-f",
+                                 "a,c"], b"a\nb\nc\x001 2 3\x00")
+modelled("header-invalid-line", SM + ["--header=2", "--invalid=warn"],
+         b"x y\n1 q\n1 2\nw 1\n")
 modelled("fields-range", SM + ["-f", "2-3"], b"9 1 2 8\n9 5\n9\n")
 modelled("fields-open-start", SMIN + ["-f", "-2"], b"1 2 3\n7\n")
 modelled("fields-missing-some", LSM + ["-d", ",", "-f", "2,4"],
@@ -633,6 +639,25 @@ def read_fails_mid_record(name, args):
 read_fails_mid_record("read-reset-mid-record", SM)
 read_fails_mid_record("read-reset-mid-record-jobs", SM + ["-j", "2"])
 
+
+def prompt(name, args):
+    """README: output appears as input arrives; a record's results show as
+    soon as it ends, before more input."""
+    p = subprocess.Popen([RELU, *args], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, env=ENV, bufsize=0)
+    p.stdin.write(b"1 2\n3")
+    ready = select.select([p.stdout], [], [], 10)[0]
+    first = os.read(p.stdout.fileno(), 4096) if ready else b""
+    p.stdin.write(b" 4\n")
+    p.stdin.close()
+    rest = p.stdout.read()
+    p.wait(timeout=30)
+    check(name, (first, rest) == (sm("1", "2") + b"\n", sm("3", "4") + b"\n"),
+          f"first {first!r}, rest {rest!r}")
+
+
+prompt("prompt-record-shows-when-it-ends", SM)
+prompt("prompt-record-shows-when-it-ends-jobs", SM + ["-j", "2"])
 
 # --- 8. The 16 MiB record limit -----------------------------------------------
 
