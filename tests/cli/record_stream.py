@@ -467,6 +467,23 @@ modelled("end-crlf-delimited", SM + ["-d", ","], b"1,2\r\n")
 modelled("end-blanks-kept", SM, b"  1\t 2  \n")
 expect("end-arguments-are-records", SM + ["--", "1 2", "-3", "4\t5"], None,
        0, sm("1", "2") + b"\n1\n" + sm("4", "5", sep=b"\t") + b"\n", b"")
+# Arguments: each one is asked for; an empty or blank one is invalid unless
+# -f leaves out field 1; one holding a newline is two records, numbered as
+# one argument in messages.
+expect("args-invalid-warn", SM + ["--invalid=warn", "1 x", "2 3"], None, 0,
+       b"1 x\n" + sm("2", "3") + b"\n",
+       b"relu: argument 1, field 2: invalid number: 'x'\n")
+expect("args-newline-two-records", SM + ["--", "1 2\n3"], None, 0,
+       sm("1", "2") + b"\n1\n", b"")
+expect("args-newline-abort", SMIN + ["--", "1 2\nx"], None, 2,
+       sm("1", "2", fn="softmin") + b"\n",
+       b"relu: argument 1, field 1: invalid number: 'x'\n")
+expect("args-empty", SM + [""], None, 2, b"",
+       b"relu: argument 1, field 1: invalid number: ''\n")
+expect("args-blank-first", LSM + [" ", "1 2"], None, 2, b"",
+       b"relu: argument 1, field 1: invalid number: ''\n")
+expect("args-empty-unselected", SM + ["-f", "2", "", "1 5"], None, 0,
+       b"\n1 1\n", b"")
 
 # --- 12. -g: the diagonal of the Jacobian ------------------------------------
 GRAD_ROWS = b"1 2 3\n-1 0 1 10\n0 0\n1e-3 2e-3\n-30 30\n0.5 -700 1\n"
