@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 
-import mpmath
 from mpmath import mp, mpf
 
 RELU = os.path.abspath(sys.argv[1])
@@ -39,7 +38,8 @@ NAN = b"\x00NAN\x00"  # stands for nan or -nan in an expected output
 
 NUMBER = re.compile(
     rb"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-    rb"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
+    rb"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
+    rb"(?:[pP][+-]?[0-9]+)?"
     rb"|inf|infinity|nan)\Z", re.I)
 
 
@@ -136,7 +136,8 @@ def row(fn, grad, xs):
         for i, t in zip(finite, exact):
             if neg and grad:
                 t = -t  # softmin' = -y(1 - y)
-            lo, hi = round_double(t * (1 - slack)), round_double(t * (1 + slack))
+            lo = round_double(t * (1 - slack))
+            hi = round_double(t * (1 + slack))
             if lo != hi or math.copysign(1, lo) != math.copysign(1, hi):
                 done = False
                 break
@@ -590,7 +591,8 @@ def reader_goes_away(name, ignore_sigpipe, args):
             check(name, False, "relu hung after its reader went away")
             return
         if ignore_sigpipe:
-            ok = p.returncode == 1 and err == b"relu: write error: Broken pipe\n"
+            ok = p.returncode == 1 and \
+                err == b"relu: write error: Broken pipe\n"
         else:
             ok = p.returncode == -signal.SIGPIPE and err == b""
         check(name, ok and first == BIG_SM.split(b"\n")[0] + b"\n",
@@ -650,7 +652,8 @@ def read_fails_mid_record(name, args):
     check(name, p.returncode == 1 and out.startswith(want_first) and
           err == b"relu: read error: Connection reset by peer\n",
           f"status {p.returncode}, out {out!r}, err {err!r}")
-    print(f"     (held record after the read error: {out[len(want_first):]!r})")
+    held = out[len(want_first):]
+    print(f"     (held record after the read error: {held!r})")
 
 
 read_fails_mid_record("read-reset-mid-record", SM)
@@ -676,7 +679,7 @@ def prompt(name, args):
 prompt("prompt-record-shows-when-it-ends", SM)
 prompt("prompt-record-shows-when-it-ends-jobs", SM + ["-j", "2"])
 
-# --- 8. The 16 MiB record limit -----------------------------------------------
+# --- 8. The 16 MiB record limit ----------------------------------------------
 
 LIMIT = 16 << 20
 
@@ -743,7 +746,7 @@ for mode, status in (("warn", 0), ("abort", 2)):
         f"status {got[0]}, {len(got[1])} bytes, err {got[2]!r:.200}")
 
 
-# --- 9. Rows of 5,000 to 50,000 elements --------------------------------------
+# --- 9. Rows of 5,000 to 50,000 elements -------------------------------------
 
 def wide(name, args, n, sep=b" "):
     tokens = [repr(rng.choice([rng.uniform(-5, 5), rng.uniform(-700, 700),
@@ -752,9 +755,10 @@ def wide(name, args, n, sep=b" "):
     o = options(args)
     want = sep.join(texts(o["fn"], o["grad"], tokens)) + b"\n"
     got = run(args, sep.join(tokens) + b"\n")
+    at = next((i for i, (a, b) in enumerate(zip(want, got[1])) if a != b),
+              None)
     check(name, got == (0, want, b""),
-          f"status {got[0]}, err {got[2]!r:.200}, first difference at byte "
-          f"{next((i for i, (a, b) in enumerate(zip(want, got[1])) if a != b), None)}")
+          f"status {got[0]}, err {got[2]!r:.200}, first difference at {at}")
 
 
 wide("wide-softmax-5000", SM, 5000)
@@ -763,7 +767,7 @@ wide("wide-softmin-delimited-20000", SMIN + ["-d", ","], 20000, b",")
 wide("wide-log-softmax-50000", LSM, 50000)
 
 
-# --- 10. -j 2 gives the bytes of -j 1 --------------------------------------------
+# --- 10. -j 2 gives the bytes of -j 1 ----------------------------------------
 
 for fn, grad in (("softmax", False), ("log_softmax", True)):
     args = ["-F", fn] + (["-g"] if grad else [])
