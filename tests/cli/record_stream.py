@@ -806,5 +806,39 @@ for jobs in ("1", "2"):
           message.fullmatch(got[2]),
           f"status {got[0]}, {len(got[1])} bytes, err {got[2]!r:.200}")
 
+# --- Where relu disagrees with README ----------------------------------------
+# README, Semantics (--csv): "Messages name the line where the record
+# began, which is its record number unless quoted fields before it hold
+# line breaks." relu's elementwise functions do; its functions over a
+# record name the record number instead, and with -j 2 a number that is
+# neither (README, -j: messages are those of one thread, byte for byte).
+expect("csv-line-of-record-start", SM + ["--csv", "-f", "2",
+                                         "--invalid=warn"],
+       b'"a\nb",2\n3,x\n', 0, b'"a\nb",1\n3,x\n',
+       b"relu: line 3, field 2: invalid number: 'x'\n")
+expect("csv-line-of-record-start-malformed",
+       SM + ["--csv", "-f", "2", "--invalid=warn"],
+       b'"a\nb",2\n2,"1"5\n', 0, b'"a\nb",1\n2,"1"5\n',
+       b"relu: line 3, field 2: text after a closing quote: '\"1\"5'\n")
+csv_bad_line = 2 * len(CSV_ROWS) * 30 + 1  # every record before spans 2
+csv_jobs = {}
+for jobs in ("1", "2"):
+    csv_jobs[jobs] = run(SMIN + ["--csv", "-f", "2-", "-j", jobs,
+                                 "--invalid=fail"], csv_bad)
+    check(f"jobs-csv-line-j{jobs}", csv_jobs[jobs][2] ==
+          b"relu: line %d, field 3: invalid number: 'q'\n" % csv_bad_line,
+          f"err {csv_jobs[jobs][2]!r}")
+check("jobs-csv-message-j2-is-j1", csv_jobs["1"] == csv_jobs["2"],
+      f"-j 1: {csv_jobs['1'][2]!r}, -j 2: {csv_jobs['2'][2]!r}")
+# README, --csv: a quote still open at the end of the input is reported
+# "whether or not the field is selected", and "an unselected one passes
+# through unchanged"; the record's selected fields are still its vector
+# (relu -F relu converts them). relu's functions over a record leave the
+# whole record unconverted.
+expect("csv-unclosed-unselected-warn",
+       SM + ["--csv", "-f", "1", "--invalid=warn"],
+       b'5,"4\n5,6\n', 0, b'1,"4\n5,6\n',
+       b"relu: line 1, field 2: quote not closed at the end of the input\n")
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
