@@ -143,7 +143,7 @@ std::size_t Stream::process(std::string_view data, bool at_end) {
   }
   if (at_end && csv_ && mode_ != Mode::field_start && !aborted_ &&
       lexer_.open()) {
-    unclosed_quote(end);
+    unclosed_quote(end, false);
     // The quote swallowed the record's end: an operand after this input
     // starts a record of its own.
     lexer_.reset();
@@ -377,7 +377,7 @@ const char* Stream::csv_field(const char* p, const char* end, bool at_end,
   if (last - p > static_cast<std::ptrdiff_t>(max_field))
     bad_field(p, last);
   else if (open)
-    unclosed_quote(p);
+    unclosed_quote(p, true);
   else if (problems & csv::stray_quote)
     invalid(p, last, "quote inside an unquoted field");
   else if (problems & csv::text_after)
@@ -426,12 +426,12 @@ void Stream::next_csv_field() noexcept {
 }
 
 // A quote left open at the end of the input, in a field that starts at
-// first if it is converted, else already written: the records it holds
+// first if it is selected, else already written: the records it holds
 // were never seen as records, so it is reported even where the field is
-// not converted.
-void Stream::unclosed_quote(const char* first) {
+// not selected. Only a selected one leaves a held record uncomputed.
+void Stream::unclosed_quote(const char* first, bool selected) {
   saw_invalid_ = true;
-  record_bad_ = true;
+  record_bad_ |= selected; // an unselected field's numbers are none
   if (invalid_mode_ != InvalidMode::ignore)
     report(first, "quote not closed at the end of the input");
 }
@@ -470,6 +470,7 @@ const char* Stream::without_cr(const char* first, const char* last,
 
 // The record has ended; the next one starts at next.
 void Stream::end_record(const char* next) {
+  const std::uint64_t lines = record_lines_; // finish_record() forgets them
   if (row_wise_) [[unlikely]] {
     if (holds())
       finish_record(next);
@@ -478,7 +479,7 @@ void Stream::end_record(const char* next) {
     passing_ = false;
   }
   ++record_;
-  record_line_ += record_lines_ + 1;
+  record_line_ += lines + 1;
   record_lines_ = 0;
   field_ = 0;
   cursor_.rewind();
@@ -559,17 +560,23 @@ void Stream::finish_record(const char* next) {
   if (static_cast<std::size_t>(next - emitted_) > max_record) {
     record_problem(too_long_record);
   } else if (record_bad_) {
-    for (const Problem& problem : problems_) {
-      tell(problem.field, problem.text);
-      if (aborted_)
-        break; // nothing of the record is written
-    }
+    // It passes through unchanged, after its problems.
   } else if (f.pairs() && places_.size() % 2 != 0) {
     if (record_ > header_) // a header's names: the records will say it
       record_problem(fmt::format("{} needs an even number of numbers, not {}",
                                  f.function->name, places_.size()));
   } else if (!places_.empty()) {
     write_results(next);
+  }
+  // A computed record comes out before the problems of its unselected
+  // fields, as the other functions write it; a bad one, only after its
+  // problems, and not at all on abort.
+  if (!record_bad_ && !aborted_)
+    emit_until(next);
+  for (const Problem& problem : problems_) {
+    tell(problem.field, problem.text);
+    if (aborted_)
+      break;
   }
   if (!aborted_)
     emit_until(next);

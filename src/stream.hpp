@@ -112,7 +112,7 @@ private:
   const char* csv_skip(const char* p, const char* end, bool whole_record);
   void next_csv_field() noexcept;
   void field_text(const char* first, const char* last, bool quoted);
-  void unclosed_quote(const char* first);
+  void unclosed_quote(const char* first, bool selected);
   const char* fast_records(const char* p, const char* end);
   const char* after_separator(const char* r, const char* end);
   const char* incomplete(const char* first, const char* end, bool& stalled);
