@@ -30,7 +30,6 @@ exec </dev/null
 
 out=${1:-dist}
 
-export DEBIAN_FRONTEND=noninteractive
 # doctest and Python: configuring a build folder registers its tests.
 # file and dpkg-dev: cpack's dpkg-shlibdeps; lintian and qemu-user:
 # tests/release_check.sh.
@@ -38,17 +37,7 @@ packages=(g++ cmake make pkg-config python3 libcli11-dev libfmt-dev
           libfast-float-dev libmpfr-dev doctest-dev dpkg-dev file lintian
           g++-aarch64-linux-gnu qemu-user libstdc++6:arm64 libmpfr-dev:arm64
           libgmp-dev:arm64 libfmt-dev:arm64)
-dpkg --print-foreign-architectures | grep -qx arm64 ||
-  dpkg --add-architecture arm64
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-    missing+=("$p")
-done
-if ((${#missing[@]})); then
-  apt-get update -qq
-  apt-get install -y -qq "${missing[@]}"
-fi
+tools/install_packages.sh "${packages[@]}"
 
 # OUT is emptied, so it must be empty or a folder this script made.
 if [[ -d $out && -n $(ls -A "$out") && ! -e $out/SHA256SUMS ]]; then

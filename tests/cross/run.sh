@@ -39,23 +39,12 @@ case $arch in
 esac
 shift
 
-export DEBIAN_FRONTEND=noninteractive
 packages=(g++ cmake make pkg-config python3 python3-mpmath python3-numpy
           parallel libcli11-dev libfast-float-dev doctest-dev bash-completion
           zsh fish groff-base lintian dpkg-dev file "g++-$arch-linux-gnu"
           qemu-user "libstdc++6:$deb_arch" "libmpfr-dev:$deb_arch"
           "libgmp-dev:$deb_arch" "libfmt-dev:$deb_arch")
-dpkg --print-foreign-architectures | grep -qx "$deb_arch" ||
-  dpkg --add-architecture "$deb_arch"
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-    missing+=("$p")
-done
-if ((${#missing[@]})); then
-  apt-get update -qq
-  apt-get install -y -qq "${missing[@]}"
-fi
+tools/install_packages.sh "${packages[@]}"
 
 build=build-$arch
 jobs=$(nproc)
