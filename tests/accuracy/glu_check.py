@@ -317,10 +317,11 @@ def gen_pair(rng, fmt, deriv):
         return rand_val(rng, fmt, hi_e=fmt.emin + 3,
                         sub=rng.random() < 0.5), rand_val(rng, fmt, hi_e=6)
     if kind == "tie":  # a/2, a/4 ties of the bottom of fmt, moved by b
-        k = rng.randrange(1, 64)
+        k = rng.randrange(1, rng.choice([64, 1 << (fmt.p + 1)]))
         a = rng.choice([1, -1]) * math.ldexp(k, fmt.qmin)
-        b = rng.choice([1, -1]) * math.ldexp(1, -rng.randint(
-            2, min(200, -fmt.qmin)))
+        b = rng.choice([1, -1]) * math.ldexp(rng.choice(
+            [1, 3, rng.randrange(1, 1 << fmt.p)]), -rng.randint(
+                fmt.p + 1, min(fmt.p + 200, -fmt.qmin)))
         return a, to_fmt(fmt, b)
     if kind == "mid":
         return near_mid(rng, fmt, deriv)
