@@ -621,6 +621,13 @@ def rule_cases():
                           "70000 -1e-9 1 0"], None, "inf -0\n", "", 0),
         ("bfloat16-text", ["-F", "glu", "--dtype", "bfloat16", "--",
                            "1.001 0"], None, "0.5\n", "", 0),
+        # -z: newline is a blank; a record ends at NUL
+        ("zero-terminated", ["-F", "glu", "-z"], "1 2\n0 0\0-2\t0\0",
+         "0.5 1\0-1\0", "", 0),
+        ("zero-terminated-odd", ["-F", "glu", "-z", "--invalid=fail"],
+         "1\n2\n0\0", "1\n2\n0\0", "relu: line 1: " + odd + "3\n", 2),
+        ("precision", ["-F", "glu", "-p", "3", "--", "1 0", "-2 1e300"],
+         None, "0.500\n-2.000\n", "", 0),
         ("float32-p", ["-F", "glu", "--dtype", "float32", "-p", "12", "--",
                        "0.2 0"], None, "0.100000001490\n", "", 0),
     ]
