@@ -531,8 +531,9 @@ def outs(dtype, deriv, texts):
     return [min(texts_for(fmt, v)) for v in record_ref(fmt, deriv, vals)]
 
 
-def rule_cases():
-    """(name, argv, stdin, stdout, stderr, status), from README's rules."""
+def rule_cases(big=True):
+    """(name, argv, stdin, stdout, stderr, status), from README's rules;
+    big: with the records longer than 16 MiB."""
     g = outs("float64", False, ["1", "-2", "0", "3"])
     g1 = outs("float64", False, ["2", "0"])[0]
     d4 = outs("float64", True, ["1", "-2", "0", "3"])
@@ -631,13 +632,26 @@ def rule_cases():
         ("float32-p", ["-F", "glu", "--dtype", "float32", "-p", "12", "--",
                        "0.2 0"], None, "0.100000001490\n", "", 0),
     ]
+    if not big:
+        return cases
+    # a record longer than 16 MiB is not computed: as --invalid says
+    big = "1 0 " * (17 * 1024 * 1024 // 4)
+    half = outs("float64", False, ["1", "0"])[0]
+    two = outs("float64", False, ["2", "0"])[0]
+    inp = "1 0\n" + big + "\n2 0\n"
+    msg = "relu: line 2: record longer than 16 MiB\n"
+    for mode, rc in [("abort", 2), ("fail", 2), ("warn", 0), ("ignore", 0)]:
+        cases.append(("long-record-" + mode, ["-F", "glu", "--invalid=" + mode],
+                      inp, half + "\n" + ("" if mode == "abort" else
+                                          big + "\n" + two + "\n"),
+                      "" if mode == "ignore" else msg, rc))
     return cases
 
 
-def check_rules(relu, max_shown):
+def check_rules(relu, max_shown, big=True):
     checked = failed = 0
     msgs = []
-    for name, argv, stdin, want_out, want_err, want_rc in rule_cases():
+    for name, argv, stdin, want_out, want_err, want_rc in rule_cases(big):
         checked += 1
         proc = subprocess.run([relu] + argv, capture_output=True,
                               input=None if stdin is None else stdin.encode())
@@ -652,9 +666,10 @@ def check_rules(relu, max_shown):
             if len(msgs) < max_shown:
                 cmd = " ".join(shlex.quote(a) for a in ["relu"] + argv)
                 if stdin is not None:
-                    cmd = f"printf %s {shlex.quote(stdin)} | {cmd}"
-                msgs.append(f"rule {name}: {cmd}\n    expected {want_out!r}, "
-                            f"{want_err!r}, exit {want_rc}\n    got      "
+                    cmd = f"printf %s {shlex.quote(stdin[:300])} | {cmd}"
+                msgs.append(f"rule {name}: {cmd}\n    expected "
+                            f"{want_out[:200]!r}, {want_err!r}, exit "
+                            f"{want_rc}\n    got      "
                             f"{got[0][:200]!r}, {got[1][:200]!r}, "
                             f"exit {got[2]}")
     return checked, failed, msgs
@@ -714,7 +729,7 @@ def check(relu, seed, count, jobs, max_shown, quiet=False, big=True):
             checked += c
             failed += f
             shown += msgs[:max(0, max_shown - len(shown))]
-    rc, rf, rmsgs = check_rules(relu, max_shown)
+    rc, rf, rmsgs = check_rules(relu, max_shown, big)
     jf = 0
     jres = check_jobs(relu, seed) if big else []
     for argv, ok, size in jres:
