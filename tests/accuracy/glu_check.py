@@ -28,7 +28,9 @@ Pairs: log-uniform magnitudes of both signs over the whole range of the
 dtype, subnormals, b tiny, +-0, |b| in 30..40, 700..1500 and beyond, a huge
 with b very negative (results subnormal or underflowing), a tiny, a near
 the bottom of the dtype with b tiny (a/2 and a/4 ties moved by b), pairs
-searched to land near a midpoint of the dtype, +-inf and NaN. Inputs are
+searched to land near a midpoint of the dtype, +-inf and NaN. The run
+counts the outputs where the correctly rounded double, rounded again to
+float32 or bfloat16, would be wrong, and fails if the sample has none. Inputs are
 values of the dtype, written as shortest text, hex, exact decimal, or a
 double's text that the input rule rounds. Rows go through blank-separated
 records (runs of blanks), CRLF, -d , with labels, notes, empty cells and
@@ -457,6 +459,21 @@ LAYOUTS = ["blank", "blank_crlf", "comma", "comma_crlf", "csv", "csv_crlf",
            "comma_header", "csv_header", "csv_header_crlf"]
 
 
+def double_traps(fmt, deriv, rows, expect):
+    """How many outputs the correctly rounded double, rounded again to
+    fmt, would get wrong: these are what shows a double rounding."""
+    if fmt.name not in ("float32", "bfloat16"):
+        return 0  # float16's inputs cannot come that close to its ties
+    n = 0
+    for row, want in zip(rows, expect):
+        dbl = record_ref(FORMATS["float64"], deriv, [v for _, v in row])
+        for x, y in zip(want, dbl):
+            if not isinstance(x, str) and not isinstance(y, str) and \
+                    not same(x, to_fmt(fmt, y)):
+                n += 1
+    return n
+
+
 def run_batch(job):
     relu, seed, dtype, deriv, layout_name, npairs, jobs, max_shown = job
     rng = random.Random(seed)
@@ -478,12 +495,13 @@ def run_batch(job):
     label = f"glu{chr(39) if deriv else ''} {dtype} {layout_name}" + \
         (f" -j {jobs}" if jobs else "")
     expect = [record_ref(fmt, deriv, [v for _, v in row]) for row in rows]
+    traps = double_traps(fmt, deriv, rows, expect)
     proc = subprocess.run(argv, input=text.encode(), capture_output=True)
     out = proc.stdout.decode("utf-8", "replace")
     nvals = sum(len(e) for e in expect)
     msgs = []
     if proc.returncode != 0 or proc.stderr:
-        return label, nvals, nvals, [f"{label}: exit {proc.returncode}, "
+        return traps, label, nvals, nvals, [f"{label}: exit {proc.returncode}, "
                                      f"stderr {proc.stderr[:300]!r}\n    "
                                      f"reproduce: {repro(argv, text)}"]
     checked = failed = 0
@@ -513,7 +531,7 @@ def run_batch(job):
         msgs.append(f"{label}: output differs at byte {pos}: expected "
                     f"{piece!r}, got {out[pos:pos + 60]!r}\n    reproduce: "
                     f"{repro(argv, text)}")
-    return label, checked, failed, msgs
+    return traps, label, checked, failed, msgs
 
 
 def repro(argv, text):
@@ -720,15 +738,19 @@ def check(relu, seed, count, jobs, max_shown, quiet=False, big=True):
     t0 = time.time()
     todo = jobs_for(relu, seed, count, max_shown)
     totals, shown = {}, []
-    checked = failed = 0
+    checked = failed = ntraps = 0
     with multiprocessing.Pool(jobs) as pool:
-        for label, c, f, msgs in pool.imap_unordered(run_batch, todo):
+        for traps, label, c, f, msgs in pool.imap_unordered(run_batch, todo):
+            ntraps += traps
             key = " ".join(label.split()[:2])
             tc, tf = totals.get(key, (0, 0))
             totals[key] = (tc + c, tf + f)
             checked += c
             failed += f
             shown += msgs[:max(0, max_shown - len(shown))]
+    if big and not ntraps:  # the sample must be able to see one
+        failed += 1
+        shown.append("no pair where a double rounding would misround")
     rc, rf, rmsgs = check_rules(relu, max_shown, big)
     jf = 0
     jres = check_jobs(relu, seed) if big else []
@@ -741,6 +763,8 @@ def check(relu, seed, count, jobs, max_shown, quiet=False, big=True):
         for key in sorted(totals):
             c, f = totals[key]
             print(f"{key:22} {c:8} checked, {f} failed")
+        print(f"{'double-rounding traps':22} {ntraps:8} among them "
+              "(float32, bfloat16)")
         print(f"{'record rules':22} {rc:8} checked, {rf} failed")
         if big:
             print(f"{'-j 2 vs -j 1':22} {len(jres):8} checked, {jf} failed "
