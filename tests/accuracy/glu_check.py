@@ -646,6 +646,15 @@ def rule_cases(big=True):
          "1\n2\n0\0", "1\n2\n0\0", "relu: line 1: " + odd + "3\n", 2),
         ("precision", ["-F", "glu", "-p", "3", "--", "1 0", "-2 1e300"],
          None, "0.500\n-2.000\n", "", 0),
+        # "Messages name the line where the record began": after a quoted
+        # field holding a line break the next record begins on line 3
+        ("csv-line-odd", ["--csv", "-f", "2-", "-F", "glu",
+                          "--invalid=warn"], '"a\nb",1,0\nx,1\n',
+         '"a\nb",0.5\nx,1\n', "relu: line 3: " + odd + "1\n", 0),
+        ("csv-line-bad", ["--csv", "-f", "2-", "-F", "glu",
+                          "--invalid=warn"], '"a\nb",1,0\nx,y\n',
+         '"a\nb",0.5\nx,y\n',
+         "relu: line 3, field 2: invalid number: 'y'\n", 0),
         ("float32-p", ["-F", "glu", "--dtype", "float32", "-p", "12", "--",
                        "0.2 0"], None, "0.100000001490\n", "", 0),
     ]
