@@ -8,6 +8,14 @@ AMBIGUOUS: either the model takes the reading relu has (and the report
 lists it), or run() returns status None, meaning any outcome is accepted.
 --format goes through the C library's snprintf, which is what "as in
 printf(3)" means; --help and --version are not modelled.
+
+Of the family (README's "Functions") it models the elementwise functions
+whose values are exact double arithmetic: relu, leaky_relu, relu6,
+hardtanh, threshold, hardshrink, softshrink, rrelu and prelu (one weight,
+or one per selected field), their derivatives, and the options of every
+function as far as a usage error goes. The smooth functions, the ones
+over a record, --list and --dtype other than float64 are left open
+(status None): tests/accuracy checks those.
 """
 
 import ctypes
@@ -52,10 +60,39 @@ class Result:
     status: int         # None: README leaves the outcome open
 
 
+# The family: each function's parameters (README's Functions table, and
+# the options list: --alpha is elu's and celu's too, --threshold
+# softplus's, --approximate gelu's), and the functions modelled here.
+PARAMETERS = {
+    "relu": (), "leaky_relu": ("alpha",), "relu6": (),
+    "hardtanh": ("min-val", "max-val"), "threshold": ("threshold", "value"),
+    "hardshrink": ("lambd",), "softshrink": ("lambd",), "tanhshrink": (),
+    "rrelu": ("lower", "upper"), "prelu": ("weight",), "elu": ("alpha",),
+    "selu": (), "celu": ("alpha",), "gelu": ("approximate",), "silu": (),
+    "mish": (), "softplus": ("beta", "threshold"), "hardswish": (),
+    "hardsigmoid": (), "sigmoid": (), "tanh": (), "softsign": (),
+    "logsigmoid": (), "softmax": (), "softmin": (), "log_softmax": (),
+    "glu": (),
+}
+ALIASES = {b"leaky": "leaky_relu", b"swish": "silu"}
+MODELLED = {"relu", "leaky_relu", "relu6", "hardtanh", "threshold",
+            "hardshrink", "softshrink", "rrelu", "prelu"}
+# --dtype: "float64 (the default), float32, bfloat16 or float16, with
+# PyTorch's other names double, float and half as aliases (spelled
+# exactly so, lowercase)". Only float64 is modelled.
+DTYPES = {b"float64": True, b"double": True, b"float32": False,
+          b"float": False, b"bfloat16": False, b"float16": False,
+          b"half": False}
+
+
 @dataclass
 class Options:
-    leaky: bool = False
+    function: str = None         # -F or -l, the last one; None: not given
     alpha: float = 0.01
+    params: dict = field(default_factory=dict)  # option name -> double
+    given: list = field(default_factory=list)   # parameters given, in order
+    weights: list = None         # --weight W1,W2,...: one per field
+    narrow: bool = False         # --dtype other than float64
     grad: bool = False
     fields: list = None          # [(lo, hi)], None: every field
     delimiter: bytes = None      # None: runs of blanks
@@ -130,13 +167,16 @@ LONG = [(b"help", "h", "no"), (b"leaky", "l", "no"), (b"alpha", "a", "yes"),
         (b"drop-header", "drop-header", "no"), (b"invalid", "invalid", "yes"),
         (b"zero-terminated", "z", "no"), (b"format", "format", "yes"),
         (b"precision", "p", "yes"), (b"version", "V", "no"),
-        # The family's options: known for prefixes only; this
-        # model covers relu and leaky ReLU (tests/accuracy checks the rest).
-        (b"function", "family function", "yes"), (b"min-val", "family min-val", "yes"),
-        (b"dtype", "family dtype", "yes"),
-        (b"max-val", "family max-val", "yes"), (b"beta", "family beta", "yes"),
-        (b"threshold", "family threshold", "yes"), (b"approximate", "family approximate", "yes"),
-        (b"list", "family list", "no"), (b"jobs", "j", "yes")]
+        # The family's options (README's Usage).
+        (b"function", "F", "yes"), (b"min-val", "param min-val", "yes"),
+        (b"dtype", "dtype", "yes"),
+        (b"max-val", "param max-val", "yes"), (b"beta", "param beta", "yes"),
+        (b"threshold", "param threshold", "yes"),
+        (b"value", "param value", "yes"), (b"lambd", "param lambd", "yes"),
+        (b"lower", "param lower", "yes"), (b"upper", "param upper", "yes"),
+        (b"weight", "param weight", "yes"),
+        (b"approximate", "param approximate", "yes"),
+        (b"list", "list", "no"), (b"jobs", "j", "yes")]
 SHORT = {b"h": "no", b"l": "no", b"a": "yes", b"g": "no", b"f": "yes",
          b"d": "yes", b"z": "no", b"p": "yes", b"V": "no", b"F": "yes",
          b"j": "yes"}
@@ -335,10 +375,47 @@ def parse_options(argv):
     seen = set()
     for key, value in scan_options(argv):
         seen.add(key)
-        if key in ("h", "V"):
-            raise Unspecified("--help and --version are not modelled")
-        elif key.startswith("family") or key == "F":
-            raise Unspecified("the family's options are not modelled")
+        if key in ("h", "V", "list"):
+            raise Unspecified("--help, --version and --list are not "
+                              "modelled")
+        elif key == "F":
+            # "-F NAME picks a function (the names are
+            # torch.nn.functional's)", or an alias of the table. AMBIGUOUS:
+            # README gives no message for an unknown name.
+            if value in ALIASES:
+                o.function = ALIASES[value]
+            elif value.decode("latin-1") in PARAMETERS:
+                o.function = value.decode()
+            else:
+                raise usage_shaped(b"invalid --function " + quote(value))
+        elif key == "dtype":
+            if value not in DTYPES:
+                raise usage_shaped(b"invalid --dtype " + quote(value))
+            o.narrow = not DTYPES[value]
+        elif key == "param approximate":
+            # "--approximate MODE  gelu: none (default) or tanh"
+            if value not in (b"none", b"tanh"):
+                raise usage_shaped(b"invalid --approximate " + quote(value))
+            o.given.append("approximate")
+        elif key == "param weight" and b"," in value:
+            # "or one weight per selected field, --weight 0.1,0.2,0.3";
+            # each a finite number, as every parameter.
+            weights = [parse_number(w) for w in value.split(b",")]
+            if any(w is None or not math.isfinite(w) for w in weights):
+                raise usage_shaped(b"invalid --weight " + quote(value))
+            o.weights = weights
+            o.given.append("weight")
+        elif key.startswith("param "):
+            # "A parameter must be a finite number", checked when read.
+            name = key[len("param "):]
+            number = parse_number(value)
+            if number is None or not math.isfinite(number):
+                raise usage_shaped(b"invalid --" + name.encode() + b" "
+                                   + quote(value))
+            o.params[name] = number
+            o.given.append(name)
+            if name == "weight":
+                o.weights = None        # "a repeated option's last value wins"
         elif key == "j":
             # "output, messages and exit status are those of one thread,
             # byte for byte": only the value (1 to 256, the man page says)
@@ -348,18 +425,18 @@ def parse_options(argv):
                 raise usage_shaped(b"invalid --jobs " + quote(value))
         elif key == "operands":
             o.operands = value
-        elif key == "l":
-            o.leaky = True
+        elif key == "l":                # "-l is -F leaky_relu"
+            o.function = "leaky_relu"
         elif key == "g":
             o.grad = True
         elif key == "z":
             o.zero = True
-        elif key == "a":                # "implies --leaky"
-            o.leaky = True
+        elif key == "a":                # "-a without -F implies it"
             alpha = parse_number(value)
             if alpha is None or not math.isfinite(alpha):
                 raise usage_shaped(b"invalid --alpha " + quote(value))
             o.alpha = alpha
+            o.given.append("alpha")
         elif key == "csv":
             o.csv = True
         elif key == "drop-header":
@@ -373,12 +450,13 @@ def parse_options(argv):
             except Usage as u:
                 # "A list that is not cut's is one of names only with
                 # --header and standard input"; checked once all are read.
-                # AMBIGUOUS: a list of numbers that cut refuses for its
-                # values, not its syntax (`3-1`), is still one of numbers
-                # "mixed" for relu: with --header it gets the names' error
-                # (`invalid decreasing range '3-1'`, no hint), not cut's.
+                # "and only if it has a name (`-f 3-1` is cut's, with
+                # cut's error)".
                 o.named = parse_named(value)
-                if o.named is None:
+                if o.named is None or not any(
+                        b is not None and b.name is not None
+                        for item in o.named for b in (item.lo, item.hi)):
+                    o.named = None
                     raise
                 o.fields_not_cut = u
         elif key == "d":
@@ -407,6 +485,103 @@ def parse_options(argv):
             if not re.fullmatch(rb"[0-9]+", value) or int(value) >= 10000:
                 raise usage_shaped(b"invalid --precision " + quote(value))
             o.precision = value
+    # "-a without -F implies it"; -F and -l: the last one.
+    o.function = o.function or \
+        ("leaky_relu" if "alpha" in o.given else "relu")
+    if o.function not in MODELLED:
+        raise Unspecified("-F " + o.function + " is not modelled")
+    if o.narrow:
+        raise Unspecified("--dtype other than float64 is not modelled")
+    family = family_errors(o)
+    try:
+        check_rest(o, seen)
+    except Usage:
+        # AMBIGUOUS: README does not order the checks made once all
+        # options are read; with one of the family's and another, any
+        # one-line usage error is accepted.
+        if family:
+            raise usage_shaped()
+        raise
+    if len(family) > 1:
+        raise usage_shaped()
+    if family:
+        raise family[0]
+    return o
+
+
+def selected_count(ranges):
+    """How many fields `ranges` select (fields are a set, as cut's), or
+    None if the list is open (`2-`)."""
+    if any(hi == math.inf for _, hi in ranges):
+        return None
+    count, end = 0, 0
+    for lo, hi in sorted(ranges):
+        lo = max(lo, end + 1)
+        if hi >= lo:
+            count += hi - lo + 1
+            end = hi
+    return count
+
+
+def weights_error(o):
+    """README: "-f must select exactly as many fields as there are
+    weights, a closed list (2-4, not 2-), or it is a usage error (exit 1,
+    before any input is read; with field names, once the header is
+    read)". The message is not given."""
+    if o.fields is None or selected_count(o.fields) != len(o.weights):
+        return usage_shaped()
+    return None
+
+
+def family_errors(o):
+    """The usage errors of the family's parameters, found once all options
+    are read (the function is the last -F or -l)."""
+    errors = []
+    fn = o.function
+    foreign = [n for n in dict.fromkeys(o.given) if n not in PARAMETERS[fn]]
+    if foreign:
+        # "A parameter ... one the function does not have is a usage
+        # error": `relu: --alpha does not apply to softplus`. AMBIGUOUS:
+        # which is named when there are several; the name is the
+        # function's own, not the alias it was given by (`-F leaky` is
+        # leaky_relu, as `-l` is).
+        errors.append(Usage(re.compile(
+            rb"relu: --(?:" + b"|".join(re.escape(n.encode())
+                                        for n in foreign)
+            + rb") does not apply to " + re.escape(fn.encode()) + b"\n"
+            + re.escape(TRY) + rb"\Z")))
+    p = o.params
+    if fn == "threshold" and not ("threshold" in o.given and
+                                  "value" in o.given):
+        # "threshold's --threshold and --value are required, as PyTorch
+        # gives them no defaults"
+        errors.append(usage_shaped())
+    # AMBIGUOUS: "Options act in order: each checks its value when it is
+    # read", yet these bounds are checked once all options are read, and
+    # only for the function that has them (relu's reading): `relu --lambd
+    # -1 --help` prints the help, `relu -F relu --lambd -1` says that
+    # --lambd does not apply to relu, `relu --lambd -1 -x` reports -x.
+    if fn in ("hardshrink", "softshrink") and p.get("lambd", 0.5) < 0:
+        errors.append(usage_shaped())   # "must not be negative"
+    if fn == "rrelu" and p.get("lower", 0.125) > \
+            p.get("upper", 0.3333333333333333):
+        # man page: "the lower must not be above the upper"
+        errors.append(usage_shaped())
+    if fn == "hardtanh" and not p.get("min-val", -1.0) < \
+            p.get("max-val", 1.0):
+        # man page: "the first must be below the second"
+        errors.append(usage_shaped())
+    if fn == "prelu" and o.weights is not None and \
+            o.fields_not_cut is None:   # names: once the header is read
+        error = weights_error(o)
+        if error:
+            errors.append(error)
+    return errors
+
+
+def check_rest(o, seen):
+    """The checks, once all options are read, of the options other than
+    the family's."""
     # AMBIGUOUS: README does not say what --format together with
     if o.fields_not_cut is not None:
         if not o.header_given:
@@ -432,7 +607,6 @@ def parse_options(argv):
     # checks above.
     if o.drop_header and not o.header_given:
         raise usage_shaped()
-    return o
 
 
 # ---------------------------------------------------------------- fields
@@ -749,34 +923,139 @@ class Stream:
         return self.o.fields is None or \
             any(lo <= n <= hi for lo, hi in self.o.fields)
 
-    def value(self, x):
-        """The function's value (or derivative) at x, as a double."""
+    def weight(self, n):
+        """prelu's weight for field n: "The weights go to the selected
+        fields in field order, counted from the left whatever order -f
+        names them in (fields are a set, as cut's)"; "A record with fewer
+        fields converts those it has, each with its own field's weight"."""
         o = self.o
+        if o.weights is None:
+            return o.params.get("weight", 0.25)     # "nn.PReLU's 0.25"
+        if getattr(self, "field_weights", None) is None:
+            numbers = sorted({k for lo, hi in o.fields
+                              for k in range(lo, hi + 1)})
+            self.field_weights = dict(zip(numbers, o.weights))
+        return self.field_weights[n]
+
+    def slope(self, n):
+        """The slope below 0 of the functions that are leaky ReLU with
+        another name: "rrelu is PyTorch's evaluation mode: leaky ReLU with
+        the slope (lower + upper)/2, computed in double arithmetic as
+        PyTorch does (bounds whose sum overflows give an infinite slope)";
+        "prelu is leaky ReLU with --weight"."""
+        o = self.o
+        if o.function == "rrelu":
+            return (o.params.get("lower", 0.125)
+                    + o.params.get("upper", 0.3333333333333333)) / 2
+        if o.function == "prelu":
+            return self.weight(n)
+        return o.alpha
+
+    def value(self, x, n):
+        """The function's value (or derivative) at x in field n, as a
+        double: the formulas of README's Functions table, the derivatives
+        of Semantics and of the man page's section per function. Python's
+        float operations are IEEE double operations, correctly rounded, so
+        x - lambd and alpha*x are what Accuracy promises."""
+        o = self.o
+        fn = o.function
+        p = o.params
         if math.isnan(x):
             return x                    # "NaN gives NaN"
+        lambd = p.get("lambd", 0.5)
+        lo, hi = p.get("min-val", -1.0), p.get("max-val", 1.0)
+        if fn == "relu6":
+            lo, hi = 0.0, 6.0
         if o.grad:
-            return 1.0 if x > 0 else (o.alpha if o.leaky else 0.0)
+            # "at a kink, the one PyTorch takes: the left derivative at 0
+            # for relu, leaky_relu (0, alpha), 0 at both bounds of relu6,
+            # hardtanh"; "Their derivatives are 0 at the kinks"
+            # (hardshrink, softshrink); threshold' is 0 at the threshold;
+            # rrelu' and prelu' are the slope at 0 (man page: "that at 0").
+            if fn == "relu":
+                return 1.0 if x > 0 else 0.0
+            if fn in ("relu6", "hardtanh"):
+                return 1.0 if lo < x < hi else 0.0
+            if fn == "threshold":
+                return 1.0 if x > p["threshold"] else 0.0
+            if fn in ("hardshrink", "softshrink"):
+                return 1.0 if abs(x) > lambd else 0.0
+            return 1.0 if x > 0 else self.slope(n)
+        if fn == "relu":
+            return x if x > 0 else 0.0
+        if fn in ("relu6", "hardtanh"):
+            # min(max(x, min_val), max_val). AMBIGUOUS: a bound of -0
+            # (--min-val -0, --max-val -0) gives 0, as x = -0 does at a
+            # bound of 0: relu writes every zero of hardtanh as 0, as
+            # relu(-0) is 0; README does not speak of signed bounds.
+            y = lo if x <= lo else hi if x >= hi else x
+            return 0.0 if y == 0 and not lo < x < hi else y
+        if fn == "threshold":           # "value if x <= threshold, else x"
+            return p["value"] if x <= p["threshold"] else x
+        if fn == "hardshrink":          # "0 if |x| <= lambd, else x"
+            return 0.0 if abs(x) <= lambd else x
+        if fn == "softshrink":
+            # "x - lambd if x > lambd, x + lambd if x < -lambd, else 0":
+            # no difference of doubles that are not equal is 0, so only
+            # the third branch gives a zero, 0 (PyTorch's, and the exact
+            # value's sign).
+            if x > lambd:
+                return x - lambd
+            if x < -lambd:
+                return x + lambd
+            return 0.0
+        # leaky_relu, rrelu, prelu: "x if x > 0, else slope*x"
         if x > 0:
             return x
-        if not o.leaky:
-            return 0.0
-        y = o.alpha * x
-        # "that NaN is -nan on every processor" (0 x inf): Python's own
-        # would be the sign of the processor it runs on.
+        y = self.slope(n) * x
+        # "that NaN is -nan on every processor" (0 x inf; and rrelu's
+        # infinite slope gives "NaN at -0, as IEEE's product"): rrelu and
+        # prelu are leaky ReLU with another slope. Python's own NaN would
+        # have the sign of the processor it runs on.
         return math.copysign(math.nan, -1) if math.isnan(y) else y
 
-    def convert(self, token):
-        """Return the output text for a number token, or None."""
+    def keeps_text(self, x):
+        """README: "Where the function returns its input unchanged (relu,
+        leaky_relu, elu and celu for x > 0; relu6 and hardtanh strictly
+        between their bounds; threshold above its threshold; hardshrink
+        for |x| > lambd; softshrink with lambd 0, x not 0; ...; NaN) the
+        result is written as its input text, byte for byte". README's
+        list does not name rrelu and prelu: both are "leaky ReLU" with
+        another slope, and the man page's rrelu example keeps `2.50`.
+        softshrink(inf) with lambd > 0 is inf - lambd, computed: it is
+        not in the list, so `INF` prints as `inf`."""
+        o = self.o
+        fn = o.function
+        p = o.params
+        if math.isnan(x):
+            return True
+        if fn in ("relu", "leaky_relu", "rrelu", "prelu"):
+            return x > 0
+        if fn == "relu6":
+            return 0 < x < 6
+        if fn == "hardtanh":
+            return p.get("min-val", -1.0) < x < p.get("max-val", 1.0)
+        if fn == "threshold":
+            return x > p["threshold"]
+        if fn == "hardshrink":
+            return abs(x) > p.get("lambd", 0.5)
+        if fn == "softshrink":
+            return p.get("lambd", 0.5) == 0 and x != 0
+        raise AssertionError(fn)
+
+    def convert(self, token, n):
+        """Return the output text for a number token in field n, or
+        None."""
         x = parse_number(token)
         if x is None:
             return None
-        y = self.value(x)
+        y = self.value(x, n)
         if self.o.format is not None:   # "format every converted field"
             return printf(self.o.format, y)
-        # "A value the function leaves unchanged (x > 0 or NaN) is written
-        # as its input text". AMBIGUOUS: for the derivative the value is
-        # always computed here, so NaN prints as nan or -nan.
-        if not self.o.grad and (x > 0 or math.isnan(x)):
+        # "With -g, NaN is computed like any other value, so it prints as
+        # nan or -nan, the input's sign kept, rather than as its input
+        # text": the derivative keeps no text.
+        if not self.o.grad and self.keeps_text(x):
             return token
         return shortest(y)
 
@@ -791,7 +1070,7 @@ class Stream:
             text = None
         else:
             problem = b"invalid number: "
-            text = self.convert(core)
+            text = self.convert(core, n)
         if text is not None:
             return lead + text + trail
         self.invalid(b"relu: " + where + b", field %d: " % n + problem
@@ -939,7 +1218,7 @@ class Stream:
             # blank-only one (`" "`) through too, as it passes blank-only
             # fields ("Empty and blank-only fields pass through").
             return f.raw
-        x = self.convert(core) if b'"' not in core else None
+        x = self.convert(core, n) if b'"' not in core else None
         if x is not None:
             start = len(content) - len(content.lstrip(self.quoted_blanks))
             return (b'"' + content[:start] + x
@@ -1047,6 +1326,12 @@ def run(argv, stdin=b""):
                     # "A name the header does not have is an error that
                     # lists the names it has (exit 1, nothing written)"
                     return Result(b"", u.message, 1)
+                if o.function == "prelu" and o.weights is not None and \
+                        weights_error(o):
+                    # "once the header is read": as the header's other
+                    # errors (README's example), one line and no hint.
+                    return Result(b"", re.compile(
+                        rb"relu: [^\n]*weights[^\n]*\n\Z"), 1)
             s.records(stdin, lambda k: b"line %d" % k, o.header + 1)
     except Abort:
         return Result(bytes(s.out), bytes(s.err), 2)

@@ -40,6 +40,7 @@ import model  # noqa: E402
 
 DEFAULT_SEED = 20261127
 DEFAULT_RUNS = 1000
+FAMILY_SHARE = 0.35             # runs of relu6, hardtanh, threshold, ...
 CSV_RUNS_PER_RUN = 160          # --csv runs per 100 runs
 SHOWN_REPRODUCERS = 12
 TIMEOUT = 120
@@ -176,7 +177,7 @@ def random_token(rng):
 def random_record(rng, o, terminator):
     """One record's bytes (without terminator)."""
     n = rng.choice([0, 1, 1, 2, 3, 4, 6, 10])
-    tokens = [random_token(rng) for _ in range(n)]
+    tokens = [family_token(rng, o) for _ in range(n)]
     if o["delimiter"] is None:
         blanks = b" \t\n" if o["zero"] else b" \t"
         gap = lambda: bytes(rng.choice(blanks)
@@ -248,7 +249,10 @@ PREFIXES = {b"--leaky": b"--le", b"--alpha": b"--al", b"--grad": b"--g",
             b"--delimiter": b"--deli", b"--invalid": b"--inv",
             b"--zero-terminated": b"--z", b"--format": b"--fo",
             b"--precision": b"--prec", b"--header": b"--hea",
-            b"--jobs": b"--j"}
+            b"--jobs": b"--j", b"--function": b"--fu", b"--lambd": b"--la",
+            b"--lower": b"--lo", b"--upper": b"--u", b"--weight": b"--w",
+            b"--value": b"--va", b"--threshold": b"--th",
+            b"--min-val": b"--mi", b"--max-val": b"--ma"}
 
 
 def abbreviate(rng, args):
@@ -263,16 +267,247 @@ def abbreviate(rng, args):
     return out
 
 
-def random_options(rng, stdin_input):
-    """Return (argv options, option dict) for one run."""
+# ------------------------------------------------------------ the family
+
+# Parameters: zeros of both signs, the defaults, kinks of other functions,
+# subnormals, the largest doubles (whose sums overflow), texts of every
+# kind; and values README refuses ("A parameter must be a finite number").
+PARAMS = [b"0", b"-0", b"0.0", b"0.5", b"1", b"-1", b"2.5", b"0.25", b"6",
+          b"-6", b"3", b"0.1", b"+0.25", b".5", b"5.", b"1e-5", b"-7.25",
+          b"1e-300", b"-1e-300", b"1e308", b"-1e308", b"5e-324", b"-5e-324",
+          b"0x1p-1074", b"1.7976931348623157e308", b"-1.7976931348623157e308",
+          b"2.2250738585072014e-308", b"0x1.8p1", b"0.3333333333333333",
+          b"123456.789", b"1e16", b"9007199254740993", b"0X1P+3", b"1E2"]
+BAD_PARAMS = [b"inf", b"-inf", b"nan", b"-NaN", b"1e400", b"-1e999", b"abc",
+              b"", b" 1", b"1 ", b"0x", b"1e", b"Infinity", b"1,5x", b"--1",
+              b"0x1p99999"]
+# Each function's parameters (README's Functions table).
+FAMILY = {b"relu": [], b"leaky_relu": [b"--alpha"], b"leaky": [b"--alpha"],
+          b"relu6": [], b"hardtanh": [b"--min-val", b"--max-val"],
+          b"threshold": [b"--threshold", b"--value"],
+          b"hardshrink": [b"--lambd"], b"softshrink": [b"--lambd"],
+          b"rrelu": [b"--lower", b"--upper"], b"prelu": [b"--weight"]}
+ALL_PARAMS = [b"--alpha", b"--min-val", b"--max-val", b"--beta",
+              b"--threshold", b"--value", b"--lambd", b"--lower", b"--upper",
+              b"--weight", b"--approximate"]
+BAD_FUNCTIONS = [b"bogus", b"RELU", b"", b"relu ", b"leaky-relu", b"Relu6",
+                 b"hard_tanh", b"prelu,", b"-1"]
+
+
+def param_text(rng):
+    """A finite parameter, most often from PARAMS."""
+    r = rng.random()
+    if r < 0.65:
+        return rng.choice(PARAMS)
+    if r < 0.85:
+        return repr(rng.choice([rng.uniform(-10, 10), rng.uniform(0, 2),
+                                rng.gauss(0, 1e-3)])).encode()
+    return random_decimal(rng)
+
+
+def near(text):
+    """Texts of the double `text` denotes and of its neighbours, both
+    signs: the inputs that hit a kink exactly (in other spellings: as the
+    shortest text, in hexadecimal, with a sign) or miss it by one ulp."""
+    v = model.parse_number(text)
+    if v is None or not model.math.isfinite(v):
+        return []
+    out = [text, model.shortest(v), float.hex(v).encode(),
+           model.shortest(model.math.nextafter(v, model.math.inf)),
+           model.shortest(model.math.nextafter(v, -model.math.inf))]
+    return out + [t[1:] if t.startswith(b"-") else b"-" + t.lstrip(b"+")
+                  for t in out]
+
+
+def option(rng, name, value):
+    """--name value, --name=value, or an abbreviation (abbreviate)."""
+    return rng.choice([[name, value], [name + b"=" + value]])
+
+
+def random_family(rng):
+    """Options for one of the family's elementwise functions, with random
+    parameters, now and then refused ones (not finite, of another
+    function, missing, negative, bounds the wrong way round, an unknown
+    name). Return (argv options, kinks, per_field): kinks are input texts
+    at and next to the function's kinks; per_field is true when --weight
+    is to be one weight per selected field (added by add_weights)."""
+    name = rng.choice([b"relu6", b"hardtanh", b"hardtanh", b"threshold",
+                       b"threshold", b"hardshrink", b"softshrink",
+                       b"softshrink", b"rrelu", b"prelu", b"prelu",
+                       b"relu", b"leaky_relu", b"leaky"])
+    kinks = [b"0", b"-0", b"0.0", b"-0.0", b"0x0p0", b"+0", b"-inf", b"inf",
+             b"nan", b"-nan", b"1e-400", b"-1e-400"]
+    groups = []                         # options, each with its value
+    per_field = False
+
+    def param(opt, value=None):
+        if value is None:
+            value = param_text(rng)
+        groups.append(option(rng, opt, value))
+        return value
+
+    if name == b"relu6":
+        kinks += near(b"6") + [b"6.000", b"0x1.8p2", b"+6e0"]
+    elif name == b"hardtanh":
+        lo, hi = sorted([param_text(rng), param_text(rng)],
+                        key=model.parse_number)
+        if rng.random() < 0.1:          # equal, or the wrong way round
+            lo, hi = rng.choice([(hi, lo), (lo, lo), (b"0", b"-0")])
+        if rng.random() < 0.8:
+            kinks += near(param(b"--min-val", lo))
+        else:
+            kinks += near(b"-1")
+        if rng.random() < 0.8:
+            kinks += near(param(b"--max-val", hi))
+        else:
+            kinks += near(b"1")
+    elif name == b"threshold":
+        if rng.random() < 0.95:
+            kinks += near(param(b"--threshold"))
+        if rng.random() < 0.95:
+            param(b"--value")
+    elif name in (b"hardshrink", b"softshrink"):
+        if rng.random() < 0.85:
+            lambd = rng.choice([b"0", b"-0", b"0.5"]) \
+                if rng.random() < 0.3 else param_text(rng)
+            if lambd.startswith(b"-") and rng.random() < 0.8:
+                lambd = lambd[1:]       # "must not be negative": now and then
+            kinks += near(param(b"--lambd", lambd))
+        else:
+            kinks += near(b"0.5")
+    elif name == b"rrelu":
+        lo, hi = sorted([param_text(rng), param_text(rng)],
+                        key=model.parse_number)
+        r = rng.random()
+        if r < 0.1:                     # a sum that overflows
+            lo = hi = rng.choice([b"1e308", b"1.7976931348623157e308"])
+            if rng.random() < 0.5:
+                lo = hi = b"-" + lo
+        elif r < 0.15:
+            lo, hi = hi, lo
+        if rng.random() < 0.7:
+            param(b"--lower", lo)
+        if rng.random() < 0.7:
+            param(b"--upper", hi)
+        kinks += [b"-1", b"1", b"-2.50", b"-1e308", b"-5e-324"]
+    elif name == b"prelu":
+        r = rng.random()
+        if r < 0.4:
+            param(b"--weight")
+        elif r < 0.9:
+            per_field = True
+        kinks += [b"-1", b"1", b"-2.50", b"-1e308", b"-5e-324"]
+    elif name != b"relu" and rng.random() < 0.7:    # leaky_relu
+        param(b"--alpha")
+        kinks += [b"-1", b"-1e308"]
+    if rng.random() < 0.04:             # a parameter it does not have
+        opt = rng.choice([p for p in ALL_PARAMS if p not in FAMILY[name]])
+        param(opt, rng.choice([b"none", b"tanh"]) if opt == b"--approximate"
+              else param_text(rng))
+    if rng.random() < 0.04 and groups:  # one that is not finite
+        i = rng.randrange(len(groups))
+        groups[i] = groups[i][:1] + [rng.choice(BAD_PARAMS)] \
+            if len(groups[i]) == 2 else \
+            [groups[i][0].partition(b"=")[0] + b"=" + rng.choice(BAD_PARAMS)]
+    if rng.random() < 0.03:
+        name = rng.choice(BAD_FUNCTIONS)
+    function = rng.choice([[b"-F", name], [b"-F" + name],
+                           [b"--function", name], [b"--function=" + name]])
+    if name == b"leaky_relu" and rng.random() < 0.3:
+        function = [b"-l"]
+    # -F where it stands among its parameters: the function is the last
+    # -F or -l, and a parameter is checked against it once all are read.
+    groups.insert(rng.randrange(len(groups) + 1), function)
+    if rng.random() < 0.04:             # -l and -F: the last one wins
+        groups.insert(rng.randrange(len(groups) + 1), [b"-l"])
+    return [a for g in groups for a in g], kinks, per_field
+
+
+def closed_fields(rng):
+    """A closed -f list of 1 to 5 fields, in cut's syntax, in any order,
+    with duplicates and ranges."""
+    chosen = sorted(rng.sample(range(1, 8), rng.randint(1, 5)))
+    items = []
+    i = 0
+    while i < len(chosen):
+        j = i
+        while j + 1 < len(chosen) and chosen[j + 1] == chosen[j] + 1:
+            j += 1
+        a, b = chosen[i], chosen[j]
+        if a == b:
+            items.append(b"%d" % a)
+        elif a == 1 and rng.random() < 0.3:
+            items.append(b"-%d" % b)
+        else:
+            items.append(b"%d-%d" % (a, b))
+        i = j + 1
+    if rng.random() < 0.2:
+        items.append(rng.choice(items))     # fields are a set
+    rng.shuffle(items)
+    return rng.choice([b",", b",", b" "]).join(items)
+
+
+def add_weights(rng, args, fields, names=None):
+    """Add prelu's --weight W1,W2,..., one weight per field that the -f
+    list `fields` selects (resolved against the header's `names` for a
+    list of names); now and then one too many or too few, and none at
+    all without -f (usage errors)."""
+    count = None
+    try:
+        if fields is not None:
+            if names is None:
+                ranges = model.parse_fields(fields)
+            else:
+                ranges = model.resolve_named(model.parse_named(fields) or [],
+                                             names)
+            count = model.selected_count(ranges)
+    except (model.Usage, model.Unspecified, TypeError):
+        pass
+    if count is None or rng.random() < 0.1:
+        count = rng.randint(2, 5) if count is None else \
+            max(count + rng.choice([-1, 1]), 2)
+    if count < 2:               # a list of one weight is one weight
+        count = 2
+    weights = b",".join(param_text(rng) for _ in range(count))
+    if rng.random() < 0.04:
+        weights += rng.choice([b",", b",inf", b",abc", b",,1"])
+    w = option(rng, b"--weight", weights)
+    return w + args if rng.random() < 0.3 else args + w
+
+
+def family_token(rng, o):
+    """A token of the input: one at or next to a kink of the function
+    (o["kinks"]) now and then."""
+    if o.get("kinks") and rng.random() < 0.35:
+        return rng.choice(o["kinks"])
+    return random_token(rng)
+
+
+def family_number(rng, o):
+    if o.get("kinks") and rng.random() < 0.35:
+        return rng.choice(o["kinks"])
+    return random_number(rng)
+
+
+def random_options(rng, stdin_input, named=False):
+    """Return (argv options, option dict) for one run; `named`: no -f
+    (the caller adds a list of names, and prelu's weights for it, when
+    o["per_field"])."""
     o = {"delimiter": None, "zero": rng.random() < 0.15}
     args = []
     if o["zero"]:
         args.append(rng.choice([b"-z", b"--zero-terminated"]))
+    o["per_field"] = False
     r = rng.random()
-    if r < 0.3:
+    if r < FAMILY_SHARE:
+        family, o["kinks"], o["per_field"] = random_family(rng)
+        args += family
+        if rng.random() < 0.03:         # float64 is the default
+            args += [b"--dtype", rng.choice([b"float64", b"double",
+                                             b"Float64", b"float32"])]
+    elif (r - FAMILY_SHARE) / (1 - FAMILY_SHARE) < 0.3:
         args.append(rng.choice([b"-l", b"--leaky"]))
-    elif r < 0.55:
+    elif (r - FAMILY_SHARE) / (1 - FAMILY_SHARE) < 0.55:
         a = rng.choice(ALPHAS)
         args += rng.choice([[b"-a", a], [b"-a" + a], [b"--alpha=" + a],
                             [b"--alpha", a], [b"-la", a]])
@@ -289,10 +524,18 @@ def random_options(rng, stdin_input):
         else:
             args += rng.choice([[b"-d", d], [b"-d" + d],
                                 [b"--delimiter=" + d]])
-    if rng.random() < 0.25:
+    fl = None
+    if named:
+        pass
+    elif o["per_field"] and rng.random() < 0.9:
+        fl = closed_fields(rng)
+        args += rng.choice([[b"-f", fl], [b"--fields=" + fl]])
+    elif rng.random() < 0.25:
         fl = random_fields(rng) if rng.random() < 0.9 else \
             rng.choice(EDGE_FIELDS)
         args += rng.choice([[b"-f", fl], [b"--fields=" + fl]])
+    if o["per_field"] and not named:
+        args = add_weights(rng, args, fl)
     if stdin_input and rng.random() < 0.25:
         args.append(rng.choice([b"--header", b"--header=1",
                                 b"--header=2", b"--header=5", b"--header=+2",
@@ -344,12 +587,12 @@ def random_run(rng):
             operands.append(bytes(rng.choice(b" \t\r\n")
                                   for _ in range(rng.randrange(1, 5))))
         elif r < 0.13:
-            operands.append(random_token(rng) + rng.choice(
-                [b"\n", b"\r\n", b"\n\r"]) + random_token(rng))
+            operands.append(family_token(rng, o) + rng.choice(
+                [b"\n", b"\r\n", b"\n\r"]) + family_token(rng, o))
         elif r < 0.25:
             operands.append(random_record(rng, o, terminator))
         else:
-            operands.append(random_token(rng))
+            operands.append(family_token(rng, o))
     operands = [a.replace(b"\0", b"") or b"0" if a else a for a in operands]
     if any(a.startswith(b"-") for a in operands) or rng.random() < 0.5:
         return args + [b"--"] + operands, b""
@@ -408,10 +651,10 @@ def csv_field(rng, o):
                         for _ in range(rng.choice([0, 0, 0, 1, 2])))
     r = rng.random()
     if r < 0.3:                         # a number, unquoted, blanks around
-        return unquoted(rng, pad() + random_number(rng) + pad(), o)
+        return unquoted(rng, pad() + family_number(rng, o) + pad(), o)
     if r < 0.5:                         # a number in quotes, blanks too
-        number = random_number(rng) if rng.random() < 0.9 else \
-            random_token(rng)
+        number = family_number(rng, o) if rng.random() < 0.9 else \
+            family_token(rng, o)
         return b'"' + (pad() + number + pad()).replace(b'"', b'""') + b'"'
     if r < 0.6:                         # quoted text: delimiters, CR, LF
         return csv_quote(rng, csv_text(rng), always=True)
@@ -424,13 +667,13 @@ def csv_field(rng, o):
     if r < 0.8:
         return unquoted(rng, rng.choice(NEAR), o)
     if r < 0.85:
-        return unquoted(rng, random_token(rng), o)
+        return unquoted(rng, family_token(rng, o), o)
     if r < 0.9:
         return rng.choice(STRAY).replace(o["delimiter"], b"")
     if r < 0.95:
         return rng.choice(AFTER).replace(o["delimiter"], b"")
     # a quoted number with a doubled quote or a delimiter inside
-    return b'"' + random_number(rng) + rng.choice(
+    return b'"' + family_number(rng, o) + rng.choice(
         [b'""', o["delimiter"], o["terminator"], b"\r"]) + b'"'
 
 
@@ -506,10 +749,14 @@ def csv_options(rng):
         args += [b"-d", d] if d != b"\0" else [b"--delimiter="]
         rng.shuffle(args)               # -d before or after --csv
     o["delimiter"] = d
+    o["per_field"] = False
     r = rng.random()
-    if r < 0.3:
+    if r < 0.25:
+        family, o["kinks"], o["per_field"] = random_family(rng)
+        args += family
+    elif r < 0.5:
         args.append(rng.choice([b"-l", b"--leaky"]))
-    elif r < 0.45:
+    elif r < 0.6:
         args += [b"-a", rng.choice(ALPHAS)]
     if rng.random() < 0.2:
         args.append(b"-g")
@@ -543,8 +790,15 @@ def csv_run(rng):
             i = rng.randrange(len(operands))
             operands[i] += b'"' + csv_text(rng).replace(b'"', b"") \
                 .replace(b"\0", b"")
-        if rng.random() < 0.3:
-            args += [b"-f", random_fields(rng)]
+        fields = None
+        if o["per_field"] and rng.random() < 0.9:
+            fields = closed_fields(rng)
+        elif rng.random() < 0.3:
+            fields = random_fields(rng)
+        if fields is not None:
+            args += [b"-f", fields]
+        if o["per_field"]:
+            args = add_weights(rng, args, fields)
         return args + [b"--"] + operands, b""
     records = []
     names = None
@@ -564,14 +818,21 @@ def csv_run(rng):
     elif rng.random() < 0.03:
         args.append(b"--drop-header")   # without --header: a usage error
     r = rng.random()
+    fields = None
     if names and r < 0.55:
         # The names as relu reads them, unquoted (a name that blanks
         # surround is quoted by csv_quote, so it keeps them).
-        args += [b"-f", named_list(rng, names)]
-    elif r < 0.75:
-        args += [b"-f", random_fields(rng)]
+        fields = named_list(rng, names)
+    elif r < 0.75 or o["per_field"] and r < 0.95:
+        fields = closed_fields(rng) if o["per_field"] else \
+            random_fields(rng)
+        names = None
     elif r < 0.78:
-        args += [b"-f", b"w1,x"]        # names without --header: cut's error
+        fields = b"w1,x"                # names without --header: cut's error
+    if fields is not None:
+        args += [b"-f", fields]
+    if o["per_field"]:
+        args = add_weights(rng, args, fields, names)
     records += [csv_record(rng, o, width)
                 for _ in range(rng.randrange(0, 40))]
     data = term.join(records)
@@ -593,8 +854,7 @@ def named_run(rng):
     """A run without --csv whose -f names fields of the header (-d or runs
     of blanks, -z or not): the names are the first record's fields, without
     their blanks, and some of NAME_POOL that these separators allow."""
-    args, o = random_options(rng, True)
-    args = [a for a in args if not a.startswith((b"-f", b"--fi"))]
+    args, o = random_options(rng, True, named=True)
     term = b"\0" if o["zero"] else b"\n"
     blanks = b" \t\n" if o["zero"] else b" \t"
     records = [random_record(rng, o, term)
@@ -612,7 +872,10 @@ def named_run(rng):
     else:
         names = [f.strip(blanks) for f in first.split(o["delimiter"])]
     data = term.join(records) + term
-    return args + [b"--header", b"-f", named_list(rng, names)] + \
+    fields = named_list(rng, names)
+    if o["per_field"]:
+        args = add_weights(rng, args, fields, names)
+    return args + [b"--header", b"-f", fields] + \
         ([b"--drop-header"] if rng.random() < 0.3 else []), data
 
 
