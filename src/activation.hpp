@@ -224,6 +224,10 @@ constexpr Rule E = Rule::compute; // evaluate
 
 constexpr bool never(double, const Params&) noexcept { return false; }
 
+constexpr bool unsettled(const Params&, bool) noexcept { return false; }
+
+constexpr bool settled(const Params&, bool) noexcept { return true; }
+
 constexpr bool positive(double x, const Params&) noexcept { return x > 0; }
 
 constexpr std::string_view no_check(const Params&) noexcept { return ""; }
@@ -267,6 +271,15 @@ struct Function {
   bool (*keeps)(double x, const Params& p) noexcept = detail::never;
   Rules value_rules = detail::smooth;
   Rules derivative_rules = detail::smooth_grad;
+  // Whether, with these parameters, any two numbers lo < hi of one sign
+  // settle every number between them, for the value or the derivative: if
+  // the text is kept at both, it is kept between; if at neither, and the
+  // result is y at both, it is y between. True where the numbers kept are
+  // an interval and the result is monotone in |x| outside it, or constant:
+  // the converter then decides a number by a bound on its magnitude,
+  // without converting it.
+  bool (*settled_by_ends)(const Params& p,
+                          bool derivative) noexcept = detail::unsettled;
   // Return what is wrong with p for this function, or "" if nothing.
   std::string_view (*check)(const Params& p) noexcept = detail::no_check;
   // A function over the selected fields of a record, as dim=-1 over a
@@ -322,7 +335,8 @@ inline constexpr std::array functions{
                     const Params&) noexcept { return 0 < x && x < 6; },
         .value_rules = {detail::E, detail::C, detail::C, detail::E, detail::K},
         .derivative_rules = {detail::E, detail::C, detail::C, detail::E,
-                             detail::E}},
+                             detail::E},
+        .settled_by_ends = detail::settled},
     Function{.name = "hardtanh",
              .params = param::min_val | param::max_val,
              .formula = "min(max(x, min_val), max_val)",
@@ -338,6 +352,12 @@ inline constexpr std::array functions{
              .keeps =
                  [](double x, const Params& p) noexcept {
                    return p.min_val < x && x < p.max_val;
+                 },
+             // Its derivative is 0, 1, 0 along one sign where both bounds
+             // lie on it.
+             .settled_by_ends =
+                 [](const Params& p, bool derivative) noexcept {
+                   return !derivative || (p.min_val <= 0 && 0 <= p.max_val);
                  },
              .check = [](const Params& p) noexcept -> std::string_view {
                return p.min_val < p.max_val
@@ -360,6 +380,7 @@ inline constexpr std::array functions{
                  },
              .keeps = [](double x,
                          const Params& p) noexcept { return x > p.threshold; },
+             .settled_by_ends = detail::settled,
              .check = [](const Params& p) noexcept -> std::string_view {
                return p.threshold != p.threshold || p.value != p.value
                           ? "threshold needs --threshold and --value (PyTorch "
@@ -381,6 +402,7 @@ inline constexpr std::array functions{
         .value_rules = {detail::E, detail::E, detail::C, detail::E, detail::K},
         .derivative_rules = {detail::E, detail::E, detail::C, detail::E,
                              detail::E},
+        .settled_by_ends = detail::settled,
         .check = detail::lambd_check},
     Function{
         .name = "softshrink",
@@ -400,6 +422,7 @@ inline constexpr std::array functions{
         .value_rules = {detail::E, detail::E, detail::C, detail::E, detail::K},
         .derivative_rules = {detail::E, detail::E, detail::C, detail::E,
                              detail::E},
+        .settled_by_ends = detail::settled,
         .check = detail::lambd_check},
     Function{.name = "tanhshrink",
              .formula = "x - tanh(x)",
@@ -555,7 +578,8 @@ inline constexpr std::array functions{
         .derivative =
             [](double x, const Params&, Dtype dtype) noexcept {
               return hardsigmoid_grad(x, dtype);
-            }},
+            },
+        .settled_by_ends = detail::settled},
     Function{.name = "sigmoid",
              .formula = "1/(1 + exp(-x))",
              .value = [](double x, const Params&,

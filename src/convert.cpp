@@ -1,8 +1,10 @@
 #include "convert.hpp"
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 namespace relu {
 
@@ -40,9 +42,68 @@ Converter::Converter(const Activation& activation, const Format& format,
       constants_[at] = format_.to_string(y);
     }
   }
+  // In a narrower dtype the text's bound is not the value's; a weight per
+  // field is prelu's, which is not settled by ends.
+  if (!activation_.function->settled_by_ends(activation_.params,
+                                             activation_.derivative) ||
+      activation_.dtype != Dtype::float64 || !by_field_.empty())
+    return;
+  by_magnitude_.reserve(2 * orders * leads);
+  for (Kind kind : {Kind::positive, Kind::negative})
+    for (int order = min_order; order <= max_order; ++order)
+      for (std::size_t lead = 10; lead < 10 + leads; ++lead)
+        by_magnitude_.push_back(
+            settle(kind, {static_cast<std::uint8_t>(lead),
+                          static_cast<std::int16_t>(order)}));
+}
+
+namespace {
+
+// 10^-22 to 10^22, each within half an ulp: the powers up from 1 are exact,
+// those below are one division each.
+constexpr int max_power = 22;
+constexpr std::array<double, 2 * max_power + 1> powers_of_ten = [] {
+  std::array<double, 2 * max_power + 1> p{};
+  double power = 1;
+  for (std::size_t k = 0; k <= max_power; ++k, power *= 10) {
+    p[max_power + k] = power;
+    p[max_power - k] = 1 / power;
+  }
+  return p;
+}();
+
+constexpr Conversion unsettled{Conversion::What::text, {}, 0};
+
+} // namespace
+
+// The bound's ends settle the numbers between them (settled_by_ends).
+Conversion Converter::settle(Kind kind, Magnitude magnitude) const noexcept {
+  const int power = magnitude.order - 2;
+  static_assert(max_order - 2 <= max_power && min_order - 2 >= -max_power);
+  // The ends, each product within an ulp, moved outward by more.
+  const double scale =
+      powers_of_ten[static_cast<std::size_t>(max_power + power)];
+  double lo = magnitude.lead * scale * (1 - 0x1p-50);
+  double hi = (magnitude.lead + 1) * scale * (1 + 0x1p-50);
+  if (kind == Kind::negative) {
+    std::swap(lo, hi);
+    lo = -lo;
+    hi = -hi;
+  }
+  const bool keeps_lo = activation_.keeps(lo);
+  const bool keeps_hi = activation_.keeps(hi);
+  if (keeps_lo && keeps_hi && format_.shortest())
+    return {Conversion::What::keep, {}, 0};
+  const double y = activation_(lo);
+  if (keeps_lo || keeps_hi ||
+      std::bit_cast<std::uint64_t>(y) !=
+          std::bit_cast<std::uint64_t>(activation_(hi)))
+    return unsettled;
+  return {Conversion::What::value, {}, y};
 }
 
 Conversion Converter::decide(std::string_view token, Kind kind,
+                             Magnitude magnitude,
                              std::uint64_t rank) const noexcept {
   auto at = static_cast<std::size_t>(kind);
   switch (rules_[at]) {
@@ -52,6 +113,18 @@ Conversion Converter::decide(std::string_view token, Kind kind,
     return {Conversion::What::text, constants_[at], 0};
   case Rule::compute:
     break;
+  }
+  // lead is 0 unless scan_bounded() found it, which a caller uses where
+  // bounded(): the stream's scanners of the other functions cost nothing.
+  if (magnitude.lead != 0 && bounded() && magnitude.order >= min_order &&
+      magnitude.order <= max_order) {
+    const std::size_t order =
+        static_cast<std::size_t>(magnitude.order - min_order);
+    const Conversion& c =
+        by_magnitude_[((kind == Kind::negative) * orders + order) * leads +
+                      magnitude.lead - 10];
+    if (c.what != Conversion::What::text)
+      return c;
   }
   const Activation& a = by_field_.empty() ? activation_ : by_field_[rank];
   double x = parse_number_as(a.dtype, token);

@@ -38,10 +38,11 @@ public:
   Converter(const Activation& activation, const Format& format,
             const std::vector<double>& weights = {});
 
-  // Decide what replaces token, a number of the given kind in the selected
-  // field of rank (0-based, in field order): nothing (its text stays), a
-  // constant text, or a computed value.
-  Conversion decide(std::string_view token, Kind kind,
+  // Decide what replaces token, a number of the given kind and magnitude
+  // (as the scanner found them) in the selected field of rank (0-based, in
+  // field order): nothing (its text stays), a constant text, or a computed
+  // value.
+  Conversion decide(std::string_view token, Kind kind, Magnitude magnitude = {},
                     std::uint64_t rank = 0) const noexcept;
 
   // Whether decide() answers for every number of kind without reading its
@@ -65,13 +66,27 @@ public:
   // Append the replacement c to out; c is not What::keep.
   void write(const Conversion& c, Output& out);
 
+  // Whether decide() uses a number's magnitude: the caller should scan
+  // with scan_bounded().
+  bool bounded() const noexcept { return !by_magnitude_.empty(); }
+
 private:
+  // By a number's sign, order and lead: its conversion if the function's
+  // result is the same over the whole bound (what is lead 0 then).
+  static constexpr int min_order = -8;
+  static constexpr int max_order = 12;
+  static constexpr std::size_t leads = 90; // 10 to 99
+  static constexpr std::size_t orders = max_order - min_order + 1;
+  Conversion settle(Kind kind, Magnitude magnitude) const noexcept;
+
   Activation activation_;
   // With one weight per field, the activation of each field, by rank.
   std::vector<Activation> by_field_;
   Format format_;
   std::array<Rule, 5> rules_;            // by Kind, with --format folded in
   std::array<std::string, 5> constants_; // by Kind, for Rule::constant
+  // settle() at each sign, order and lead in range; What::text: unsettled.
+  std::vector<Conversion> by_magnitude_;
   // The last value printed as the shortest text, by its bits, and that
   // text: the piecewise-linear functions print the same bound (relu6's 6,
   // hardtanh's -1 and 1, hardsigmoid's 0 and 1) over long runs of input.

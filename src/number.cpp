@@ -164,9 +164,10 @@ double parse_hex(const char* p, const char* last) noexcept {
 }
 #endif
 
-} // namespace
-
-Scan scan_number(const char* first, const char* last) noexcept {
+// scan_number(), and with bounded the magnitude of a nonzero decimal:
+// apart, so that the functions that need no magnitude pay nothing for it.
+template <bool bounded>
+Scan scan(const char* first, const char* last) noexcept {
   const char* p = first;
   bool negative = false;
   if (p != last && (*p == '+' || *p == '-'))
@@ -197,20 +198,30 @@ Scan scan_number(const char* first, const char* last) noexcept {
       ++leading;
     if (leading == mantissa_end)
       return {p, Kind::zero};
+    const Kind sign = negative ? Kind::negative : Kind::positive;
     // Half the smallest subnormal is 2.47e-324. A short mantissa without an
     // exponent is far above it; otherwise the value lies in
-    // [10^(magnitude-1), 10^magnitude): below 1e-324 it rounds to zero,
-    // from 1e-323 up it does not, and in between only conversion can tell.
-    if (p == mantissa_end && mantissa_end - mantissa < 300)
-      return {p, negative ? Kind::negative : Kind::positive};
-    long long magnitude =
-        leading < point ? point - leading : -(leading - point - 1);
-    magnitude += exponent;
-    if (magnitude < -323)
+    // [10^(order-1), 10^order): below 1e-324 it rounds to zero, from 1e-323
+    // up it does not, and in between only conversion can tell.
+    if (!bounded && p == mantissa_end && mantissa_end - mantissa < 300)
+      return {p, sign};
+    const long long order =
+        (leading < point ? point - leading : -(leading - point - 1)) + exponent;
+    if (order < -323)
       return {p, Kind::zero};
-    if (magnitude == -323)
+    if (order == -323)
       return {p, kind_by_value(first, p)};
-    return {p, negative ? Kind::negative : Kind::positive};
+    if (!bounded || order > 400) // no double is that large: it is inf
+      return {p, sign};
+    const char* second = leading + 1;
+    if (second == point && second != mantissa_end)
+      ++second;
+    const int lead =
+        (*leading - '0') * 10 + (second < mantissa_end ? *second - '0' : 0);
+    return {
+        p,
+        sign,
+        {static_cast<std::uint8_t>(lead), static_cast<std::int16_t>(order)}};
   }
   if (starts_with_word(p, last, "inf")) {
     p += 3;
@@ -221,6 +232,16 @@ Scan scan_number(const char* first, const char* last) noexcept {
   if (starts_with_word(p, last, "nan"))
     return {p + 3, Kind::nan};
   return {p, Kind::invalid};
+}
+
+} // namespace
+
+Scan scan_number(const char* first, const char* last) noexcept {
+  return scan<false>(first, last);
+}
+
+Scan scan_bounded(const char* first, const char* last) noexcept {
+  return scan<true>(first, last);
 }
 
 Kind classify(std::string_view token) noexcept {

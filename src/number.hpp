@@ -10,9 +10,20 @@ namespace relu {
 // What a token is, as far as the activation functions care.
 enum class Kind : std::uint8_t { invalid, negative, zero, positive, nan };
 
+// A bound on a decimal's magnitude from its text: |x| lies in
+// [lead, lead + 1] * 10^(order - 2), lead being its first two significant
+// digits (10 to 99). It lets a piecewise function decide most numbers
+// without converting them. lead 0: unknown (hex floats, inf, zero, and
+// exponents beyond any double's range).
+struct Magnitude {
+  std::uint8_t lead = 0;
+  std::int16_t order = 0;
+};
+
 struct Scan {
   const char* ptr; // first byte after the number (or where scanning stopped)
   Kind kind;       // Kind::invalid when no complete number starts at first
+  Magnitude magnitude = {}; // scan_bounded(): of a nonzero decimal
 };
 
 // Scan the number at the start of [first, last). Accepted syntax, locale-free:
@@ -22,6 +33,9 @@ struct Scan {
 // The kind is that of the value strtod would give: 1e-400 is zero, 1e400 is
 // positive. A token is a number only if ptr reaches its end.
 Scan scan_number(const char* first, const char* last) noexcept;
+
+// scan_number(), with the magnitude of a nonzero decimal too.
+Scan scan_bounded(const char* first, const char* last) noexcept;
 
 // Classify a whole token: Kind::invalid unless all of it is one number.
 Kind classify(std::string_view token) noexcept;

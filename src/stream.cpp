@@ -34,6 +34,7 @@ bool too_long(const char* first, const char* end) noexcept {
 Stream::Stream(const Options& options, Output& out, Reporter report,
                StreamStart start)
     : converter_(options.activation, options.format, options.weights),
+      scan_token_(converter_.bounded() ? scan_bounded : scan_number),
       fields_(options.fields), delimited_(options.delimiter.has_value()),
       csv_(options.csv),
       lexer_(options.delimiter.value_or(','), options.terminator),
@@ -237,11 +238,11 @@ const char* Stream::blank_fields(const char* p, const char* end, bool at_end,
       end_field();
       return p;
     }
-    Scan s = scan_number(p, end);
+    Scan s = scan_token_(p, end);
     int e = ends_at(s.ptr, end, at_end);
     if (e > 0 && s.kind != Kind::invalid &&
         s.ptr - p <= static_cast<std::ptrdiff_t>(max_field)) {
-      convert(p, s.ptr, s.kind);
+      convert(p, s.ptr, s.kind, s.magnitude);
       end_field();
       p = s.ptr;
       continue;
@@ -335,9 +336,9 @@ void Stream::field_text(const char* first, const char* last, bool quoted) {
     ++token;
   while (token_end != token && (cls(token_end[-1]) & blank))
     --token_end;
-  Kind kind = classify({token, static_cast<std::size_t>(token_end - token)});
-  if (kind != Kind::invalid)
-    convert(token, token_end, kind);
+  Scan s = scan_token_(token, token_end);
+  if (s.ptr == token_end && s.kind != Kind::invalid)
+    convert(token, token_end, s.kind, s.magnitude);
   else if (token != token_end && quoted)
     bad_field(first - 1, last + 1);
   else if (token != token_end)
@@ -491,7 +492,8 @@ void Stream::end_field() noexcept {
     mode_ = Mode::skip_record;
 }
 
-void Stream::convert(const char* first, const char* last, Kind kind) {
+void Stream::convert(const char* first, const char* last, Kind kind,
+                     Magnitude magnitude) {
   std::string_view token(first, static_cast<std::size_t>(last - first));
   if (row_wise_ && holds()) [[unlikely]] {
     places_.push_back({static_cast<std::size_t>(first - emitted_),
@@ -499,7 +501,8 @@ void Stream::convert(const char* first, const char* last, Kind kind) {
     row_.push_back(parse_number_as(converter_.dtype(), token));
     return;
   }
-  Conversion c = converter_.decide(token, kind, cursor_.rank(field_ + 1));
+  Conversion c =
+      converter_.decide(token, kind, magnitude, cursor_.rank(field_ + 1));
   if (c.what == Conversion::What::keep)
     return;
   emit_until(first);

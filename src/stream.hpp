@@ -142,7 +142,8 @@ private:
   void record_problem(std::string_view text);
   void tell(std::uint64_t field, std::string_view text);
   void end_field() noexcept;
-  void convert(const char* first, const char* last, Kind kind);
+  void convert(const char* first, const char* last, Kind kind,
+               Magnitude magnitude);
   void invalid(const char* first, const char* last, std::string_view what);
   void report(const char* at, std::string text);
 
@@ -152,6 +153,9 @@ private:
   }
 
   Converter converter_;
+  // scan_bounded() if the converter uses magnitudes, else scan_number():
+  // a pointer, not a test per number, as neither is inlined here.
+  Scan (*scan_token_)(const char*, const char*) noexcept;
   Fields fields_;
   Fields::Cursor cursor_{fields_};
   bool delimited_;
