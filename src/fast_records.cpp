@@ -571,6 +571,25 @@ struct FastScanner {
     return {bytes, bytes & ~(bytes << 1), 0};
   }
 
+  // Whether every record of region, the first numbered on from field,
+  // ends by field n: one step per record, not per field.
+  static bool ends_by(const Masks& m, std::uint64_t region, std::uint64_t field,
+                      unsigned n) noexcept {
+    std::uint64_t seps = m.sep & ~m.newline & region;
+    for (std::uint64_t newlines = m.newline & region;;
+         newlines &= newlines - 1) {
+      // Through the first newline left, or to the end of region.
+      const std::uint64_t through =
+          newlines == 0 ? ~std::uint64_t{0} : newlines ^ (newlines - 1);
+      if (field + static_cast<unsigned>(std::popcount(seps & through)) >= n)
+        return false;
+      if (newlines == 0)
+        return true;
+      seps &= ~through;
+      field = 0;
+    }
+  }
+
   // Delimited fields, numbered on from field, that of the field at the
   // window's start, which is left as that of the field after region.
   static Tokens delimited(const Masks& m, std::uint64_t region,
@@ -578,10 +597,20 @@ struct FastScanner {
                           std::uint64_t& field) noexcept {
     // The fields from the k+1st on (every field for k = 0), as after a few
     // columns of labels: carries through the first k fields of each record
-    // find their ends, with no step per field.
+    // find their ends, with no step per field. A list closed at field n
+    // (`-f w0-w19`, all a CSV has) takes them too while no record of the
+    // window goes past field n.
     auto k = static_cast<unsigned>(std::countr_zero(fields.first_64));
-    if (k <= 4 && fields.first_64 == ~std::uint64_t{0} << k &&
-        fields.beyond_64 == Fields::Tail::every) {
+    if (k <= 4 &&
+        ((fields.first_64 == ~std::uint64_t{0} << k &&
+          fields.beyond_64 == Fields::Tail::every) ||
+         (fields.beyond_64 == Fields::Tail::none &&
+          fields.first_64 ==
+              (~std::uint64_t{0} << k &
+               ~std::uint64_t{0} >> std::countl_zero(fields.first_64)) &&
+          ends_by(m, region, field,
+                  64 - static_cast<unsigned>(
+                           std::countl_zero(fields.first_64)))))) {
       std::uint64_t bytes = ~m.sep & region;
       std::uint64_t left_out = 0;
       std::uint64_t at = (m.newline << 1) & region; // fields i of records
