@@ -92,6 +92,69 @@ public:
     return end;
   }
 
+  // Advance over [p, end) to the first terminator outside quotes, and
+  // return it; return end if the record goes on. The same as calling
+  // find_separator() and reset() field after field, but it looks only at
+  // quotes and terminators, with memchr, and at the byte before a quote:
+  // outside quotes, a quote opens quotes only at a field's start. For the
+  // threads' cutter, which needs record ends and not fields; problems()
+  // are not kept.
+  const char* find_terminator(const char* p, const char* end) noexcept {
+    const char* terminator = p; // the next one outside quotes, if p <= it
+    while (p != end) {
+      const char c = *p;
+      switch (state_) {
+      case State::start:
+        if (c == '"') {
+          state_ = State::quoted;
+          ++p;
+          continue;
+        }
+        state_ = State::unquoted;
+        [[fallthrough]];
+      case State::unquoted:
+      case State::after_quote: {
+        if (terminator < p || (terminator == p && c != terminator_))
+          terminator = find(p, end, terminator_);
+        const char* quote = find(p, terminator, '"');
+        if (quote == terminator) {
+          if (terminator != end)
+            return terminator;
+          state_ = end[-1] == delimiter_ ? State::start : State::unquoted;
+          return end;
+        }
+        // Quotes in a field's text are data; one after a delimiter
+        // starts the next field.
+        state_ = quote != p && quote[-1] == delimiter_ ? State::start
+                                                       : State::unquoted;
+        p = state_ == State::start ? quote : quote + 1;
+        continue;
+      }
+      case State::quoted:
+        p = skip_quoted(p, end);
+        if (p == end)
+          return end;
+        state_ = State::closing;
+        ++p;
+        continue;
+      case State::closing:
+      case State::closing_cr:
+        if (c == '"' && state_ == State::closing)
+          state_ = State::quoted;
+        else if (c == terminator_)
+          return p;
+        else if (c == delimiter_)
+          state_ = State::start;
+        else
+          state_ = c == '\r' && state_ == State::closing ? State::closing_cr
+                                                         : State::after_quote;
+        ++p;
+        continue;
+      }
+    }
+    return end;
+  }
+
   // Start a new field.
   void reset() noexcept {
     state_ = State::start;
@@ -115,6 +178,13 @@ private:
   State after(State next) noexcept {
     problems_ |= text_after;
     return next;
+  }
+
+  // The first c in [p, end), or end.
+  static const char* find(const char* p, const char* end, char c) noexcept {
+    const auto* q = static_cast<const char*>(
+        std::memchr(p, c, static_cast<std::size_t>(end - p)));
+    return q ? q : end;
   }
 
   // Return the next quote at or after p, counting the terminators before it.

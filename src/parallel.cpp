@@ -121,13 +121,11 @@ public:
     std::uint64_t records = 0, lines = 0;
     const char* p = data.data();
     const char* const end = p + data.size();
-    for (const char* r; (r = lexer_.find_separator(p, end)) != end;) {
+    for (const char* r; (r = lexer_.find_terminator(p, end)) != end;) {
       lexer_.reset();
-      if (*r == terminator_) {
-        ++records;
-        lines += lexer_.take_lines() + 1;
-        found = {static_cast<std::size_t>(r + 1 - data.data()), records, lines};
-      }
+      ++records;
+      lines += lexer_.take_lines() + 1;
+      found = {static_cast<std::size_t>(r + 1 - data.data()), records, lines};
       p = r + 1;
     }
     return found;
