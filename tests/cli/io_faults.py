@@ -3,6 +3,7 @@
 that go away, and pipes that deliver and take bytes in tiny pieces.
 
 usage: io_faults.py RELU"""
+import fcntl
 import os
 import select
 import signal
@@ -208,6 +209,28 @@ def prompt(name, args=(), want=(b"1\n", b"0\n")):
 
 prompt("output-as-input-arrives")
 prompt("jobs-output-as-input-arrives", ["-l", "-j", "2"], (b"1\n", b"-0.02\n"))
+
+
+def pipe_grown(name, args=()):
+    """relu grows the pipe it reads to 1 MiB, as README's Performance
+    says, where the system lets a user have that much."""
+    with open("/proc/sys/fs/pipe-max-size") as f:
+        want = 1 << 20 if int(f.read()) >= 1 << 20 else 1 << 16
+    p = subprocess.Popen([RELU, *args], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, env=ENV, bufsize=0)
+    before = fcntl.fcntl(p.stdin, fcntl.F_GETPIPE_SZ)
+    p.stdin.write(b"1\n")
+    select.select([p.stdout], [], [], 5)  # relu has read: it has started
+    after = fcntl.fcntl(p.stdin, fcntl.F_GETPIPE_SZ)
+    p.stdin.close()
+    p.stdout.read()
+    p.wait(timeout=10)
+    check(name, (before, after) == (1 << 16, want),
+          f"before {before}, after {after}")
+
+
+pipe_grown("pipe-grown")
+pipe_grown("jobs-pipe-grown", ["-j", "2"])
 
 
 # Threads: the same faults with conversions on two threads.
