@@ -655,6 +655,7 @@ void Stream::restart_record() noexcept {
   cursor_.rewind();
   mode_ = record_mode();
   lexer_.reset();
+  lexer_.take_lines(); // of a quoted field cut short: counted again
   record_lines_ = 0;
   record_bad_ = false;
   places_.clear();

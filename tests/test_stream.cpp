@@ -737,7 +737,9 @@ TEST_SUITE("stream") {
 
   TEST_CASE("a function over a record: csv, field lists, CRLF, header") {
     // Only the selected fields form the vector; empty ones are no element;
-    // quotes stay around a converted number; a CR before the end stays.
+    // quotes stay around a converted number; a CR before the end stays;
+    // line breaks in an unselected quoted field count once, however the
+    // record is cut.
     auto options = Options{};
     options.activation.function = relu::find_function("log_softmax");
     options.csv = true;
@@ -746,18 +748,20 @@ TEST_SUITE("stream") {
     options.fields = relu::Fields::parse("2-");
     options.invalid = relu::InvalidMode::warn;
     const std::string in = "id,a,b,c\r\n"
+                           "\"q\n\n\",0,0\r\n"
                            "r1,0,\"0\",\r\n"
                            "\"r,2\",1,\"x\",3\r\n"
                            "r3,5\r\n"
                            "r4,\"unclosed,0";
     Result r = run_all_splits(in, options);
     CHECK(r.out == "id,a,b,c\r\n"
+                   "\"q\n\n\",-0.6931471805599453,-0.6931471805599453\r\n"
                    "r1,-0.6931471805599453,\"-0.6931471805599453\",\r\n"
                    "\"r,2\",1,\"x\",3\r\n"
                    "r3,0\r\n"
                    "r4,\"unclosed,0");
-    CHECK(r.err == "line 3, field 3: invalid number: '\"x\"'\n"
-                   "line 5, field 2: quote not closed at the end of the "
+    CHECK(r.err == "line 6, field 3: invalid number: '\"x\"'\n"
+                   "line 8, field 2: quote not closed at the end of the "
                    "input\n");
     for (unsigned jobs : {2u, 3u})
       CHECK(process(in, options, jobs, {.chunk = 7}) == r);
