@@ -71,8 +71,8 @@ public:
   bool bounded() const noexcept { return !by_magnitude_.empty(); }
 
 private:
-  // By a number's sign, order and lead: its conversion if the function's
-  // result is the same over the whole bound (what is lead 0 then).
+  // The orders and leads of the table by magnitude: a number outside them
+  // (or with lead 0, unknown) is converted.
   static constexpr int min_order = -8;
   static constexpr int max_order = 12;
   static constexpr std::size_t leads = 90; // 10 to 99
