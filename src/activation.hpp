@@ -10,7 +10,6 @@
 #include "number.hpp"
 
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -666,21 +665,14 @@ struct Activation {
                       : function->value(x, params, dtype);
   }
 
-  // What to do with a number of kind k. In a narrower dtype a kept text
-  // may hold more digits than the dtype, and a kind is that of the text,
-  // not of its value there: 1e-50 is 0 in float32, -1e-50 is -0. So a
-  // kind's constant stands for zeros, and for negatives where the
-  // function gives -0 what it gives -1; every other number is computed.
+  // What to do with a number of kind k, the kind of its value in dtype
+  // (number_scanner()). In a narrower dtype a kept text may hold more
+  // digits than the dtype: it is computed and printed instead.
   Rule rule(Kind k) const noexcept {
     const Rules& rules =
         derivative ? function->derivative_rules : function->value_rules;
     const Rule r = rules[static_cast<std::size_t>(k)];
-    if (dtype == Dtype::float64 || k == Kind::zero ||
-        (k == Kind::negative && r == Rule::constant &&
-         std::bit_cast<std::uint64_t>((*this)(-1.0)) ==
-             std::bit_cast<std::uint64_t>((*this)(-0.0))))
-      return r;
-    return Rule::compute;
+    return r == Rule::keep && dtype != Dtype::float64 ? Rule::compute : r;
   }
 
   // Evaluate the selected function over a record, or its derivative: the
@@ -698,9 +690,14 @@ struct Activation {
   // pair, in the first half's places.
   bool shortens() const noexcept { return function->halves && !derivative; }
 
+  // Whether x is on the branch of the formula that returns x itself.
+  bool identity(double x) const noexcept {
+    return !derivative && function->keeps(x, params);
+  }
+
   // Whether the result at x is x itself, so that its text is kept.
   bool keeps(double x) const noexcept {
-    return !derivative && dtype == Dtype::float64 && function->keeps(x, params);
+    return dtype == Dtype::float64 && identity(x);
   }
 };
 

@@ -42,11 +42,10 @@ Converter::Converter(const Activation& activation, const Format& format,
       constants_[at] = format_.to_string(y);
     }
   }
-  // In a narrower dtype the text's bound is not the value's; a weight per
-  // field is prelu's, which is not settled by ends.
+  // A weight per field is prelu's, which is not settled by ends.
   if (!activation_.function->settled_by_ends(activation_.params,
                                              activation_.derivative) ||
-      activation_.dtype != Dtype::float64 || !by_field_.empty())
+      !by_field_.empty())
     return;
   by_magnitude_.reserve(2 * orders * leads);
   for (Kind kind : {Kind::positive, Kind::negative})
@@ -90,12 +89,18 @@ Conversion Converter::settle(Kind kind, Magnitude magnitude) const noexcept {
     lo = -lo;
     hi = -hi;
   }
-  const bool keeps_lo = activation_.keeps(lo);
-  const bool keeps_hi = activation_.keeps(hi);
-  if (keeps_lo && keeps_hi && format_.shortest())
+  // Rounding is monotone: the numbers between the ends round to values
+  // between theirs.
+  lo = round_to(activation_.dtype, lo);
+  hi = round_to(activation_.dtype, hi);
+  // The identity's values are not settled by its ends in a narrower
+  // dtype, where no text is kept, and threshold is not monotone.
+  const bool identity_lo = activation_.identity(lo);
+  const bool identity_hi = activation_.identity(hi);
+  if (identity_lo && identity_hi && activation_.keeps(lo) && format_.shortest())
     return {Conversion::What::keep, {}, 0};
   const double y = activation_(lo);
-  if (keeps_lo || keeps_hi ||
+  if (identity_lo || identity_hi ||
       std::bit_cast<std::uint64_t>(y) !=
           std::bit_cast<std::uint64_t>(activation_(hi)))
     return unsettled;

@@ -315,11 +315,19 @@ struct FastScanner {
     c.from = end;
   }
 
+  // Whether the ordinary decimal [token, end) starts with five bytes that
+  // are no digit 1 to 9 (FastTable::narrow()).
+  static bool small(const char* token, const char* end) noexcept {
+    return end - token >= 5 &&
+           std::none_of(token, token + 5, [](char b) { return b > '0'; });
+  }
+
   // Scan an ordinary decimal at p and move p past it; return the index of
   // its kind in a FastTable, or 3 if there is none or it is too long for
   // its sign alone to tell whether it is nonzero (see scan_number): it has
   // fewer than 300 digits within 256 bytes.
-  static std::size_t decimal(const char*& p, const char* limit) noexcept {
+  static std::size_t decimal(const char*& p, const char* limit,
+                             bool narrow) noexcept {
     const char* token = p;
     char c = *p;
     p += c == '-' || c == '+';
@@ -334,7 +342,7 @@ struct FastScanner {
       if (p == fraction)
         return 3; // '5.', or '5.e3'
     }
-    if (p - token > 256)
+    if (p - token > 256 || (narrow && small(token, p)))
       return 3;
     return nonzero == 0 ? 1 : c == '-' ? 0 : 2;
   }
@@ -360,7 +368,7 @@ struct FastScanner {
         continue;
       }
       const char* token = p;
-      std::size_t kind = decimal(p, limit);
+      std::size_t kind = decimal(p, limit, table.narrow());
       if (kind == 3 || (*p != ' ' && *p != '\t' && *p != '\n'))
         return done;
       if (!table.entry(kind).keep)
@@ -386,7 +394,7 @@ struct FastScanner {
         return done;
       if (fields.selected(field)) {
         const char* token = p;
-        std::size_t kind = decimal(p, limit);
+        std::size_t kind = decimal(p, limit, table.narrow());
         if (kind == 3 || (*p != d && *p != '\n'))
           return done;
         if (!table.entry(kind).keep)
@@ -480,6 +488,8 @@ struct FastScanner {
       Tokens t = fields.delimited ? delimited(m, region, fields, field)
                                   : blank(m, region);
       std::uint64_t bad = not_decimal(m, t) | (q.malformed & region);
+      if (table.narrow())
+        bad |= small(m, t);
       if (bad != 0) {
         // Take the records before the first bad token's, if any.
         std::uint64_t before =
@@ -562,6 +572,13 @@ struct FastScanner {
         quoting.pending +
         static_cast<unsigned>(std::popcount(newlines & through));
     quoting.pending = static_cast<unsigned>(std::popcount(newlines & ~through));
+  }
+
+  // The starts of the tokens whose first five bytes are no digit 1 to 9
+  // (FastTable::narrow()).
+  static std::uint64_t small(const Masks& m, const Tokens& t) noexcept {
+    const std::uint64_t run = t.bytes & ~m.nonzero;
+    return t.starts & run & run >> 1 & run >> 2 & run >> 3 & run >> 4;
   }
 
   // Blank-separated tokens, every one converted: the window starts after

@@ -43,10 +43,20 @@ public:
     return entries_[index];
   }
 
+  // Whether the kinds are those of values in a dtype narrower than
+  // float64, where a decimal rounds to zero far above double's limit
+  // (below 7.01e-46 in float32, 2.98e-8 in float16): then a number whose
+  // first five bytes are zeros, points and signs (less than 0.001) takes
+  // the exact path, which tells.
+  bool narrow() const noexcept { return narrow_; }
+
+  void set_narrow(bool narrow) noexcept { narrow_ = narrow; }
+
 private:
   std::array<Entry, 3> entries_{}; // by Kind - 1
   std::size_t growth_ = 0;
   bool one_byte_ = true;
+  bool narrow_ = false;
 };
 
 // How the fast path splits a record into fields, and which it converts:

@@ -84,14 +84,17 @@ bool scan_exponent(const char*& p, const char* last,
   return true;
 }
 
-// The kind of a nonzero token whose magnitude may round to zero.
+// The kind of a nonzero token whose magnitude may round to zero in dtype.
+template <Dtype dtype>
 Kind kind_by_value(const char* first, const char* last) noexcept {
-  double value = parse_number({first, static_cast<std::size_t>(last - first)});
+  const double value =
+      parse_number_as(dtype, {first, static_cast<std::size_t>(last - first)});
   if (value == 0)
     return Kind::zero;
   return value < 0 ? Kind::negative : Kind::positive;
 }
 
+template <Dtype dtype>
 Scan scan_hex(const char* first, const char* p, const char* last) noexcept {
   const char* digits = p;
   const char* q = skip_hex_digits(p, last);
@@ -116,7 +119,7 @@ Scan scan_hex(const char* first, const char* p, const char* last) noexcept {
   if (!nonzero)
     return {q, Kind::zero};
   // Hex floats are rare: let the converter judge underflow.
-  return {q, kind_by_value(first, q)};
+  return {q, kind_by_value<dtype>(first, q)};
 }
 
 #if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION < 170000
@@ -164,9 +167,29 @@ double parse_hex(const char* p, const char* last) noexcept {
 }
 #endif
 
-// scan_number(), and with bounded the magnitude of a nonzero decimal:
-// apart, so that the functions that need no magnitude pay nothing for it.
-template <bool bounded>
+// The order of magnitude (as in scan()) at which a decimal may round to
+// zero in dtype: half the smallest subnormal is 2.47e-324 in float64,
+// 7.01e-46 in float32, 4.59e-41 in bfloat16 and 2.98e-8 in float16, so a
+// value below 10^(order-1) rounds to zero, one from 10^order up does not,
+// and only conversion tells in between.
+constexpr int zero_order(Dtype dtype) noexcept {
+  switch (dtype) {
+  case Dtype::float64:
+    break;
+  case Dtype::float32:
+    return -45;
+  case Dtype::bfloat16:
+    return -40;
+  case Dtype::float16:
+    return -7;
+  }
+  return -323;
+}
+
+// scan_number() for dtype, and with bounded the magnitude of a nonzero
+// decimal: apart, so that the functions that need no magnitude pay nothing
+// for it.
+template <bool bounded, Dtype dtype>
 Scan scan(const char* first, const char* last) noexcept {
   const char* p = first;
   bool negative = false;
@@ -176,7 +199,7 @@ Scan scan(const char* first, const char* last) noexcept {
     return {p, Kind::invalid};
   if (is_digit(*p) || *p == '.') {
     if (*p == '0' && last - p > 1 && lower(p[1]) == 'x')
-      return scan_hex(first, p + 2, last);
+      return scan_hex<dtype>(first, p + 2, last);
     const char* mantissa = p;
     p = skip_digits(p, last);
     const char* point = p;
@@ -199,18 +222,18 @@ Scan scan(const char* first, const char* last) noexcept {
     if (leading == mantissa_end)
       return {p, Kind::zero};
     const Kind sign = negative ? Kind::negative : Kind::positive;
-    // Half the smallest subnormal is 2.47e-324. A short mantissa without an
-    // exponent is far above it; otherwise the value lies in
-    // [10^(order-1), 10^order): below 1e-324 it rounds to zero, from 1e-323
-    // up it does not, and in between only conversion can tell.
-    if (!bounded && p == mantissa_end && mantissa_end - mantissa < 300)
+    // The value lies in [10^(order-1), 10^order). A mantissa without an
+    // exponent, shorter than 1 - zero_order bytes, is at least
+    // 10^(zero_order + 1).
+    constexpr int zero = zero_order(dtype);
+    if (!bounded && p == mantissa_end && mantissa_end - mantissa < 1 - zero)
       return {p, sign};
     const long long order =
         (leading < point ? point - leading : -(leading - point - 1)) + exponent;
-    if (order < -323)
+    if (order < zero)
       return {p, Kind::zero};
-    if (order == -323)
-      return {p, kind_by_value(first, p)};
+    if (order == zero)
+      return {p, kind_by_value<dtype>(first, p)};
     if (!bounded || order > 400) // no double is that large: it is inf
       return {p, sign};
     const char* second = leading + 1;
@@ -237,11 +260,25 @@ Scan scan(const char* first, const char* last) noexcept {
 } // namespace
 
 Scan scan_number(const char* first, const char* last) noexcept {
-  return scan<false>(first, last);
+  return scan<false, Dtype::float64>(first, last);
 }
 
 Scan scan_bounded(const char* first, const char* last) noexcept {
-  return scan<true>(first, last);
+  return scan<true, Dtype::float64>(first, last);
+}
+
+NumberScanner number_scanner(Dtype dtype, bool bounded) noexcept {
+  switch (dtype) {
+  case Dtype::float64:
+    break;
+  case Dtype::float32:
+    return bounded ? scan<true, Dtype::float32> : scan<false, Dtype::float32>;
+  case Dtype::bfloat16:
+    return bounded ? scan<true, Dtype::bfloat16> : scan<false, Dtype::bfloat16>;
+  case Dtype::float16:
+    return bounded ? scan<true, Dtype::float16> : scan<false, Dtype::float16>;
+  }
+  return bounded ? scan_bounded : scan_number;
 }
 
 Kind classify(std::string_view token) noexcept {

@@ -2,6 +2,8 @@
 // sign without converting them, and convert them exactly when needed.
 #pragma once
 
+#include "dtype.hpp"
+
 #include <cstdint>
 #include <string_view>
 
@@ -36,6 +38,12 @@ Scan scan_number(const char* first, const char* last) noexcept;
 
 // scan_number(), with the magnitude of a nonzero decimal too.
 Scan scan_bounded(const char* first, const char* last) noexcept;
+
+// scan_number() or scan_bounded() for numbers rounded to dtype: the kind is
+// that of the value in dtype, where 1e-50 is zero in float32 and 1e-8 in
+// float16.
+using NumberScanner = Scan (*)(const char* first, const char* last) noexcept;
+NumberScanner number_scanner(Dtype dtype, bool bounded) noexcept;
 
 // Classify a whole token: Kind::invalid unless all of it is one number.
 Kind classify(std::string_view token) noexcept;

@@ -35,7 +35,7 @@ bool too_long(const char* first, const char* end) noexcept {
 Stream::Stream(const Options& options, Output& out, Reporter report,
                StreamStart start)
     : converter_(options.activation, options.format, options.weights),
-      scan_token_(converter_.bounded() ? scan_bounded : scan_number),
+      scan_token_(number_scanner(converter_.dtype(), converter_.bounded())),
       fields_(options.fields), delimited_(options.delimiter.has_value()),
       csv_(options.csv),
       lexer_(options.delimiter.value_or(','), options.terminator),
@@ -77,6 +77,7 @@ Stream::Stream(const Options& options, Output& out, Reporter report,
     }
     fast_table_.set(kind, c.what == Conversion::What::keep, c.text);
   }
+  fast_table_.set_narrow(converter_.dtype() != Dtype::float64);
   use_path(default_path());
 }
 

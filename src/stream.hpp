@@ -153,9 +153,9 @@ private:
   }
 
   Converter converter_;
-  // scan_bounded() if the converter uses magnitudes, else scan_number():
-  // a pointer, not a test per number, as neither is inlined here.
-  Scan (*scan_token_)(const char*, const char*) noexcept;
+  // The scanner of the converter's dtype, with magnitudes if it uses them:
+  // a pointer, not a test per number, as none is inlined here.
+  NumberScanner scan_token_;
   Fields fields_;
   Fields::Cursor cursor_{fields_};
   bool delimited_;

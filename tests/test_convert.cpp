@@ -138,7 +138,9 @@ TEST_SUITE("convert") {
     std::uniform_int_distribution<int> order(-10, 14);
     std::uniform_int_distribution<int> pick(0, 3);
     for (int i = 0; i < 300; ++i) {
-      const double end = lead(rng) * std::pow(10.0, order(rng) - 2);
+      const double scale = std::pow(10.0, order(rng) - 2);
+      const int first = lead(rng);
+      const double end = first * scale;
       const double k = i % 4 == 0 ? end * 1.00731
                        : i % 4 == 1
                            ? end
@@ -147,37 +149,46 @@ TEST_SUITE("convert") {
       p.min_val = i % 3 ? -k : k / 2;
       p.max_val = k;
       p.threshold = i % 2 ? k : -k;
-      p.value = pick(rng) ? k : 0.75;
+      // threshold's value at the top of k's bound: equal ends, though the
+      // numbers above k between them are not the value.
+      const int value = pick(rng);
+      p.value = value == 0 ? 0.75 : value == 1 ? (first + 1) * scale : k;
       p.lambd = k;
       const char* names[] = {"hardtanh", "threshold", "hardshrink",
                              "softshrink"};
       rows.push_back({names[pick(rng)], p, {k, 0.75}});
     }
+    // In a narrower dtype the table's ends are rounded to it, nothing is
+    // kept, and threshold's value may equal an end's: every dtype in turn.
     for (const auto& row : rows) {
       const auto texts = texts_near(row.kinks, rng);
       for (bool derivative : {false, true})
-        for (const auto& format : {relu::Format(), relu::Format::fixed(3)}) {
-          relu::Activation activation = ::activation(row.function);
-          activation.params = row.params;
-          activation.derivative = derivative;
-          const relu::Converter converter(activation, format);
-          CAPTURE(row.function);
-          CAPTURE(row.params.max_val);
-          CAPTURE(derivative);
-          for (const auto& text : texts) {
-            const auto s =
-                relu::scan_bounded(text.data(), text.data() + text.size());
-            REQUIRE(s.ptr == text.data() + text.size());
-            if (!same(converter.decide(text, s.kind, s.magnitude),
-                      converter.decide(text, s.kind)))
-              FAIL_CHECK(text);
+        for (const auto& format : {relu::Format(), relu::Format::fixed(3)})
+          for (relu::Dtype dtype :
+               {relu::Dtype::float64, relu::Dtype::float32,
+                relu::Dtype::bfloat16, relu::Dtype::float16}) {
+            relu::Activation activation = ::activation(row.function);
+            activation.params = row.params;
+            activation.derivative = derivative;
+            activation.dtype = dtype;
+            const relu::Converter converter(activation, format);
+            const auto scan = relu::number_scanner(dtype, true);
+            CAPTURE(row.function);
+            CAPTURE(row.params.max_val);
+            CAPTURE(derivative);
+            CAPTURE(relu::dtype_name(dtype));
+            for (const auto& text : texts) {
+              const auto s = scan(text.data(), text.data() + text.size());
+              REQUIRE(s.ptr == text.data() + text.size());
+              if (!same(converter.decide(text, s.kind, s.magnitude),
+                        converter.decide(text, s.kind)))
+                FAIL_CHECK(text);
+            }
           }
-        }
     }
   }
 
-  TEST_CASE(
-      "only float64 and the functions settled by their ends use a table") {
+  TEST_CASE("only the functions settled by their ends use a table") {
     relu::Activation relu6;
     relu6.function = relu::find_function("relu6");
     CHECK(relu::Converter(relu6, {}).bounded());
@@ -189,8 +200,8 @@ TEST_SUITE("convert") {
     CHECK(relu::Converter(hardtanh, {}).bounded());
     hardtanh.derivative = true;
     CHECK_FALSE(relu::Converter(hardtanh, {}).bounded());
-    relu6.dtype = relu::Dtype::float32;
-    CHECK_FALSE(relu::Converter(relu6, {}).bounded());
+    relu6.dtype = relu::Dtype::float16;
+    CHECK(relu::Converter(relu6, {}).bounded());
     for (const char* name : {"relu", "leaky_relu", "prelu", "gelu", "elu"})
       CHECK_FALSE(relu::Converter(activation(name), {}).bounded());
   }

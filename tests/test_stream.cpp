@@ -264,6 +264,40 @@ TEST_SUITE("stream") {
     }
   }
 
+  TEST_CASE("in a narrower dtype a number's kind is that of its value there") {
+    // relu' is 1 at a positive value and 0 at -0 and +0: a decimal near
+    // the dtype's zero limit, with and without an exponent, with leading
+    // zeros and at every length around the fast paths' five-byte test,
+    // must take the constant of the kind its value has in the dtype.
+    std::vector<std::string> tokens;
+    for (std::string_view sign : {"", "-", "+"})
+      for (std::string_view digits : {"1", "3", "7", "298", "701", "459"})
+        for (std::size_t zeros = 0; zeros <= 52; ++zeros) {
+          const std::string fraction =
+              fmt::format("{}{}", std::string(zeros, '0'), digits);
+          tokens.push_back(fmt::format("{}0.{}", sign, fraction));
+          tokens.push_back(fmt::format("{}000.{}", sign, fraction));
+          tokens.push_back(fmt::format("{}{}e-{}", sign, digits, zeros));
+        }
+    for (relu::Dtype dtype :
+         {relu::Dtype::float32, relu::Dtype::bfloat16, relu::Dtype::float16}) {
+      CAPTURE(relu::dtype_name(dtype));
+      std::string in;
+      std::string want;
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const char* separator = i % 7 == 6 ? "\n" : " ";
+        in += tokens[i] + separator;
+        want += relu::parse_number_as(dtype, tokens[i]) > 0 ? "1" : "0";
+        want += separator;
+      }
+      auto options = Options{};
+      options.activation.derivative = true;
+      options.activation.dtype = dtype;
+      check_paths_agree(in, options);
+      CHECK(process(in, options, 0, {}).out == want);
+    }
+  }
+
   TEST_CASE("invalid tokens in delimited fields keep their blanks") {
     auto options = Options{};
     options.delimiter = ';';
