@@ -105,7 +105,7 @@ PEERS = {"threshold": ["-F", "relu6"], "hardshrink": ["-F", "relu6"],
          "tanhshrink": ["-F", "tanh"]}
 # The functions over a record, timed on the matrix against numpy (the
 # record section), not on the numbers of one per line.
-OVER_RECORD = ("softmax", "softmin", "log_softmax")
+OVER_RECORD = ("softmax", "softmin", "log_softmax", "glu")
 # numpy's softmax over each row of the text on stdin, every result printed
 # as repr: the one-liner relu must beat threefold.
 NUMPY_SOFTMAX = (
