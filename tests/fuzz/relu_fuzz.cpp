@@ -4,13 +4,13 @@
 // path (the exact one, the fast ones where they apply) nor on the number of
 // threads, bytes that are not converted numbers must come out unchanged,
 // and every converted field must be the activation core's value of
-// strtod's number. With --csv the reference reads quoted fields as README's
-// Semantics says (tests/fuzz/csv_reference.hpp): quoted numbers converted
-// inside their quotes, malformed quoting reported, and every unselected or
-// header field, quoted text and line breaks in quotes included, copied
-// byte for byte. A function over a record (softmax, glu), which the
-// reference does not model, must give the same bytes read whole, in
-// pieces and on threads.
+// strtod's number (in a narrower dtype, the text rounded to it). With --csv the
+// reference reads quoted fields as README's Semantics says
+// (tests/fuzz/csv_reference.hpp): quoted numbers converted inside their quotes,
+// malformed quoting reported, and every unselected or header field, quoted text
+// and line breaks in quotes included, copied byte for byte. A function over a
+// record (softmax, glu), which the reference does not model, must give the same
+// bytes read whole, in pieces and on threads.
 #include "csv_reference.hpp"
 #include "parallel.hpp"
 #include "stream.hpp"
@@ -122,6 +122,10 @@ Case decode(const std::uint8_t* data, std::size_t size) {
   a.params.lower = slopes[(o[8] >> 5) & 3][0];
   a.params.upper = slopes[(o[8] >> 5) & 3][1];
   a.params.weight = alphas[((o[0] >> 2) & 7) % 6];
+  static constexpr relu::Dtype dtypes[] = {
+      relu::Dtype::float64, relu::Dtype::float32, relu::Dtype::bfloat16,
+      relu::Dtype::float16};
+  a.dtype = dtypes[o[0] >> 6];
   static constexpr const char* lists[] = {nullptr, "1",   "2-",  "1,3,5",
                                           "2,66-", "64-", "-65", "60-70"};
   static constexpr bool (*predicates[])(std::size_t) = {
@@ -391,7 +395,12 @@ private:
   std::optional<std::string> convert(const std::string& token) {
     if (!is_number(token))
       return bad(token, "invalid number");
-    double x = std::strtod(token.c_str(), nullptr);
+    // README: in a narrower dtype the text rounds once, straight to it,
+    // and no text is kept.
+    const relu::Dtype dtype = opt_.activation.dtype;
+    double x = dtype == relu::Dtype::float64
+                   ? std::strtod(token.c_str(), nullptr)
+                   : relu::parse_number_as(dtype, token);
     relu::Activation a = opt_.activation;
     if (!opt_.weights.empty()) {
       // README: the i-th weight for the i-th selected field from the left.
@@ -400,11 +409,14 @@ private:
         rank += c_.selected(k);
       a.params.weight = opt_.weights[rank];
     }
-    bool unchanged = !a.derivative && keeps(a, x);
+    bool unchanged =
+        dtype == relu::Dtype::float64 && !a.derivative && keeps(a, x);
     if (unchanged && c_.format.empty())
       return token;
-    if (c_.format.empty())
-      return opt_.format.to_string(a(x));
+    if (c_.format.empty()) {
+      char text[relu::max_shortest];
+      return std::string(text, relu::write_shortest(a(x), dtype, text));
+    }
     // The format was validated by Format::parse, so printf may take it.
     char text[512];
     int n = std::snprintf(text, sizeof text, c_.format.c_str(), a(x));
