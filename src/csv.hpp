@@ -189,9 +189,7 @@ private:
 
   // Return the next quote at or after p, counting the terminators before it.
   const char* skip_quoted(const char* p, const char* end) noexcept {
-    const auto* q = static_cast<const char*>(
-        std::memchr(p, '"', static_cast<std::size_t>(end - p)));
-    const char* stop = q ? q : end;
+    const char* stop = find(p, end, '"');
     for (const char* t = p;
          (t = static_cast<const char*>(std::memchr(
               t, terminator_, static_cast<std::size_t>(stop - t)))) != nullptr;
