@@ -26,8 +26,14 @@ std::vector<std::string> texts_near(const std::vector<double>& kinks,
       for (int digits = 1; digits <= 21; ++digits)
         texts.push_back(fmt::format("{:.{}g}", k, digits));
       for (double x :
-           {std::nextafter(k, -INFINITY), std::nextafter(k, INFINITY)})
+           {std::nextafter(k, -INFINITY), std::nextafter(k, INFINITY)}) {
         texts.push_back(fmt::format("{:.17g}", x));
+        // Leading zeros, and mantissas longer than any double's digits.
+        texts.push_back(
+            fmt::format("{}00{:.17g}", x < 0 ? "-" : "", std::fabs(x)));
+        texts.push_back(fmt::format("{:.40f}", x));
+        texts.push_back(fmt::format("{:.29e}", x));
+      }
       for (int e = 1; e <= 18; ++e)
         for (double side : {-1.0, 1.0}) {
           const double x = k + side * std::fabs(k) * std::pow(10.0, -e);
